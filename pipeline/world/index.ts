@@ -1,0 +1,5 @@
+export * from './spec';
+export * from './caption';
+export * from './generate';
+export * from './tokenizer';
+export { splitWords } from './text';

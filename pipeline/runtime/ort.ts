@@ -1,0 +1,221 @@
+// onnxruntime-web, set up once, for the page, a worker and Node (no DOM).
+//
+// One import for both backends: `onnxruntime-web/webgpu` is the build with the
+// native WebGPU execution provider *and* the WASM (CPU) one. In onnxruntime-web
+// 1.30 it loads `ort-wasm-simd-threaded.asyncify.mjs` and `.wasm` at run time
+// (the `.jsep` files belong to the older JSEP build that `onnxruntime-web`'s
+// default export still uses). build.mjs copies those two files next to the
+// bundle's chunks, and this module points `env.wasm.wasmPaths` there.
+//
+// Which execution provider ran: onnxruntime logs where it placed each node
+// ("All nodes placed on [WebGpuExecutionProvider]") at verbose level, on its
+// stderr, which Emscripten prints with console.error. In a browser or worker we
+// read those lines while a session is being created (and only then), keep the
+// placement, and let the rest of onnxruntime's messages through at their real
+// level (its warnings become console.warn, not console.error). In Node,
+// Emscripten writes stderr straight to the file descriptor, so the placement is
+// unknown there and the report says what was requested.
+import * as ort from 'onnxruntime-web/webgpu';
+
+export { ort };
+
+export type Backend = 'wasm' | 'webgpu';
+
+export interface OrtOptions {
+  /** URL of the folder (ending in '/') that holds ort-wasm-simd-threaded.asyncify.{mjs,wasm}.
+   *  Default in a browser: the folder of the bundle chunk this module is in (build.mjs puts them side by side).
+   *  Default in Node: onnxruntime-web's own files in node_modules. */
+  wasmBase?: string;
+  /** WASM threads. Default: 1 unless the page is cross-origin isolated (threads need SharedArrayBuffer);
+   *  isolated: half the logical cores, at most 4, as onnxruntime-web itself would choose. Node: always 1. */
+  numThreads?: number;
+}
+
+export interface OrtSetup {
+  numThreads: number;
+  crossOriginIsolated: boolean;
+  wasmBase: string | null;
+  /** True where the node placement can be read from onnxruntime's log (browser, worker). */
+  placementVisible: boolean;
+}
+
+const isNode = typeof globalThis.process !== 'undefined' && !!globalThis.process.versions?.node;
+
+let current: OrtSetup | null = null;
+
+/** Sets onnxruntime's environment. The first call wins (the WASM runtime starts once); later calls return it. */
+export function setupOrt(options: OrtOptions = {}): OrtSetup {
+  if (current) return current;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  const numThreads = isNode ? 1 : Math.max(1, Math.floor(options.numThreads ?? (isolated ? Math.min(4, Math.ceil(cores / 2)) : 1)));
+  ort.env.wasm.numThreads = numThreads;
+  ort.env.wasm.proxy = false; // our own worker does the off-main-thread part
+  let wasmBase: string | null = null;
+  if (options.wasmBase !== undefined) wasmBase = options.wasmBase;
+  else if (!isNode) wasmBase = new URL('./', import.meta.url).href;
+  if (wasmBase !== null) ort.env.wasm.wasmPaths = wasmBase;
+  const placementVisible = !isNode && installLogTap();
+  current = { numThreads, crossOriginIsolated: isolated, wasmBase, placementVisible };
+  return current;
+}
+
+// ---------------------------------------------------------------------------
+// Reading onnxruntime's log lines (browser and worker only).
+
+// "2026-01-01 12:00:00.123456 [W:onnxruntime:, file.cc:12 Function] message"
+const ORT_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[([VIWEF]):onnxruntime:[^\]]*\]\s?([\s\S]*)$/;
+const PLACED = /(?:All nodes|Node\(s\)) placed on \[(\w+)\]\. Number of nodes: (\d+)/;
+
+let capture: Record<string, number> | null = null;
+let swallowing = false; // the previous line was a verbose one we kept out of the console
+
+function installLogTap(): boolean {
+  const c = globalThis.console as Console & { __ortTap?: boolean };
+  if (!c || c.__ortTap) return !!c;
+  const original = { log: c.log.bind(c), warn: c.warn.bind(c), error: c.error.bind(c), info: c.info.bind(c) };
+  const tap = (fallback: (...a: unknown[]) => void) =>
+    (...args: unknown[]) => {
+      const text = args.length === 1 && typeof args[0] === 'string' ? args[0] : null;
+      const m = text === null ? null : ORT_LINE.exec(text);
+      if (m) {
+        const [, level, message] = m;
+        const placed = PLACED.exec(message);
+        if (placed && capture) capture[placed[1]] = (capture[placed[1]] ?? 0) + Number(placed[2]);
+        if (level === 'V' || level === 'I') {
+          swallowing = capture !== null;
+          if (!swallowing) original.info(text);
+          return;
+        }
+        swallowing = false;
+        (level === 'W' ? original.warn : original.error)(text);
+        return;
+      }
+      // continuation lines of a multi-line verbose message (the per-node list)
+      if (swallowing && capture && text !== null && /^\s/.test(text)) return;
+      swallowing = false;
+      fallback(...args);
+    };
+  c.log = tap(original.log);
+  c.error = tap(original.error);
+  c.__ortTap = true;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// WebGPU availability.
+
+export interface WebGpuSupport {
+  available: boolean;
+  /** A software adapter (e.g. SwiftShader): it works, but is slower than WASM; not used by default. */
+  fallback: boolean;
+  description: string;
+  reason?: string;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean } | null>;
+}
+
+export async function webgpuSupport(): Promise<WebGpuSupport> {
+  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  if (!gpu) return { available: false, fallback: false, description: '', reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { available: false, fallback: false, description: '', reason: 'the browser found no WebGPU adapter' };
+    const info = adapter.info ?? {};
+    const fallback = !!(info.isFallbackAdapter ?? adapter.isFallbackAdapter);
+    const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+    return { available: true, fallback, description };
+  } catch (e) {
+    return { available: false, fallback: false, description: '', reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
+  }
+}
+
+/** WebGPU where the browser has a real (hardware) adapter, WASM otherwise. */
+export async function preferredBackend(): Promise<Backend> {
+  const s = await webgpuSupport();
+  return s.available && !s.fallback ? 'webgpu' : 'wasm';
+}
+
+// ---------------------------------------------------------------------------
+// Sessions.
+
+export interface CreateSessionOptions {
+  backend: Backend;
+  /** Extra onnxruntime session options (execution providers are set from `backend`). */
+  sessionOptions?: Omit<ort.InferenceSession.SessionOptions, 'executionProviders'>;
+}
+
+export interface ModelSession {
+  session: ort.InferenceSession;
+  backend: Backend;
+  /** Node counts by onnxruntime execution provider, from its placement log; null where that log can't be read. */
+  placement: Record<string, number> | null;
+}
+
+const EP_OF: Record<string, Backend> = { WebGpuExecutionProvider: 'webgpu', CPUExecutionProvider: 'wasm' };
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Creates a session on exactly one backend: no silent fallback from WebGPU to WASM. */
+export function createSession(bytes: Uint8Array, options: CreateSessionOptions): Promise<ModelSession> {
+  const run = async (): Promise<ModelSession> => {
+    const env = setupOrt();
+    if (options.backend === 'webgpu') {
+      const support = await webgpuSupport();
+      if (!support.available) throw new Error(`WebGPU is not available: ${support.reason}`);
+    }
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      ...options.sessionOptions,
+      executionProviders: [options.backend],
+    };
+    if (!env.placementVisible) {
+      const session = await ort.InferenceSession.create(bytes, sessionOptions);
+      return { session, backend: options.backend, placement: null };
+    }
+    // Verbose for this session's creation only, to read the node placement; runs log at warning level.
+    capture = {};
+    try {
+      const session = await ort.InferenceSession.create(bytes, { ...sessionOptions, logSeverityLevel: 0 });
+      const placement = Object.keys(capture).length > 0 ? capture : null;
+      return { session, backend: options.backend, placement };
+    } finally {
+      capture = null;
+      swallowing = false;
+    }
+  };
+  // One session is created at a time, so the log lines read belong to it.
+  const next = queue.then(run, run);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+export interface ExecutionReport {
+  requested: Backend;
+  /** 'mixed' when onnxruntime put some nodes on WebGPU and some on the CPU. */
+  ran: Backend | 'mixed';
+  /** Whether `ran` comes from onnxruntime's own node placement (true) or just from what was requested (false). */
+  measured: boolean;
+  nodes: Record<string, number> | null;
+  /** For the page: "WebGPU", "WASM (CPU)", "WebGPU (5 nodes) + WASM (2 nodes)". */
+  label: string;
+}
+
+const LABEL: Record<Backend, string> = { webgpu: 'WebGPU', wasm: 'WASM (CPU)' };
+
+/** Which execution provider actually runs this session's nodes. */
+export function executionReport(s: ModelSession): ExecutionReport {
+  if (!s.placement) {
+    return { requested: s.backend, ran: s.backend, measured: false, nodes: null, label: LABEL[s.backend] };
+  }
+  const backends = new Set(Object.keys(s.placement).map((ep) => EP_OF[ep] ?? ep));
+  const ran = backends.size === 1 ? ([...backends][0] as Backend) : 'mixed';
+  const label =
+    ran === 'mixed'
+      ? Object.entries(s.placement)
+          .map(([ep, n]) => `${LABEL[EP_OF[ep]] ?? ep} (${n} node${n === 1 ? '' : 's'})`)
+          .join(' + ')
+      : (LABEL[ran] ?? ran);
+  return { requested: s.backend, ran, measured: true, nodes: { ...s.placement }, label };
+}

@@ -1,0 +1,255 @@
+"""Shared plumbing for every training stage: paths, threads, data, captions,
+EMA, checkpoints, logs, the PID file, and ONNX export with fp16 storage.
+
+Run stages with /usr/bin/python3 (Debian's python3-torch), OPENBLAS_NUM_THREADS=1
+and torch on 2 threads (see ../../shared/training-notes.md for why)."""
+import hashlib
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+WEIGHTS = ROOT / "weights"
+WORK = WEIGHTS / ".work"          # ignored by git: data, optimizer state, logs
+DATA = WORK / "data"
+CKPT = WORK / "ckpt"
+LOGS = WEIGHTS / "logs"           # committed: learning curves
+GOLDEN = WEIGHTS / "golden"       # committed: export checks replayed by CI
+VOCAB = json.loads((ROOT / "pipeline" / "world" / "vocab.json").read_text())
+TOKEN_ID = {t: i for i, t in enumerate(VOCAB["tokens"])}
+MAX_TOKENS = VOCAB["max_length"]
+SPECIAL = {k: TOKEN_ID[v] for k, v in VOCAB["specials"].items()}
+
+COLOURS = ["red", "green", "blue", "yellow", "purple", "cyan"]
+SHAPES = ["circle", "square", "triangle"]
+SIZES = ["small", "big"]
+POSITIONS = ["top left", "top", "top right", "left", "center", "right", "bottom left", "bottom", "bottom right"]
+MOTIONS = ["left", "right", "up", "down", "still"]
+
+
+def setup_threads(threads=2):
+    """OpenBLAS threads on top of torch's make every step 5-15x slower here."""
+    if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+        os.execv(sys.executable, [sys.executable] + sys.argv)
+    torch.set_num_threads(threads)
+
+
+class PidFile:
+    """weights/.work/train.pid: `npm test` and `npm run bench` pause (SIGSTOP) this run while they work."""
+
+    def __init__(self):
+        self.path = WORK / "train.pid"
+
+    def __enter__(self):
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(str(os.getpid()))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        return self
+
+    def __exit__(self, *exc):
+        if self.path.exists() and self.path.read_text().strip() == str(os.getpid()):
+            self.path.unlink()
+
+
+class Log:
+    """Learning curves as JSON lines in weights/logs/<stage>.jsonl (committed)."""
+
+    def __init__(self, stage, fresh):
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.path = LOGS / f"{stage}.jsonl"
+        if fresh and self.path.exists():
+            self.path.unlink()
+        self.stage = stage
+
+    def __call__(self, **kv):
+        kv = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in kv.items()}
+        with self.path.open("a") as f:
+            f.write(json.dumps(kv) + "\n")
+        print(self.stage, " ".join(f"{k}={v}" for k, v in kv.items()), flush=True)
+
+
+# ---------------------------------------------------------------- data
+
+def load_dataset(name):
+    """A folder written by `npm run dataset` (weights/README.md)."""
+    d = DATA / name
+    if not (d / "meta.json").exists():
+        raise SystemExit(f"missing dataset {d}: run `npm run train -- data` (or npm run dataset) first")
+    return {
+        "meta": json.loads((d / "meta.json").read_text()),
+        "frames": np.load(d / "frames.npy", mmap_mode="r"),
+        "objects": np.load(d / "objects.npy"),
+        "tokens": np.load(d / "tokens.npy"),
+    }
+
+
+def to_model_range(frames_u8):
+    """uint8 (…, H, W, 3) -> float32 (…, 3, H, W) in [-1, 1]."""
+    x = torch.from_numpy(np.ascontiguousarray(frames_u8)).float().div_(127.5).sub_(1.0)
+    return x.movedim(-1, -3)
+
+
+# ---------------------------------------------------------------- captions (mirror of pipeline/world/caption.ts)
+
+def phrase_words(obj, rng, drop):
+    """obj: int8 row (present, colour, shape, size, position, motion). Returns the phrase's words."""
+    _, colour, shape, size, position, motion = (int(v) for v in obj)
+    keep = lambda: rng.random() >= drop
+    words = ["a"]
+    if keep():
+        words.append(SIZES[size])
+    if keep():
+        words.append(COLOURS[colour])
+    words.append(SHAPES[shape])
+    if motion < 0:
+        if keep():
+            words += ["in", "the"] + POSITIONS[position].split()
+    elif keep():
+        words += ["staying", "still"] if MOTIONS[motion] == "still" else ["moving", MOTIONS[motion]]
+    return words
+
+
+def caption_words(objects, rng, drop):
+    words = []
+    for obj in objects:
+        if obj[0]:
+            if words:
+                words.append("and")
+            words += phrase_words(obj, rng, drop)
+    return words
+
+
+def token_ids(words):
+    """Like pipeline/world/tokenizer.ts for grammar words: <start> w… <end>, padded; no words -> <empty>."""
+    ids = [SPECIAL["start"]] + ([TOKEN_ID.get(w, SPECIAL["unknown"]) for w in words[: MAX_TOKENS - 2]] or [SPECIAL["empty"]]) + [SPECIAL["end"]]
+    return ids + [SPECIAL["pad"]] * (MAX_TOKENS - len(ids))
+
+
+def empty_ids():
+    return token_ids([])
+
+
+# ---------------------------------------------------------------- training plumbing
+
+class EMA:
+    def __init__(self, model, decay):
+        self.decay = decay
+        self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model, decay=None):
+        d = self.decay if decay is None else decay
+        for k, v in model.state_dict().items():
+            if v.dtype.is_floating_point:
+                self.shadow[k].mul_(d).add_(v.detach(), alpha=1 - d)
+            else:
+                self.shadow[k].copy_(v)
+
+    def copy_to(self, model):
+        model.load_state_dict(self.shadow)
+
+
+def save_checkpoint(stage, **state):
+    CKPT.mkdir(parents=True, exist_ok=True)
+    tmp = CKPT / f"{stage}.pt.tmp"
+    torch.save(state, tmp)
+    tmp.replace(CKPT / f"{stage}.pt")
+
+
+def load_checkpoint(stage):
+    p = CKPT / f"{stage}.pt"
+    return torch.load(p, map_location="cpu") if p.exists() else None
+
+
+def round_to_fp16(model):
+    """The weights as they ship: stored in fp16, computed in fp32."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+        for b in model.buffers():
+            if b.dtype.is_floating_point:
+                b.copy_(b.half().float())
+    return model
+
+
+def count_params(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+# ---------------------------------------------------------------- export
+
+def fp16_storage(onnx_path):
+    """Store every float initializer as fp16 and cast it back to fp32 in the graph."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+
+    m = onnx.load(str(onnx_path))
+    g = m.graph
+    casts, keep = [], []
+    for init in g.initializer:
+        arr = numpy_helper.to_array(init)
+        if arr.dtype == np.float32 and arr.size > 16:
+            half = numpy_helper.from_array(arr.astype(np.float16), init.name + "__fp16")
+            keep.append(half)
+            casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT, name=init.name + "__cast"))
+        else:
+            keep.append(init)
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    nodes = list(g.node)
+    del g.node[:]
+    g.node.extend(casts + nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, str(onnx_path))
+
+
+def export_onnx(model, args, path, input_names, output_names, dynamic_axes=None):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.eval()
+    torch.onnx.export(model, args, str(path), input_names=input_names, output_names=output_names,
+                      dynamic_axes=dynamic_axes or {}, opset_version=17, do_constant_folding=True)
+    fp16_storage(path)
+    return path
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_golden(name, onnx_path, inputs, outputs):
+    """Fixed inputs and PyTorch's outputs (fp16-rounded weights), stamped with the ONNX file's sha256.
+    CI replays them with onnxruntime-web (test/unit/golden.test.ts)."""
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+
+    def enc(t):
+        a = t.detach().cpu().numpy()
+        kind = "int64" if a.dtype == np.int64 else "int32" if a.dtype == np.int32 else "float32"
+        a = a.astype(kind)
+        import base64
+        return {"dtype": kind, "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode()}
+
+    doc = {
+        "model": Path(onnx_path).name,
+        "sha256": sha256(onnx_path),
+        "tolerance": 1e-4,
+        "inputs": {k: enc(v) for k, v in inputs.items()},
+        "outputs": {k: enc(v) for k, v in outputs.items()},
+    }
+    (GOLDEN / f"{name}.json").write_text(json.dumps(doc) + "\n")
+
+
+class Timer:
+    def __init__(self, elapsed=0.0):
+        self.start = time.time() - elapsed
+
+    @property
+    def elapsed(self):
+        return time.time() - self.start

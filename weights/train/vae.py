@@ -1,0 +1,193 @@
+"""Stage `vae`: a per-frame KL autoencoder, 32 x 32 x 3 <-> 8 x 8 x 4, like Stable
+Diffusion's (Rombach et al. 2022) scaled down: convolutions with GroupNorm and
+SiLU, two stride-2 downsamplings, a diagonal Gaussian posterior with a small KL
+weight, MSE reconstruction. Exports vae_encoder.onnx (frames -> posterior mean)
+and vae_decoder.onnx (latent -> frames); the latent scale factor (1 / std of the
+latents, as SD's 0.18215) goes in the manifest.
+
+    python3 weights/train/vae.py [--minutes 10] [--tiny] [--fresh]
+"""
+import argparse
+import math
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import common as C
+import manifest
+
+
+def norm(ch):
+    return nn.GroupNorm(8, ch)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, ch_in, ch_out):
+        super().__init__()
+        self.n1, self.c1 = norm(ch_in), nn.Conv2d(ch_in, ch_out, 3, padding=1)
+        self.n2, self.c2 = norm(ch_out), nn.Conv2d(ch_out, ch_out, 3, padding=1)
+        self.skip = nn.Conv2d(ch_in, ch_out, 1) if ch_in != ch_out else nn.Identity()
+
+    def forward(self, x):
+        h = self.c1(F.silu(self.n1(x)))
+        h = self.c2(F.silu(self.n2(h)))
+        return self.skip(x) + h
+
+
+class Encoder(nn.Module):
+    """(N, 3, 32, 32) in [-1, 1] -> mean and log-variance, each (N, 4, 8, 8)."""
+
+    def __init__(self, ch=32, latent=4):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(3, ch, 3, padding=1), ResBlock(ch, ch),
+            nn.Conv2d(ch, 2 * ch, 3, stride=2, padding=1), ResBlock(2 * ch, 2 * ch),   # 16 x 16
+            nn.Conv2d(2 * ch, 2 * ch, 3, stride=2, padding=1), ResBlock(2 * ch, 2 * ch),  # 8 x 8
+            norm(2 * ch), nn.SiLU(), nn.Conv2d(2 * ch, 2 * latent, 3, padding=1),
+        )
+
+    def forward(self, x):
+        mean, logvar = self.net(x).chunk(2, dim=1)
+        return mean, logvar.clamp(-30, 20)
+
+
+class Decoder(nn.Module):
+    """(N, 4, 8, 8) -> (N, 3, 32, 32)."""
+
+    def __init__(self, ch=32, latent=4):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(latent, 2 * ch, 3, padding=1), ResBlock(2 * ch, 2 * ch),
+            nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(2 * ch, 2 * ch, 3, padding=1), ResBlock(2 * ch, 2 * ch),
+            nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(2 * ch, ch, 3, padding=1), ResBlock(ch, ch),
+            norm(ch), nn.SiLU(), nn.Conv2d(ch, 3, 3, padding=1),
+        )
+
+    def forward(self, z):
+        return self.net(z)
+
+
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder, self.decoder = Encoder(), Decoder()
+
+    def forward(self, x):
+        mean, logvar = self.encoder(x)
+        z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        return self.decoder(z), kl
+
+
+class EncoderMean(nn.Module):
+    def __init__(self, enc):
+        super().__init__()
+        self.enc = enc
+
+    def forward(self, x):
+        return self.enc(x)[0]
+
+
+def frame_pool(tiny):
+    """All frames of the clip and image datasets, as one uint8 array (N, 32, 32, 3)."""
+    clips = C.load_dataset("clips8")["frames"]
+    images = C.load_dataset("images")["frames"]
+    if tiny:
+        clips, images = clips[:16], images[:64]
+    return np.concatenate([np.asarray(clips).reshape(-1, 32, 32, 3), np.asarray(images).reshape(-1, 32, 32, 3)])
+
+
+def heldout_frames(n=512):
+    h = C.load_dataset("heldout8")["frames"]
+    return C.to_model_range(np.asarray(h[: n // 8]).reshape(-1, 32, 32, 3))
+
+
+def psnr(x, y):
+    mse = F.mse_loss(x.clamp(-1, 1), y).item()
+    return 10 * math.log10(4.0 / max(mse, 1e-12))  # peak-to-peak 2 in [-1, 1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=10)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--kl", type=float, default=1e-4)
+    ap.add_argument("--tiny", action="store_true", help="a few steps, for npm run test:train")
+    ap.add_argument("--fresh", action="store_true", help="ignore the checkpoint")
+    args = ap.parse_args()
+    C.setup_threads()
+    torch.manual_seed(0)
+    stage = "vae-tiny" if args.tiny else "vae"
+    budget = 5 if args.tiny else args.minutes * 60
+
+    model = VAE()
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    ck = None if args.fresh else C.load_checkpoint(stage)
+    step, elapsed = 0, 0.0
+    if ck:
+        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"])
+        step, elapsed = ck["step"], ck["elapsed"]
+        print(f"resuming {stage} at step {step}, {elapsed / 60:.1f} min")
+    log = C.Log(stage, fresh=ck is None)
+    pool = frame_pool(args.tiny)
+    held = heldout_frames(64 if args.tiny else 512)
+    rng = np.random.default_rng(step)
+    timer = C.Timer(elapsed)
+    with C.PidFile():
+        model.train()
+        while (step < 3) if args.tiny else timer.elapsed < budget:
+            lr = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, timer.elapsed / budget))))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            x = C.to_model_range(pool[np.sort(rng.integers(0, len(pool), args.batch))])
+            xhat, kl = model(x)
+            rec = F.mse_loss(xhat, x)
+            loss = rec + args.kl * kl
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            if step % 100 == 0 or args.tiny:
+                model.eval()
+                with torch.no_grad():
+                    mean, _ = model.encoder(held)
+                    p = psnr(model.decoder(mean), held)
+                model.train()
+                log(step=step, minutes=timer.elapsed / 60, loss=loss.item(), mse=rec.item(), kl=kl.item(), lr=lr, heldout_psnr=p)
+            if step % 500 == 0:
+                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), step=step, elapsed=timer.elapsed)
+        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), step=step, elapsed=timer.elapsed)
+        export(model, stage, step, timer.elapsed, held, args.tiny)
+
+
+@torch.no_grad()
+def export(model, stage, step, elapsed, held, tiny):
+    model = C.round_to_fp16(model.eval())
+    mean, _ = model.encoder(held)
+    scale = 1.0 / mean.std().item()
+    p = psnr(model.decoder(mean), held)
+    out = C.WORK / "tiny" if tiny else C.WEIGHTS
+    enc_path = C.export_onnx(EncoderMean(model.encoder), (held[:1],), out / "vae_encoder.onnx", ["frames"], ["latent"],
+                             {"frames": {0: "batch"}, "latent": {0: "batch"}})
+    dec_path = C.export_onnx(model.decoder, (mean[:1],), out / "vae_decoder.onnx", ["latent"], ["frames"],
+                             {"latent": {0: "batch"}, "frames": {0: "batch"}})
+    if tiny:
+        print(f"tiny export ok: {enc_path}, {dec_path}")
+        return
+    g_in = held[:2]
+    C.write_golden("vae_encoder", enc_path, {"frames": g_in}, {"latent": model.encoder(g_in)[0]})
+    C.write_golden("vae_decoder", dec_path, {"latent": mean[:2]}, {"frames": model.decoder(mean[:2])})
+    common = {"stage": "vae", "steps": step, "train_minutes": round(elapsed / 60, 1), "heldout_psnr_db": round(p, 2)}
+    manifest.add_model("vae_encoder", enc_path, params=C.count_params(model.encoder), flops_shapes={"frames": [1, 3, 32, 32]},
+                       inputs={"frames": "float32 (N, 3, 32, 32) in [-1, 1]"}, outputs={"latent": "float32 (N, 4, 8, 8), posterior mean, unscaled"}, **common)
+    manifest.add_model("vae_decoder", dec_path, params=C.count_params(model.decoder), flops_shapes={"latent": [1, 4, 8, 8]},
+                       inputs={"latent": "float32 (N, 4, 8, 8), unscaled"}, outputs={"frames": "float32 (N, 3, 32, 32) in about [-1, 1]"}, **common)
+    manifest.set_value("vae", {"scaling_factor": round(scale, 5), "latent_channels": 4, "downsample": 4, "heldout_psnr_db": round(p, 2)})
+    print(f"exported VAE: held-out PSNR {p:.2f} dB, latent std {1 / scale:.4f}, scale factor {scale:.5f}")
+
+
+if __name__ == "__main__":
+    main()

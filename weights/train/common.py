@@ -247,9 +247,28 @@ def write_golden(name, onnx_path, inputs, outputs):
 
 
 class Timer:
+    """Training time that leaves out pauses: `npm test` stops this process (SIGSTOP) and
+    resumes it (SIGCONT); the gap around a resume is replaced by a typical step's length."""
+
     def __init__(self, elapsed=0.0):
-        self.start = time.time() - elapsed
+        self.total = elapsed
+        self.last = time.time()
+        self.typical = 0.0
+        self.resumed = False
+        signal.signal(signal.SIGCONT, self._on_continue)
+
+    def _on_continue(self, *_):
+        self.resumed = True
 
     @property
     def elapsed(self):
-        return time.time() - self.start
+        now = time.time()
+        gap = now - self.last
+        if self.resumed:
+            gap = min(gap, self.typical or 0.0)
+            self.resumed = False
+        else:
+            self.typical = gap if self.typical == 0 else 0.9 * self.typical + 0.1 * min(gap, 10 * self.typical)
+        self.total += gap
+        self.last = now
+        return self.total

@@ -1,0 +1,63 @@
+"""The diffusion math the trainers use, the same as pipeline/diffusion (diffusers'
+names): the squaredcos_cap_v2 schedule, v-prediction, min-SNR loss weights
+(Hang et al. 2023), and a DDIM sampler with classifier-free guidance for
+checking samples during training."""
+import math
+
+import torch
+
+T = 1000
+
+
+def cosine_alphas_cumprod(steps=T, max_beta=0.999):
+    f = lambda s: math.cos((s + 0.008) / 1.008 * math.pi / 2) ** 2
+    betas = [min(1 - f((i + 1) / steps) / f(i / steps), max_beta) for i in range(steps)]
+    return torch.cumprod(1 - torch.tensor(betas, dtype=torch.float64), 0).float()
+
+
+ALPHAS_CUMPROD = cosine_alphas_cumprod()
+SCHEDULE = {"beta_schedule": "squaredcos_cap_v2", "num_train_timesteps": T, "prediction_type": "v_prediction",
+            "timestep_spacing": "trailing"}
+
+
+def bcast(v, x):
+    return v.reshape(-1, *([1] * (x.dim() - 1)))
+
+
+def q_sample(x0, t, noise):
+    a = ALPHAS_CUMPROD[t]
+    return bcast(a.sqrt(), x0) * x0 + bcast((1 - a).sqrt(), x0) * noise
+
+
+def v_target(x0, t, noise):
+    a = ALPHAS_CUMPROD[t]
+    return bcast(a.sqrt(), x0) * noise - bcast((1 - a).sqrt(), x0) * x0
+
+
+def min_snr_weight(t, gamma=5.0):
+    """For a v-prediction loss: min(SNR, gamma) / (SNR + 1)."""
+    a = ALPHAS_CUMPROD[t]
+    snr = a / (1 - a)
+    return torch.clamp(snr, max=gamma) / (snr + 1)
+
+
+def trailing_timesteps(steps):
+    return [int(round(T - i * T / steps)) - 1 for i in range(steps)]
+
+
+@torch.no_grad()
+def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=None, x=None):
+    """model_fn(x, t, context) -> v. Deterministic DDIM (eta 0), trailing spacing."""
+    x = torch.randn(shape, generator=generator) if x is None else x
+    ts = trailing_timesteps(steps)
+    n = shape[0]
+    for i, t in enumerate(ts):
+        a = ALPHAS_CUMPROD[t]
+        a_prev = ALPHAS_CUMPROD[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0)
+        tt = torch.full((2 * n,), t, dtype=torch.float32)
+        v_u, v_c = model_fn(torch.cat([x, x]), tt, torch.cat([uncond, context])).chunk(2)
+        v = v_u + guidance * (v_c - v_u)
+        x0 = a.sqrt() * x - (1 - a).sqrt() * v
+        eps = a.sqrt() * v + (1 - a).sqrt() * x
+        x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * eps
+    return x

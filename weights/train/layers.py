@@ -1,0 +1,80 @@
+"""Small building blocks shared by the models here, written so that torch 1.13
+exports them cleanly to ONNX opset 17 (training-notes.md: affine-free LayerNorm
+and the fused attention fast path both export badly, so both are written out)."""
+import math
+
+import torch
+import torch.nn as nn
+
+
+class LayerNorm(nn.Module):
+    def __init__(self, dim, affine=True, eps=1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim)) if affine else None
+        self.bias = nn.Parameter(torch.zeros(dim)) if affine else None
+
+    def forward(self, x):
+        mu = x.mean(-1, keepdim=True)
+        var = (x - mu).pow(2).mean(-1, keepdim=True)
+        x = (x - mu) / torch.sqrt(var + self.eps)
+        return x * self.weight + self.bias if self.weight is not None else x
+
+
+def attention(q, k, v, heads, mask=None):
+    """Scaled dot-product attention over (N, L, D) tensors; returns the output and
+    the probabilities (N, heads, Lq, Lk)."""
+    n, lq, d = q.shape
+    lk = k.shape[1]
+    q = q.reshape(n, lq, heads, d // heads).transpose(1, 2)
+    k = k.reshape(n, lk, heads, d // heads).transpose(1, 2)
+    v = v.reshape(n, lk, heads, d // heads).transpose(1, 2)
+    logits = q @ k.transpose(-1, -2) * (1.0 / math.sqrt(d // heads))
+    if mask is not None:
+        logits = logits + mask
+    p = logits.softmax(-1)
+    return (p @ v).transpose(1, 2).reshape(n, lq, d), p
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+
+    def forward(self, x, mask=None):
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        out, p = attention(q, k, v, self.heads, mask)
+        return self.proj(out), p
+
+
+class CrossAttention(nn.Module):
+    def __init__(self, dim, context_dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.q, self.kv, self.proj = nn.Linear(dim, dim), nn.Linear(context_dim, 2 * dim), nn.Linear(dim, dim)
+
+    def forward(self, x, context):
+        k, v = self.kv(context).chunk(2, dim=-1)
+        out, p = attention(self.q(x), k, v, self.heads)
+        return self.proj(out), p
+
+
+def mlp(dim, ratio=4):
+    return nn.Sequential(nn.Linear(dim, ratio * dim), nn.GELU(), nn.Linear(ratio * dim, dim))
+
+
+def timestep_embedding(t, dim=256, max_period=10000):
+    """DiT's sinusoidal timestep features: cos then sin, frequencies exp(-ln(1e4)·i/(dim/2))."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32) / half)
+    args = t.float()[:, None] * freqs[None]
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+
+
+def sincos_1d(pos, dim):
+    """Fixed sin-cos features of positions (any shape) -> (..., dim)."""
+    half = dim // 2
+    omega = 1.0 / 10000 ** (torch.arange(half, dtype=torch.float32) / half)
+    out = pos.float()[..., None] * omega
+    return torch.cat([torch.sin(out), torch.cos(out)], dim=-1)

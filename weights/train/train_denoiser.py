@@ -1,0 +1,271 @@
+"""Stages `dit`, `unet` and the chapter models: train a denoiser on cached VAE
+latents (or on pixels, for the pixel-space U-Net), conditioned on the frozen text
+encoder, with v-prediction, min-SNR-5 loss weights, the cosine schedule, the
+prompt dropped 10 % of the time (for classifier-free guidance) and an EMA.
+The DiT trains jointly on images and eight-frame clips, as Sora does: batches
+alternate between the two.
+
+    python3 weights/train/train_denoiser.py --model dit [--minutes 120] [--tiny] [--fresh]
+"""
+import argparse
+import json
+import math
+import subprocess
+
+import numpy as np
+import torch
+
+import common as C
+import diffusion as D
+import manifest
+from dit import DiT
+from text_encoder import TextEncoder
+from unet import UNet
+
+MODELS = {
+    # name: (constructor, data, input space, what it is for)
+    "dit": (lambda: DiT(), "joint", "latent", "the video DiT of the first screen and chapters 2, 4, 5, 7"),
+    "unet": (lambda: UNet(), "images", "latent", "the latent image U-Net of chapters 3 and 5"),
+    "unet_pixel": (lambda: UNet(channels=3, widths=(32, 64, 128, 128), attention_from=2), "images", "pixel",
+                   "a pixel-space U-Net of the same design, trained briefly, for chapter 3's cost comparison"),
+    "dit_adaln": (lambda: DiT(depth=4, conditioning="adaln"), "images", "latent", "chapter 6: text through adaLN"),
+    "dit_cross": (lambda: DiT(depth=4, conditioning="cross"), "images", "latent", "chapter 6: text through cross-attention"),
+    "dit_in_context": (lambda: DiT(depth=4, conditioning="in_context"), "images", "latent", "chapter 6: text tokens in the sequence"),
+}
+
+
+def load_text_encoder(tiny):
+    ck = C.load_checkpoint("clip-tiny" if tiny else "clip")
+    if ck is None:
+        raise SystemExit("no text encoder checkpoint: run the clip stage first")
+    te = TextEncoder()
+    te.load_state_dict({k[len("text."):]: v for k, v in ck["model"].items() if k.startswith("text.")})
+    for p in te.parameters():
+        p.requires_grad_(False)
+    return C.round_to_fp16(te.eval())
+
+
+def load_set(name, space, tiny):
+    ds = C.load_dataset(name)
+    if space == "latent":
+        path = C.WORK / "tiny" / f"{name}_latents.npy" if tiny else C.DATA / name / "latents.npy"
+        x = np.load(path)
+    else:
+        x = np.asarray(ds["frames"][: 64 if tiny else None])
+    n = len(x)
+    return {"x": x, "objects": ds["objects"][:n]}
+
+
+def batch_of(ds, n, space, rng, text, drop_prompt=0.1):
+    idx = rng.integers(0, len(ds["x"]), n)
+    x = torch.from_numpy(ds["x"][idx].astype(np.float32)) if space == "latent" else C.to_model_range(ds["x"][idx])
+    words = [[] if rng.random() < drop_prompt else C.caption_words(ds["objects"][i], rng, 1 / 3) for i in idx]
+    tokens = torch.tensor([C.token_ids(w) for w in words])
+    with torch.no_grad():
+        hidden, pooled = text(tokens)
+    return x, hidden, pooled
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", choices=MODELS, default="dit")
+    ap.add_argument("--minutes", type=float, default=60)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--image-batch", type=int, default=96)
+    ap.add_argument("--clip-batch", type=int, default=16)
+    ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--snapshots", default="", help="fractions of the budget at which to export the EMA, e.g. 0.0625,0.25")
+    ap.add_argument("--eval-every", type=float, default=15, help="minutes between sample checks by the judge")
+    ap.add_argument("--tiny", action="store_true")
+    ap.add_argument("--fresh", action="store_true")
+    args = ap.parse_args()
+    C.setup_threads()
+    torch.manual_seed(0)
+    make, data, space, purpose = MODELS[args.model]
+    stage = args.model + ("-tiny" if args.tiny else "")
+    budget = args.minutes * 60
+    text = load_text_encoder(args.tiny)
+    images = load_set("images", space, args.tiny)
+    clips = load_set("clips8", space, args.tiny) if data == "joint" else None
+    model = make()
+    ema = C.EMA(model, args.ema)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
+    ck = None if args.fresh else C.load_checkpoint(stage)
+    step, elapsed, done_snaps = 0, 0.0, []
+    if ck:
+        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); ema.shadow = ck["ema"]
+        step, elapsed, done_snaps = ck["step"], ck["elapsed"], ck.get("snapshots", [])
+        print(f"resuming {stage} at step {step}, {elapsed / 60:.1f} min")
+    log = C.Log(stage, fresh=ck is None)
+    rng = np.random.default_rng(step + 7)
+    timer = C.Timer(elapsed)
+    last_save = last_eval = timer.elapsed
+    snaps = [float(s) for s in args.snapshots.split(",") if s]
+    print(f"{stage}: {C.count_params(model)} parameters, {purpose}")
+    with C.PidFile():
+        model.train()
+        while (step < 4) if args.tiny else timer.elapsed < budget:
+            lr = args.lr * min(1.0, (step + 1) / 200)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            use_clips = clips is not None and step % 2 == 1
+            ds, n = (clips, args.clip_batch) if use_clips else (images, args.image_batch)
+            if args.tiny:
+                n = 4
+            x0, hidden, pooled = batch_of(ds, n, space, rng, text)
+            t = torch.from_numpy(rng.integers(0, D.T, n))
+            noise = torch.randn_like(x0)
+            pred = model(D.q_sample(x0, t, noise), t.float(), hidden, pooled)
+            per_sample = (pred - D.v_target(x0, t, noise)).pow(2).flatten(1).mean(1)
+            loss = (D.min_snr_weight(t) * per_sample).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            grad = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            ema.update(model, min(args.ema, (1 + step) / (10 + step)))
+            step += 1
+            if step % 100 == 0 or args.tiny:
+                log(step=step, minutes=timer.elapsed / 60, loss=loss.item(), grad_norm=float(grad), lr=lr,
+                    kind="clips" if use_clips else "images")
+            for s in snaps:
+                if s not in done_snaps and timer.elapsed >= s * budget:
+                    export(args.model, ema, step, timer.elapsed, suffix=f"_snap{round(1 / s)}")
+                    done_snaps.append(s)
+            if timer.elapsed - last_save > 300:
+                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
+                                  elapsed=timer.elapsed, snapshots=done_snaps)
+                last_save = timer.elapsed
+            if not args.tiny and timer.elapsed - last_eval > args.eval_every * 60:
+                quick_eval(args.model, ema, text, step, timer.elapsed, log)
+                last_eval = timer.elapsed
+        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
+                          elapsed=timer.elapsed, snapshots=done_snaps)
+        export(args.model, ema, step, timer.elapsed, tiny=args.tiny)
+
+
+def ema_model(name, ema):
+    m = MODELS[name][0]()
+    ema.copy_to(m)
+    return C.round_to_fp16(m.eval())
+
+
+@torch.no_grad()
+def quick_eval(name, ema, text, step, elapsed, log):
+    """Sample a few prompts with the EMA weights, decode with the VAE, and let the world's judge score them."""
+    from latents import load_vae, scaling_factor
+    model, vae = ema_model(name, ema), load_vae()
+    space = MODELS[name][2]
+    prompts = [l for l in (C.ROOT / "weights" / "train" / "eval_prompts.txt").read_text().splitlines() if l.strip()]
+    frames = 8 if MODELS[name][1] == "joint" else 1
+    out = []
+    for prompt_set_frames in sorted({1, frames}):
+        ps = [p for p in prompts if ("moving" in p or "staying" in p) == (prompt_set_frames == 8)]
+        tokens = torch.tensor([C.token_ids(p.split()) for p in ps])
+        ctx = text(tokens)[0]
+        unc = text(torch.tensor([C.empty_ids()] * len(ps)))[0]
+        shape = (len(ps), prompt_set_frames, 4, 8, 8) if space == "latent" else (len(ps), 1, 3, 32, 32)
+        g = torch.Generator().manual_seed(1234)
+        z = D.ddim_sample(lambda x, t, c: model(x, t, c), shape, ctx, unc, guidance=4.0, steps=30, generator=g)
+        pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scaling_factor()) if space == "latent" else z.reshape(-1, 3, 32, 32)
+        pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(ps), prompt_set_frames, 32, 32, 3)
+        out.append((ps, pix.numpy()))
+    d = C.WORK / "eval"
+    d.mkdir(parents=True, exist_ok=True)
+    result = {}
+    for ps, pix in out:
+        f = d / f"{name}-{pix.shape[1]}.npy"
+        np.save(f, pix)
+        (d / f"{name}-{pix.shape[1]}.txt").write_text("\n".join(ps) + "\n")
+        r = subprocess.run(["npx", "tsx", "tools/judge-batch.ts", "--frames", str(f), "--prompts", str(d / f"{name}-{pix.shape[1]}.txt")],
+                           cwd=C.ROOT, capture_output=True, text=True)
+        try:
+            result[f"frames{pix.shape[1]}"] = json.loads(r.stdout.strip().splitlines()[-1])
+        except Exception:
+            result[f"frames{pix.shape[1]}"] = {"error": (r.stderr or r.stdout)[-300:]}
+    log(step=step, minutes=elapsed / 60, eval=result)
+
+
+class Exported(torch.nn.Module):
+    def __init__(self, model, inspect):
+        super().__init__()
+        self.model, self.inspect = model, inspect
+
+    def forward(self, latent, timestep, context):
+        if not self.inspect:
+            return self.model(latent, timestep, context)
+        out, extra = self.model(latent, timestep, context, inspect=True)
+        return (out, *extra.values())
+
+
+class ExportedPooled(torch.nn.Module):
+    """The adaLN variant also takes the pooled caption embedding."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, latent, timestep, context, pooled):
+        return self.model(latent, timestep, context, pooled)
+
+
+@torch.no_grad()
+def export(name, ema, step, elapsed, suffix="", tiny=False):
+    model = ema_model(name, ema)
+    space = MODELS[name][2]
+    out_dir = C.WORK / "tiny" if tiny else C.WEIGHTS
+    frames = 8 if MODELS[name][1] == "joint" else 1
+    shape = (2, frames, 4, 8, 8) if space == "latent" else (2, 1, 3, 32, 32)
+    g = torch.Generator().manual_seed(5)
+    latent, timestep, context = torch.randn(shape, generator=g), torch.tensor([999.0, 250.0]), torch.randn(2, 24, 128, generator=g)
+    axes = {"latent": {0: "batch", 1: "frames", 3: "height", 4: "width"}, "timestep": {0: "batch"}, "context": {0: "batch"},
+            "prediction": {0: "batch", 1: "frames", 3: "height", 4: "width"}}
+    fname = f"{name}{suffix}"
+    if name == "dit_adaln":
+        pooled = torch.nn.functional.normalize(torch.randn(2, 64, generator=g), dim=-1)
+        path = C.export_onnx(ExportedPooled(model), (latent, timestep, context, pooled), out_dir / f"{fname}.onnx",
+                             ["latent", "timestep", "context", "pooled"], ["prediction"], {**axes, "pooled": {0: "batch"}})
+        golden_in = {"latent": latent, "timestep": timestep, "context": context, "pooled": pooled}
+        golden_out = {"prediction": model(latent, timestep, context, pooled)}
+    else:
+        path = C.export_onnx(Exported(model, False), (latent, timestep, context), out_dir / f"{fname}.onnx",
+                             ["latent", "timestep", "context"], ["prediction"], axes)
+        golden_in = {"latent": latent, "timestep": timestep, "context": context}
+        golden_out = {"prediction": model(latent, timestep, context)}
+    if tiny:
+        print(f"tiny export ok: {path}")
+        return
+    C.write_golden(fname, path, golden_in, golden_out)
+    info = {"stage": name, "steps": step, "train_minutes": round(elapsed / 60, 1), "purpose": MODELS[name][3],
+            "space": space, "trained_on": "images and 8-frame clips, alternating batches" if MODELS[name][1] == "joint" else "images",
+            **D.SCHEDULE, "guidance_scale": 4.0, "sampler": "ddim", "num_inference_steps": 30}
+    flops_shapes = {"latent": [2, 1, *shape[2:]], "timestep": [2], "context": [2, 24, 128]}
+    if name == "dit_adaln":
+        flops_shapes["pooled"] = [2, 64]
+    if frames == 8:
+        info["flops_clip"] = None
+    manifest.add_model(fname, path, params=C.count_params(model), flops_shapes=flops_shapes,
+                       inputs={"latent": "float32 (N, F, C, H, W), scaled" if space == "latent" else "float32 (N, 1, 3, 32, 32) pixels in [-1, 1]",
+                               "timestep": "float32 (N,)", "context": "float32 (N, 24, 128) text encoder hidden states"},
+                       outputs={"prediction": "v-prediction, same shape as latent"}, **info)
+    if frames == 8:
+        from flops import count_flops
+        m = manifest.load()
+        m["models"][fname]["flops_clip"] = count_flops(path, {"latent": [2, 8, 4, 8, 8], "timestep": [2], "context": [2, 24, 128]})
+        manifest.save(m)
+    if name in ("dit", "unet") and not suffix:
+        ipath = C.export_onnx(Exported(model, True), (latent, timestep, context), out_dir / f"{name}_inspect.onnx",
+                              ["latent", "timestep", "context"],
+                              ["prediction", "self_attention", "adaln", "cross_attention"] if name == "dit" else ["prediction", "cross_attention"],
+                              axes)
+        outs = model(latent, timestep, context, inspect=True)
+        C.write_golden(f"{name}_inspect", ipath, golden_in, {"prediction": outs[0], **outs[1]})
+        manifest.add_model(f"{name}_inspect", ipath, params=C.count_params(model),
+                           inputs={"latent": "as the model", "timestep": "as the model", "context": "as the model"},
+                           outputs={"prediction": "as the model", "cross_attention": "(N, layers, heads, tokens, 24)",
+                                    **({"self_attention": "(N, layers, heads, tokens, tokens)", "adaln": "(N, layers, 6, width): shift1 scale1 gate1 shift2 scale2 gate2"} if name == "dit" else {})},
+                           stage=name, steps=step, purpose=f"the same weights as {name}, with attention maps and adaLN values for the chapters")
+    print(f"exported {fname}: step {step}, {elapsed / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()

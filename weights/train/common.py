@@ -17,7 +17,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
 WORK = WEIGHTS / ".work"          # ignored by git: data, optimizer state, logs
-DATA = WORK / "data"
+DATA = Path(os.environ.get("SHAPES_DATA_DIR", WORK / "data"))  # npm run test:train points this at a tiny set
 CKPT = WORK / "ckpt"
 LOGS = WEIGHTS / "logs"           # committed: learning curves
 GOLDEN = WEIGHTS / "golden"       # committed: export checks replayed by CI
@@ -62,8 +62,9 @@ class Log:
     """Learning curves as JSON lines in weights/logs/<stage>.jsonl (committed)."""
 
     def __init__(self, stage, fresh):
-        LOGS.mkdir(parents=True, exist_ok=True)
-        self.path = LOGS / f"{stage}.jsonl"
+        folder = WORK / "tiny" / "logs" if stage.endswith("-tiny") else LOGS
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{stage}.jsonl"
         if fresh and self.path.exists():
             self.path.unlink()
         self.stage = stage

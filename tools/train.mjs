@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// npm run train [-- STAGE ...] [--tiny]
+//
+// Reproduces every model in weights/ from an empty folder, stage by stage; each
+// stage also runs alone (`npm run train -- vae`) and resumes from its last
+// checkpoint in weights/.work/ckpt. `--tiny` (npm run test:train) runs a few
+// steps of every stage and its export on a tiny data set, to prove the code
+// path; it writes under weights/.work/tiny and never touches the shipped files.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PY = '/usr/bin/python3';
+const argv = process.argv.slice(2);
+const tiny = argv.includes('--tiny');
+const extra = argv.filter((a) => a.startsWith('--') && a !== '--tiny');
+
+// name, script, arguments, minutes of this machine (2 cores) it aims at
+const STAGES = [
+  ['data', null, [], 4],
+  ['vae', 'vae.py', ['--minutes', '15'], 15],
+  ['clip', 'text_encoder.py', ['--minutes', '15'], 15],
+  ['latents', 'latents.py', [], 2],
+  ['dit', 'train_denoiser.py', ['--model', 'dit', '--minutes', '150', '--snapshots', '0.0625,0.25'], 150],
+  ['unet', 'train_denoiser.py', ['--model', 'unet', '--minutes', '40'], 40],
+  ['unet_pixel', 'train_denoiser.py', ['--model', 'unet_pixel', '--minutes', '10'], 10],
+  ['dit_adaln', 'train_denoiser.py', ['--model', 'dit_adaln', '--minutes', '20'], 20],
+  ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '20'], 20],
+  ['dit_in_context', 'train_denoiser.py', ['--model', 'dit_in_context', '--minutes', '20'], 20],
+];
+const DATASETS = [
+  ['clips8', 50000, 8, 1],
+  ['images', 60000, 1, 2],
+  ['heldout8', 2000, 8, 9001],
+  ['heldout1', 2000, 1, 9002],
+];
+
+function fail(msg) {
+  console.error(`train: ${msg}`);
+  process.exit(2);
+}
+
+function checkPrerequisites() {
+  const install = 'apt-get install -y python3-torch python3-onnx python3-numpy libopenblas0-pthread';
+  if (!existsSync(PY)) fail(`${PY} not found. Install Debian's Python and PyTorch: ${install}`);
+  const probe = spawnSync(PY, ['-c', 'import torch, onnx, numpy; print(torch.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) fail(`PyTorch, onnx or numpy is missing for ${PY}: ${install}\n${probe.stderr}`);
+  const blas = spawnSync('dpkg', ['-s', 'libopenblas0-pthread'], { encoding: 'utf8' });
+  if (blas.status !== 0) fail(`libopenblas0-pthread is missing: without it torch's matrix products run about 15x slower. ${install}`);
+}
+
+function run(cmd, args, env = {}) {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', ...env } });
+  if (r.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+}
+
+checkPrerequisites();
+const dataDir = path.join(root, 'weights', '.work', tiny ? 'tiny-data' : 'data');
+const env = { SHAPES_DATA_DIR: dataDir };
+const wanted = argv.filter((a) => !a.startsWith('--'));
+const unknown = wanted.filter((w) => !STAGES.some(([n]) => n === w));
+if (unknown.length) fail(`unknown stage ${unknown.join(', ')}; stages: ${STAGES.map(([n]) => n).join(', ')}`);
+const stages = STAGES.filter(([n]) => wanted.length === 0 || wanted.includes(n));
+if (!tiny) console.log(`stages: ${stages.map(([n, , , m]) => `${n} (~${m} min)`).join(', ')}`);
+
+for (const [name, script, args] of stages) {
+  if (name === 'data') {
+    for (const [set, count, frames, seed] of DATASETS) {
+      if (existsSync(path.join(dataDir, set, 'meta.json')) && !tiny) continue;
+      run('npx', ['tsx', 'tools/dataset.ts', '--count', String(tiny ? 64 : count), '--frames', String(frames), '--seed', String(seed), '--out', path.join(dataDir, set)]);
+    }
+    continue;
+  }
+  const stageArgs = tiny ? args.filter((a, i) => !['--minutes', '--snapshots'].includes(a) && !['--minutes', '--snapshots'].includes(args[i - 1])) : args;
+  run(PY, [path.join('weights', 'train', script), ...stageArgs, ...(tiny ? ['--tiny', '--fresh'] : []), ...extra], env);
+}
+console.log(tiny ? '\ntest:train: every stage ran and exported' : '\ntrain: done');

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createRandom } from '../../../pipeline/random';
 import { generateClip, renderObjects } from '../../../pipeline/world/generate';
 import { parsePrompt } from '../../../pipeline/world/caption';
 import { describeReading, judgeClip, judgeReading, readFrames } from '../../../pipeline/world/judge';
@@ -131,6 +132,22 @@ test('consistency: a colour split in two, an object missing from a frame, a shap
   const grows = a.frames.slice();
   grows.set(small.frames, size);
   assert.match(judgeClip(grows, 2, 32, 32, 'a circle').reason, /changes size: big in frame 1, small in frame 2/);
+});
+
+test('robust to mild noise and blur (as a model's samples have)', () => {
+  const rng = createRandom('judge noise');
+  for (let s = 0; s < 60; s++) {
+    const c = generateClip(`noise ${s}`, { frames: s % 2 ? 8 : 1 });
+    const f = new Uint8Array(c.frames.length);
+    const at = (t: number, i: number, j: number, ch: number) =>
+      c.frames[((t * 32 + Math.min(31, Math.max(0, i))) * 32 + Math.min(31, Math.max(0, j))) * 3 + ch];
+    for (let t = 0; t < c.numFrames; t++) for (let i = 0; i < 32; i++) for (let j = 0; j < 32; j++) for (let ch = 0; ch < 3; ch++) {
+      const blurred = 0.7 * at(t, i, j, ch) + 0.075 * (at(t, i - 1, j, ch) + at(t, i + 1, j, ch) + at(t, i, j - 1, ch) + at(t, i, j + 1, ch));
+      f[((t * 32 + i) * 32 + j) * 3 + ch] = Math.max(0, Math.min(255, Math.round(blurred + 10 * rng.normal())));
+    }
+    const v = judgeClip(f, c.numFrames, 32, 32, c.caption);
+    assert.ok(v.pass, `seed ${s} "${c.caption}": ${v.reason}`);
+  }
 });
 
 test('empty frames and the object count', () => {

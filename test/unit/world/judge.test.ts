@@ -134,7 +134,7 @@ test('consistency: a colour split in two, an object missing from a frame, a shap
   assert.match(judgeClip(grows, 2, 32, 32, 'a circle').reason, /changes size: big in frame 1, small in frame 2/);
 });
 
-test('robust to mild noise and blur (as a model's samples have)', () => {
+test('robust to mild noise and blur, as a model\'s samples have', () => {
   const rng = createRandom('judge noise');
   for (let s = 0; s < 60; s++) {
     const c = generateClip(`noise ${s}`, { frames: s % 2 ? 8 : 1 });

@@ -142,6 +142,7 @@ export function layoutObjects(rng: Random, options: GenerateOptions = {}): World
   const phrases = options.phrases ?? [];
   if (phrases.length) {
     const problems = phrasesProblems(phrases);
+    if (frames === 1 && phrases.some((p) => p.motion)) problems.push('a motion is stated only for clips, and this is an image (one frame)');
     if (problems.length) throw new WorldError(problems.join('; '));
   }
   const count = phrases.length || options.objects || (rng.chance(0.5) ? 1 : 2);

@@ -3,3 +3,5 @@ export * from './caption';
 export * from './generate';
 export * from './tokenizer';
 export { splitWords } from './text';
+export * from './judge';
+export * from './score';

@@ -110,6 +110,7 @@ test('impossible requests are a clear WorldError', () => {
   assert.throws(() => generateClip(1, { frames: 0 }), (e: unknown) => e instanceof WorldError);
   assert.throws(() => generateClip(1, { frames: 1.5 }), (e: unknown) => e instanceof WorldError);
   assert.throws(() => generateClip(1, { width: 5 }), (e: unknown) => e instanceof WorldError);
+  assert.throws(() => generateClip(1, { frames: 1, phrases: [{ shape: 'circle', motion: 'left' }] }), (e: unknown) => e instanceof WorldError && /only for clips/.test((e as Error).message));
 });
 
 const PIN_CAPTION = 'a small green triangle staying still and a big purple triangle moving right';

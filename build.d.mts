@@ -1,0 +1,29 @@
+// Types for build.mjs, for the tests that import its static server.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
+export const DIST: string;
+export const ORT_RUNTIME_FILES: string[];
+export const ISOLATION_HEADERS: Record<string, string>;
+
+export interface StaticServer {
+  server: Server;
+  port: number;
+  /** http://host:port/base/ */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StaticServerOptions {
+  port?: number;
+  host?: string;
+  /** URL path the folder is served under: '/' or '/some/sub/path/'. */
+  base?: string;
+  /** Send the COOP/COEP headers (default true). */
+  isolation?: boolean;
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) => void>;
+}
+
+export function startStaticServer(dir: string, options?: StaticServerOptions): Promise<StaticServer>;
+export function copyStatic(options?: { outdir?: string; dev?: boolean }): { weights: string[] };
+export function build(options?: { outdir?: string }): Promise<{ metafile: unknown; weights: string[]; outdir: string }>;
+export function buildTestPage(options: { entry: string; outdir: string; title?: string }): Promise<{ outdir: string }>;

@@ -1,0 +1,326 @@
+#!/usr/bin/env node
+// Builds the explainer into dist/, or serves it for development.
+//
+//   node build.mjs                                production build into dist/
+//   node build.mjs --serve [--port 8000] [--host 127.0.0.1]
+//                                                 development: watch, rebuild, live reload
+//
+// dist/ is a plain static site with relative URLs only, so it works from any host
+// at any sub-path:
+//   index.html                         the shell (index.html of the repository)
+//   main.js, chunk-*.js, chapter-*.js  the code, split: a chapter's code loads when it is needed
+//   ort-wasm-simd-threaded.asyncify.{mjs,wasm}
+//                                      onnxruntime-web's runtime for `onnxruntime-web/webgpu`
+//                                      (WebGPU and WASM in one build), next to the chunks
+//   weights/                           *.onnx and manifest.json from weights/, where they exist
+//
+// The development server is a small node:http front over dist/ (esbuild's own
+// server cannot send headers) that sends
+//   Cross-Origin-Opener-Policy: same-origin
+//   Cross-Origin-Embedder-Policy: require-corp
+// so the page is cross-origin isolated and onnxruntime can use WASM threads.
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+export const DIST = path.join(root, 'dist');
+
+/** The files `onnxruntime-web/webgpu` (1.30) loads at run time; see pipeline/runtime/ort.ts. */
+export const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+const ORT_DIST = path.join(root, 'node_modules', 'onnxruntime-web', 'dist');
+
+const LIVE_RELOAD_PATH = '__live-reload';
+
+/** esbuild options shared by the production build and the development watcher. */
+function esbuildOptions({ dev, outdir }) {
+  return {
+    absWorkingDir: root,
+    // Workers, when there are some, are more entry points here: { main: 'main.ts', 'model-worker': '…' }.
+    entryPoints: { main: 'main.ts' },
+    outdir,
+    bundle: true,
+    splitting: true, // chapters are dynamic imports in main.ts: each becomes its own chunk
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    // onnxruntime-web's builds that load their Emscripten glue (.mjs) as a separate file,
+    // which is what multi-threaded WASM needs (its worker threads load that file).
+    conditions: ['onnxruntime-web-use-extern-wasm'],
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    assetNames: '[name]-[hash]',
+    minify: !dev,
+    sourcemap: true,
+    charset: 'utf8',
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+function copyIfChanged(from, to) {
+  const a = fs.statSync(from);
+  const b = fs.existsSync(to) ? fs.statSync(to) : null;
+  if (b && b.size === a.size && b.mtimeMs >= a.mtimeMs) return;
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, to);
+}
+
+/** weights/: every *.onnx (sub-folders too, except hidden ones and training code) and manifest.json. */
+function weightFiles() {
+  const dir = path.join(root, 'weights');
+  if (!fs.existsSync(dir)) return [];
+  const found = [];
+  const walk = (rel) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules' && entry.name !== '__pycache__') walk(r);
+      } else if (entry.isFile() && (entry.name.endsWith('.onnx') || r === 'manifest.json')) {
+        found.push(r);
+      }
+    }
+  };
+  walk('');
+  return found;
+}
+
+/** index.html, onnxruntime's runtime files and the weights, into `outdir`. */
+export function copyStatic({ outdir = DIST, dev = false } = {}) {
+  let html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+  const mainJs = path.join(outdir, 'main.js');
+  if (fs.existsSync(mainJs)) {
+    // cache-busting for hosts that cache main.js: the other chunks carry a hash in their names
+    const v = createHash('sha256').update(fs.readFileSync(mainJs)).digest('hex').slice(0, 10);
+    html = html.replace(/(src="\.\/main\.js)(")/, `$1?v=${v}$2`);
+  }
+  if (dev) {
+    html = html.replace(
+      '</body>',
+      `<script type="module">new EventSource('./${LIVE_RELOAD_PATH}').addEventListener('message', () => location.reload());</script>\n</body>`,
+    );
+  }
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.writeFileSync(path.join(outdir, 'index.html'), html);
+  for (const f of ORT_RUNTIME_FILES) copyIfChanged(path.join(ORT_DIST, f), path.join(outdir, f));
+  const weights = weightFiles();
+  for (const f of weights) copyIfChanged(path.join(root, 'weights', f), path.join(outdir, 'weights', f));
+  return { weights };
+}
+
+/** The production build: dist/ from scratch. */
+export async function build({ outdir = DIST } = {}) {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const result = await esbuild.build(esbuildOptions({ dev: false, outdir }));
+  const { weights } = copyStatic({ outdir });
+  return { metafile: result.metafile, weights, outdir };
+}
+
+/**
+ * A test page: `entry` bundled exactly as the site is (same esbuild options, onnxruntime's
+ * runtime files beside it) into `outdir`, with a bare index.html that loads it.
+ */
+export async function buildTestPage({ entry, outdir, title = 'test page' }) {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({ ...esbuildOptions({ dev: false, outdir }), entryPoints: { page: entry } });
+  fs.writeFileSync(
+    path.join(outdir, 'index.html'),
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+      `<link rel="icon" href="data:,"><script type="module" src="./page.js"></script></head><body></body></html>\n`,
+  );
+  for (const f of ORT_RUNTIME_FILES) copyIfChanged(path.join(ORT_DIST, f), path.join(outdir, f));
+  return { outdir };
+}
+
+// ---------------------------------------------------------------------------
+// A static server with the headers for cross-origin isolation.
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * Serves `dir` under the URL path `base` (e.g. '/' or '/course/sora/') on `host:port` (port 0: any free one).
+ * `isolation: false` leaves out the COOP/COEP headers, as most static hosts do.
+ * `routes` maps a path below `base` to a handler (req, res), for the live-reload stream.
+ */
+export function startStaticServer(dir, { port = 0, host = '127.0.0.1', base = '/', isolation = true, routes = {} } = {}) {
+  const rootDir = path.resolve(dir);
+  if (!base.startsWith('/') || !base.endsWith('/')) throw new Error(`base must start and end with '/': ${base}`);
+  const server = http.createServer((req, res) => {
+    const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...(isolation ? ISOLATION_HEADERS : {}) };
+    const send = (status, body, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(status, { ...headers, 'Content-Type': type });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return send(400, 'bad request\n');
+    }
+    if (pathname === base.slice(0, -1)) {
+      res.writeHead(301, { ...headers, Location: base });
+      return res.end();
+    }
+    if (!pathname.startsWith(base)) return send(404, 'not found\n');
+    const rel = pathname.slice(base.length);
+    if (routes[rel]) return routes[rel](req, res, headers);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
+    let file = path.resolve(rootDir, `.${path.sep}${rel}`);
+    if (file !== rootDir && !file.startsWith(rootDir + path.sep)) return send(403, 'forbidden\n');
+    try {
+      if (fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+      const stat = fs.statSync(file);
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Length': stat.size,
+      });
+      if (req.method === 'HEAD') return res.end();
+      fs.createReadStream(file).pipe(res);
+    } catch {
+      send(404, 'not found\n');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const actual = server.address().port;
+      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      resolve({
+        server,
+        port: actual,
+        url: `http://${shownHost}:${actual}${base}`,
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections?.();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Development: watch, rebuild, live reload.
+
+async function serve({ port, host }) {
+  fs.rmSync(DIST, { recursive: true, force: true });
+  const clients = new Set();
+  const reload = () => {
+    for (const res of clients) res.write('data: reload\n\n');
+  };
+  let first = true;
+  const ctx = await esbuild.context({
+    ...esbuildOptions({ dev: true, outdir: DIST }),
+    logLevel: 'info',
+    plugins: [
+      {
+        name: 'copy-and-reload',
+        setup(b) {
+          b.onEnd((result) => {
+            copyStatic({ dev: true });
+            if (result.errors.length === 0 && !first) reload();
+            first = false;
+          });
+        },
+      },
+    ],
+  });
+  await ctx.watch();
+  // index.html and the weights are not part of esbuild's graph: watch them too.
+  let timer = null;
+  const onStaticChange = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      copyStatic({ dev: true });
+      reload();
+    }, 100);
+  };
+  fs.watch(path.join(root, 'index.html'), onStaticChange);
+  if (fs.existsSync(path.join(root, 'weights'))) fs.watch(path.join(root, 'weights'), onStaticChange);
+
+  const routes = {
+    [LIVE_RELOAD_PATH]: (req, res, headers) => {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+    },
+  };
+  let server;
+  for (let p = port; ; p++) {
+    try {
+      server = await startStaticServer(DIST, { port: p, host, routes });
+      break;
+    } catch (e) {
+      if (e.code !== 'EADDRINUSE' || p >= port + 10) throw e;
+      console.log(`port ${p} is in use, trying ${p + 1}`);
+    }
+  }
+  console.log(`\nServing dist/ on ${server.url} (cross-origin isolated: WASM threads on). Ctrl-C stops.\n`);
+  const stop = async () => {
+    await ctx.dispose();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function parseArgs(argv) {
+  const args = { serve: false, port: 8000, host: '127.0.0.1' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--serve') args.serve = true;
+    else if (a === '--port') args.port = Number(argv[++i]);
+    else if (a.startsWith('--port=')) args.port = Number(a.slice(7));
+    else if (a === '--host') args.host = argv[++i];
+    else if (a.startsWith('--host=')) args.host = a.slice(7);
+    else throw new Error(`unknown argument: ${a}\nusage: node build.mjs [--serve [--port 8000] [--host 127.0.0.1]]`);
+  }
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error(`bad --port: ${args.port}`);
+  return args;
+}
+
+const isMain = process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url;
+if (isMain) {
+  try {
+    const args = parseArgs(process.argv.slice(2));
+    if (args.serve) {
+      await serve(args);
+    } else {
+      const t0 = Date.now();
+      const { metafile, weights } = await build();
+      const outputs = Object.entries(metafile.outputs).filter(([f]) => f.endsWith('.js'));
+      const kb = (n) => `${(n / 1024).toFixed(0)} kB`;
+      console.log(`Built dist/ in ${Date.now() - t0} ms: ${outputs.length} scripts, ${kb(outputs.reduce((s, [, o]) => s + o.bytes, 0))}; ` +
+        `onnxruntime runtime files; ${weights.length ? `weights: ${weights.join(', ')}` : 'no weights yet'}.`);
+    }
+  } catch (e) {
+    console.error(e.message ?? e);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,126 @@
+// Browser tests' harness: a static server over a built folder (with the
+// cross-origin isolation headers the development server sends), Debian's
+// Chromium through playwright-core, and pages that record every console
+// error, uncaught exception and request outside their own origin, so a test
+// can fail on any of them.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStaticServer, type StaticServer, type StaticServerOptions } from '../../build.mjs';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/**
+ * WebGPU in headless Chromium: --enable-unsafe-webgpu is enough on Linux; Dawn then
+ * finds SwiftShader's Vulkan (shipped with Debian's chromium) as a fallback adapter.
+ */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
+
+export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_FLAGS, ...(options.webgpu ? WEBGPU_FLAGS : [])],
+  });
+}
+
+export function serve(dir: string, options: StaticServerOptions = {}): Promise<StaticServer> {
+  return startStaticServer(dir, { host: '127.0.0.1', port: 0, ...options });
+}
+
+export interface ConsoleLine {
+  type: string;
+  text: string;
+}
+
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Every console message, in order. */
+  console: ConsoleLine[];
+  /** Console errors, and uncaught exceptions in the page. */
+  errors: string[];
+  /** Requests to any origin but the page's own (they are also blocked). */
+  outside: string[];
+  /** Same-origin requests, as URLs. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh context and page that watch for errors and outside requests. `origin` is the only one allowed. */
+export async function watchedPage(
+  browser: Browser,
+  origin: string,
+  options: { width?: number; height?: number; reducedMotion?: 'reduce' | 'no-preference' } = {},
+): Promise<WatchedPage> {
+  const allowed = new URL(origin).origin;
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    reducedMotion: options.reducedMotion ?? 'no-preference',
+  });
+  context.setDefaultTimeout(60_000);
+  const watched: WatchedPage = {
+    page: null as unknown as Page,
+    context,
+    console: [],
+    errors: [],
+    outside: [],
+    requests: [],
+    close: () => context.close(),
+  };
+  const isLocal = (url: string) => url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('about:');
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (isLocal(url) || new URL(url).origin === allowed) return route.continue();
+    watched.outside.push(url);
+    return route.abort('blockedbyclient');
+  });
+  context.on('request', (req) => {
+    const url = req.url();
+    if (isLocal(url)) return;
+    if (new URL(url).origin === allowed) watched.requests.push(url);
+    else if (!watched.outside.includes(url)) watched.outside.push(url);
+  });
+  const page = await context.newPage();
+  watched.page = page;
+  page.on('console', (msg) => {
+    const line = { type: msg.type(), text: msg.text() };
+    watched.console.push(line);
+    if (line.type === 'error') watched.errors.push(`console.error: ${line.text}`);
+  });
+  page.on('pageerror', (error) => watched.errors.push(`uncaught: ${error.message}`));
+  page.on('worker', (worker) => {
+    worker.on('console', (msg) => {
+      if (msg.type() === 'error') watched.errors.push(`worker console.error: ${msg.text()}`);
+    });
+  });
+  return watched;
+}
+
+/** Throws, listing them, when the page logged an error or asked another origin for anything. */
+export function assertClean(w: WatchedPage): void {
+  const problems = [
+    ...w.errors,
+    ...w.outside.map((u) => `request outside the page's origin: ${u}`),
+  ];
+  if (problems.length) throw new Error(`the page was not clean:\n  ${problems.join('\n  ')}`);
+}
+
+/** Rejects after `ms` with `what` in the message, so a hung browser fails a test instead of hanging the run. */
+export async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

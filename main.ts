@@ -1,0 +1,105 @@
+// The page's entry point. It is small on purpose: each chapter's code (and the
+// models it uses) loads when the reader comes near the chapter, or follows a
+// link into it. index.html holds one element per chapter, in reading order.
+
+/** Chapter elements and their code; esbuild makes each dynamic import its own chunk. */
+export const CHAPTERS: Record<string, () => Promise<unknown>> = {
+  'chapter-0': () => import('./chapters/chapter-0'),
+  'chapter-1': () => import('./chapters/chapter-1'),
+  'chapter-2': () => import('./chapters/chapter-2'),
+  'chapter-3': () => import('./chapters/chapter-3'),
+  'chapter-4': () => import('./chapters/chapter-4'),
+  'chapter-5': () => import('./chapters/chapter-5'),
+  'chapter-6': () => import('./chapters/chapter-6'),
+  'chapter-7': () => import('./chapters/chapter-7'),
+};
+
+type LoadState = 'loading' | 'loaded' | 'failed';
+
+const loads = new Map<string, Promise<void>>();
+
+/** Loads a chapter's code once; a failure is shown in the chapter's place with a Retry button. */
+function loadChapter(el: HTMLElement): Promise<void> {
+  const tag = el.localName;
+  const existing = loads.get(tag);
+  if (existing) return existing;
+  const load = CHAPTERS[tag];
+  if (!load) return Promise.resolve();
+  el.dataset.load = 'loading' satisfies LoadState;
+  const p = load().then(
+    () => {
+      el.dataset.load = 'loaded' satisfies LoadState;
+    },
+    (error: unknown) => {
+      loads.delete(tag);
+      el.dataset.load = 'failed' satisfies LoadState;
+      showLoadError(el, error);
+    },
+  );
+  loads.set(tag, p);
+  return p;
+}
+
+function showLoadError(el: HTMLElement, error: unknown) {
+  console.warn(`could not load ${el.localName}:`, error);
+  el.querySelector('.chapter-error')?.remove();
+  const box = document.createElement('div');
+  box.className = 'chapter-error';
+  box.setAttribute('role', 'alert');
+  const p = document.createElement('p');
+  p.textContent = `This chapter could not be loaded (${error instanceof Error ? error.message : String(error)}). The rest of the page still works.`;
+  const retry = document.createElement('button');
+  retry.type = 'button';
+  retry.textContent = 'Retry';
+  retry.addEventListener('click', () => {
+    box.remove();
+    void loadChapter(el);
+  });
+  box.append(p, retry);
+  el.append(box);
+}
+
+function chapterElements(): HTMLElement[] {
+  return Object.keys(CHAPTERS).flatMap((tag) => Array.from(document.querySelectorAll<HTMLElement>(tag)));
+}
+
+/** The chapter a URL fragment points into (the chapter itself or an id inside its light DOM). */
+function chapterForHash(hash: string): HTMLElement | null {
+  if (hash.length < 2) return null;
+  let target: Element | null = null;
+  try {
+    target = document.getElementById(decodeURIComponent(hash.slice(1)));
+  } catch {
+    return null;
+  }
+  while (target && !CHAPTERS[target.localName]) target = target.parentElement;
+  return target as HTMLElement | null;
+}
+
+function start() {
+  const elements = chapterElements();
+  if ('IntersectionObserver' in window) {
+    // "Near" is within one screen above or below what is visible.
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          observer.unobserve(entry.target);
+          void loadChapter(entry.target as HTMLElement);
+        }
+      },
+      { rootMargin: '100% 0px 100% 0px' },
+    );
+    for (const el of elements) observer.observe(el);
+  } else {
+    for (const el of elements) void loadChapter(el);
+  }
+  const followHash = () => {
+    const el = chapterForHash(location.hash);
+    if (el) void loadChapter(el).then(() => el.scrollIntoView());
+  };
+  window.addEventListener('hashchange', followHash);
+  followHash();
+}
+
+start();

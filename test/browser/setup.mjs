@@ -12,4 +12,9 @@ await buildTestPage({
   outdir: path.join(root, '.cache', 'browser-test', 'ort'),
   title: 'onnxruntime-web test page',
 });
+await buildTestPage({
+  entry: 'test/browser/fixtures/components-page.ts',
+  outdir: path.join(root, '.cache', 'browser-test', 'components'),
+  title: 'components test page',
+});
 console.log(`browser tests: built dist/ and the test pages in ${Date.now() - t0} ms`);

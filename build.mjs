@@ -280,7 +280,7 @@ async function serve({ port, host }) {
       console.log(`port ${p} is in use, trying ${p + 1}`);
     }
   }
-  console.log(`\nServing dist/ on ${server.url} (cross-origin isolated: WASM threads on). Ctrl-C stops.\n`);
+  console.log(`\nServing dist/ on ${server.url} (cross-origin isolated, so WASM may use threads). Ctrl-C stops.\n`);
   const stop = async () => {
     await ctx.dispose();
     await server.close();

@@ -94,12 +94,39 @@ function start() {
   } else {
     for (const el of elements) void loadChapter(el);
   }
+  markCurrentSection();
   const followHash = () => {
     const el = chapterForHash(location.hash);
     if (el) void loadChapter(el).then(() => el.scrollIntoView());
   };
   window.addEventListener('hashchange', followHash);
   followHash();
+  document.documentElement.dataset.shell = 'ready'; // for tests and for CSS that waits on the script
+}
+
+/** In the contents, marks the section being read (aria-current="location"). */
+function markCurrentSection() {
+  const links = new Map<string, HTMLAnchorElement>();
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('nav.toc a[href^="#"]')) links.set(a.hash.slice(1), a);
+  const sections = Array.from(document.querySelectorAll<HTMLElement>('main > [id]')).filter((el) => links.has(el.id));
+  if (!sections.length || !('IntersectionObserver' in window)) return;
+  const visible = new Set<Element>();
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) visible.add(e.target);
+        else visible.delete(e.target);
+      }
+      const current = sections.find((el) => visible.has(el));
+      for (const [id, a] of links) {
+        if (current && id === current.id) a.setAttribute('aria-current', 'location');
+        else a.removeAttribute('aria-current');
+      }
+    },
+    // a band across the upper part of the window: the section there is the one being read
+    { rootMargin: '-10% 0px -60% 0px' },
+  );
+  for (const el of sections) observer.observe(el);
 }
 
 start();

@@ -76,14 +76,15 @@ export class ChapterSection extends LitElement {
       li {
         margin: 0 0 0.6rem;
       }
-      .try li {
+      .try li::marker {
+        color: var(--muted);
+        font-weight: 600;
+      }
+      .try .item {
         display: flex;
         flex-wrap: wrap;
         align-items: baseline;
         gap: 0.4rem 0.8rem;
-      }
-      .try li::marker {
-        color: var(--muted);
       }
       .try .question {
         flex: 1 1 16rem;
@@ -138,10 +139,12 @@ export class ChapterSection extends LitElement {
                     <ol>
                       ${this.tryThis.map(
                         (t, i) => html`<li>
-                          <span class="question" id="q${i}">${t.question}</span>
-                          <button type="button" aria-describedby="q${i}" @click=${() => this.pick(i)}>
-                            ${t.label ?? 'Show me'}
-                          </button>
+                          <div class="item">
+                            <span class="question" id="q${i}">${t.question}</span>
+                            <button type="button" aria-describedby="q${i}" @click=${() => this.pick(i)}>
+                              ${t.label ?? 'Show me'}
+                            </button>
+                          </div>
                         </li>`,
                       )}
                     </ol>

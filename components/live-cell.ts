@@ -180,6 +180,7 @@ export class LiveCell extends LitElement {
   }
 
   render() {
+    const footer = this.footer();
     return html`
       <figure>
         ${this.label ? html`<figcaption>${this.label}</figcaption>` : nothing}
@@ -193,7 +194,7 @@ export class LiveCell extends LitElement {
           <slot></slot>
         </div>
       </figure>
-      <footer>${this.footer()}</footer>
+      ${footer ? html`<footer>${footer}</footer>` : nothing}
     `;
   }
 }

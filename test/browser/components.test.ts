@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
 import type { StaticServer } from '../../build.mjs';
 import type { TryThisDetail } from '../../components/chapter-section';
+import type { LiveCell } from '../../components/live-cell';
 import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,7 +47,7 @@ test('chapter-section: title, references as links, and "try this" buttons that e
     ];
     await section.updateComplete;
     (window as unknown as { tried: unknown[] }).tried = [];
-    document.addEventListener('try-this', (e) => (window as unknown as { tried: unknown[] }).tried.push(e.detail));
+    document.addEventListener('try-this', (e) => (window as unknown as { tried: unknown[] }).tried.push((e as CustomEvent).detail));
   });
   assert.is(await page.getByRole('heading', { level: 2 }).textContent(), 'A test chapter');
   assert.is(await page.getByRole('link', { name: 'Ho et al. 2020' }).getAttribute('href'), 'https://arxiv.org/abs/2006.11239');
@@ -66,7 +67,7 @@ test('live-cell: a failing task shows its message and a Retry button in that cel
   const first = await page.evaluate(async () => {
     const win = window as unknown as { calls: number };
     win.calls = 0;
-    const a = document.querySelector('live-cell#a')!;
+    const a = document.querySelector<LiveCell>('live-cell#a')!;
     return a.run(async () => {
       win.calls++;
       if (win.calls === 1) throw new Error('the model file is missing');
@@ -91,8 +92,8 @@ test('live-cell: a synchronous throw, a thrown non-Error and an error reported f
   const escaped = await page.evaluate(async () => {
     let reached = 0;
     document.addEventListener('cell-error', () => reached++);
-    const a = document.querySelector('live-cell#a')!;
-    const b = document.querySelector('live-cell#b')!;
+    const a = document.querySelector<LiveCell>('live-cell#a')!;
+    const b = document.querySelector<LiveCell>('live-cell#b')!;
     await a.run(() => {
       throw new TypeError('sync');
     });
@@ -111,9 +112,9 @@ test('live-cell: a synchronous throw, a thrown non-Error and an error reported f
 test('live-cell: a newer run aborts the older one, whose result (or error) is never shown', async () => {
   const { page } = w;
   const r = await page.evaluate(async () => {
-    const a = document.querySelector('live-cell#a')!;
+    const a = document.querySelector<LiveCell>('live-cell#a')!;
     let abortedA = false;
-    const pa = a.run(async (signal) => {
+    const pa = a.run(async (signal: AbortSignal) => {
       await new Promise((done) => setTimeout(done, 200));
       abortedA = signal.aborted;
       return 'A';

@@ -36,8 +36,7 @@ test.after(async () => {
 async function open(options: { width?: number; height?: number; hash?: string } = {}): Promise<WatchedPage> {
   const w = await watchedPage(browser, server.url, options);
   await w.page.goto(server.url + (options.hash ?? ''));
-  // at the top of the page, chapter 0 loads at once; elsewhere, it need not
-  if (!options.hash) await w.page.waitForFunction(() => customElements.get('chapter-0') !== undefined);
+  await w.page.waitForSelector('html[data-shell="ready"]', { state: 'attached' });
   return w;
 }
 
@@ -90,6 +89,7 @@ test('chapter code loads lazily: only near the reader, or when a link goes there
   const w = await open({ width: 1280, height: 800 });
   const { page } = w;
   try {
+    await page.waitForFunction(() => customElements.get('chapter-0') !== undefined); // near the top: at once
     const early = await defined(page);
     assert.ok(early.includes('chapter-0'));
     assert.not.ok(early.includes('chapter-7'), `loaded at the top of the page: ${early}`);

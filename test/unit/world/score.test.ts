@@ -110,7 +110,8 @@ test('options: categories, seeds per prompt, producer errors and one-frame clips
   const broken = await scoreProducer(() => { throw new Error('out of memory'); }, { categories: ['size'] });
   assert.is(broken.categories.size!.rate, 0);
   assert.match(broken.samples[0].verdict.reason, /the producer failed: out of memory/);
-  const flat = await scoreProducer((p, s) => generator(p, s, 1), { categories: ['motion'] });
+  // A producer that ignores motion and draws one frame (an image cannot state a motion).
+  const flat = await scoreProducer((p, s) => generateClip(s, { frames: 1, phrases: parsePrompt(p).phrases.map(({ motion: _m, ...rest }) => rest) }), { categories: ['motion'] });
   assert.is(flat.categories.motion!.rate, 0);
   assert.match(flat.samples[0].verdict.reason, /needs a clip of at least 2 frames/);
   const garbage = await scoreProducer(() => ({ frames: new Uint8Array(5), numFrames: 1, width: 32, height: 32 }), { categories: ['colour'] });

@@ -104,6 +104,12 @@ def heldout_frames(n=512):
     return C.to_model_range(np.asarray(h[: n // 8]).reshape(-1, 32, 32, 3))
 
 
+def object_mask(x):
+    """1 on lit pixels (any channel above black) and the ring of pixels around them."""
+    lit = (x.max(dim=1, keepdim=True).values > -0.95).float()
+    return F.max_pool2d(lit, 3, stride=1, padding=1)
+
+
 def psnr(x, y):
     mse = F.mse_loss(x.clamp(-1, 1), y).item()
     return 10 * math.log10(4.0 / max(mse, 1e-12))  # peak-to-peak 2 in [-1, 1]
@@ -116,8 +122,12 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--kl", type=float, default=1e-4)
     ap.add_argument("--l1", type=float, default=0.5, help="weight of an L1 term beside the MSE: sharper edges")
+    ap.add_argument("--object-weight", type=float, default=4.0,
+                    help="extra loss weight on object pixels and their 1-px ring: the judge reads shapes there, and the black background is easy")
     ap.add_argument("--tiny", action="store_true", help="a few steps, for npm run test:train")
     ap.add_argument("--fresh", action="store_true", help="ignore the checkpoint")
+    ap.add_argument("--decoder-only", action="store_true",
+                    help="fine-tune the decoder alone (as Stable Diffusion's ft-MSE decoder): the encoder, and so every cached latent and trained denoiser, stays valid")
     args = ap.parse_args()
     C.setup_threads()
     torch.manual_seed(0)
@@ -125,28 +135,38 @@ def main():
     budget = 5 if args.tiny else args.minutes * 60
 
     model = VAE()
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     ck = None if args.fresh else C.load_checkpoint(stage)
+    if args.decoder_only:
+        if ck is None:
+            raise SystemExit("--decoder-only needs a trained VAE checkpoint")
+        model.encoder.requires_grad_(False)
+    opt = torch.optim.Adam(model.decoder.parameters() if args.decoder_only else model.parameters(), lr=args.lr)
     step, elapsed = 0, 0.0
     if ck:
-        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"])
+        model.load_state_dict(ck["model"])
+        if ck.get("decoder_only", False) == args.decoder_only:
+            opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck["elapsed"]
-        print(f"resuming {stage} at step {step}, {elapsed / 60:.1f} min")
+        print(f"resuming {stage} at step {step}, {elapsed / 60:.1f} min" + (" (decoder only)" if args.decoder_only else ""))
     log = C.Log(stage, fresh=ck is None)
     pool = frame_pool(args.tiny)
     held = heldout_frames(64 if args.tiny else 512)
     rng = np.random.default_rng(step)
     timer = C.Timer(elapsed)
+    step0 = step
     with C.PidFile():
         model.train()
         while (step < 3) if args.tiny else timer.elapsed < budget:
-            lr = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, timer.elapsed / budget))))
+            # Each invocation anneals from its start to its budget (a resumed run warms up again).
+            frac = (timer.elapsed - elapsed) / max(1.0, budget - elapsed)
+            lr = args.lr * min(1.0, (step - step0 + 1) / 50) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
             for g in opt.param_groups:
                 g["lr"] = lr
             x = C.to_model_range(pool[np.sort(rng.integers(0, len(pool), args.batch))])
             xhat, kl = model(x)
             rec = F.mse_loss(xhat, x)
-            loss = rec + args.l1 * F.l1_loss(xhat, x) + args.kl * kl
+            w = 1 + args.object_weight * object_mask(x)
+            loss = (w * ((xhat - x).pow(2) + args.l1 * (xhat - x).abs())).mean() / w.mean() + args.kl * kl
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -159,8 +179,8 @@ def main():
                 model.train()
                 log(step=step, minutes=timer.elapsed / 60, loss=loss.item(), mse=rec.item(), kl=kl.item(), lr=lr, heldout_psnr=p)
             if step % 500 == 0:
-                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), step=step, elapsed=timer.elapsed)
-        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), step=step, elapsed=timer.elapsed)
+                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), step=step, elapsed=timer.elapsed, decoder_only=args.decoder_only)
+        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), step=step, elapsed=timer.elapsed, decoder_only=args.decoder_only)
         export(model, stage, step, timer.elapsed, held, args.tiny)
 
 

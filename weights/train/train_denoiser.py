@@ -10,6 +10,7 @@ alternate between the two.
 import argparse
 import json
 import math
+import signal
 import subprocess
 
 import numpy as np
@@ -96,11 +97,24 @@ def main():
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); ema.shadow = ck["ema"]
         step, elapsed, done_snaps = ck["step"], ck["elapsed"], ck.get("snapshots", [])
         print(f"resuming {stage} at step {step}, {elapsed / 60:.1f} min")
+    elif not args.fresh and not args.tiny and (C.WEIGHTS / "checkpoints" / f"{stage}-ema-fp16.pt").exists():
+        # A new machine: no optimizer state, but the committed EMA weights carry the run on.
+        saved = torch.load(C.WEIGHTS / "checkpoints" / f"{stage}-ema-fp16.pt")
+        model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
+        ema = C.EMA(model, args.ema)
+        step, elapsed, done_snaps = saved["step"], saved["elapsed"], saved.get("snapshots", [])
+        ck = saved
+        print(f"resuming {stage} from the committed EMA weights at step {step}, {elapsed / 60:.1f} min (fresh optimizer)")
     log = C.Log(stage, fresh=ck is None)
     rng = np.random.default_rng(step + 7)
     timer = C.Timer(elapsed)
     last_save = last_eval = timer.elapsed
     snaps = [float(s) for s in args.snapshots.split(",") if s]
+    if not args.fresh and not args.tiny:  # a snapshot already exported is never overwritten by a later point of the run
+        done_snaps += [s for s in snaps if s not in done_snaps and (C.WEIGHTS / f"{args.model}_snap{round(1 / s)}.onnx").exists()]
+    # `kill -USR1 <pid>` exports the current EMA weights (and saves a checkpoint) without stopping the run.
+    export_now = []
+    signal.signal(signal.SIGUSR1, lambda *_: export_now.append(True))
     print(f"{stage}: {C.count_params(model)} parameters, {purpose}")
     with C.PidFile():
         model.train()
@@ -131,6 +145,11 @@ def main():
                 if s not in done_snaps and timer.elapsed >= s * budget:
                     export(args.model, ema, step, timer.elapsed, suffix=f"_snap{round(1 / s)}")
                     done_snaps.append(s)
+            if export_now:
+                export_now.clear()
+                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
+                                  elapsed=timer.elapsed, snapshots=done_snaps)
+                export(args.model, ema, step, timer.elapsed)
             if timer.elapsed - last_save > 300:
                 C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
                                   elapsed=timer.elapsed, snapshots=done_snaps)
@@ -235,6 +254,10 @@ def export(name, ema, step, elapsed, suffix="", tiny=False):
         print(f"tiny export ok: {path}")
         return
     C.write_golden(fname, path, golden_in, golden_out)
+    if not suffix:
+        (C.WEIGHTS / "checkpoints").mkdir(exist_ok=True)
+        torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed},
+                   C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
     info = {"stage": name, "steps": step, "train_minutes": round(elapsed / 60, 1), "purpose": MODELS[name][3],
             "space": space, "trained_on": "images and 8-frame clips, alternating batches" if MODELS[name][1] == "joint" else "images",
             **D.SCHEDULE, "guidance_scale": 4.0, "sampler": "ddim", "num_inference_steps": 30}

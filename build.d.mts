@@ -26,4 +26,5 @@ export interface StaticServerOptions {
 export function startStaticServer(dir: string, options?: StaticServerOptions): Promise<StaticServer>;
 export function copyStatic(options?: { outdir?: string; dev?: boolean }): { weights: string[] };
 export function build(options?: { outdir?: string }): Promise<{ metafile: unknown; weights: string[]; outdir: string }>;
-export function buildTestPage(options: { entry: string; outdir: string; title?: string }): Promise<{ outdir: string }>;
+export const WORKER_ENTRY: Record<string, string>;
+export function buildTestPage(options: { entry: string; outdir: string; title?: string; weights?: boolean }): Promise<{ outdir: string }>;

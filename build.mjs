@@ -9,9 +9,12 @@
 // at any sub-path:
 //   index.html                         the shell (index.html of the repository)
 //   main.js, chunk-*.js, chapter-*.js  the code, split: a chapter's code loads when it is needed
+//   model-worker.js                    the Web Worker every model runs in (pipeline/runtime/worker.ts)
+//   ort-wasm-simd-threaded.{mjs,wasm}  onnxruntime-web's runtime for `onnxruntime-web/wasm` (WASM sessions)
 //   ort-wasm-simd-threaded.asyncify.{mjs,wasm}
-//                                      onnxruntime-web's runtime for `onnxruntime-web/webgpu`
-//                                      (WebGPU and WASM in one build), next to the chunks
+//                                      and for `onnxruntime-web/webgpu` (WebGPU sessions), next to the
+//                                      chunks; each is fetched only when its backend is used
+//                                      (pipeline/runtime/ort.ts says why there are two)
 //   weights/                           *.onnx and manifest.json from weights/, where they exist
 //
 // The development server is a small node:http front over dist/ (esbuild's own
@@ -29,8 +32,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.dirname(fileURLToPath(import.meta.url));
 export const DIST = path.join(root, 'dist');
 
-/** The files `onnxruntime-web/webgpu` (1.30) loads at run time; see pipeline/runtime/ort.ts. */
-export const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+/** The files onnxruntime-web 1.30 loads at run time: `onnxruntime-web/wasm` the first two,
+ *  `onnxruntime-web/webgpu` the asyncify pair; see pipeline/runtime/ort.ts. */
+export const ORT_RUNTIME_FILES = [
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+];
+
+/** The model worker's entry point: pipeline/runtime/client.ts starts `./model-worker.js` next to its chunk. */
+export const WORKER_ENTRY = { 'model-worker': 'pipeline/runtime/worker.ts' };
 const ORT_DIST = path.join(root, 'node_modules', 'onnxruntime-web', 'dist');
 
 const LIVE_RELOAD_PATH = '__live-reload';
@@ -39,8 +51,8 @@ const LIVE_RELOAD_PATH = '__live-reload';
 function esbuildOptions({ dev, outdir }) {
   return {
     absWorkingDir: root,
-    // Workers, when there are some, are more entry points here: { main: 'main.ts', 'model-worker': '…' }.
-    entryPoints: { main: 'main.ts' },
+    // The model worker is an entry point of its own (a module worker sharing chunks with the page).
+    entryPoints: { main: 'main.ts', ...WORKER_ENTRY },
     outdir,
     bundle: true,
     splitting: true, // chapters are dynamic imports in main.ts: each becomes its own chunk
@@ -120,18 +132,20 @@ export async function build({ outdir = DIST } = {}) {
 }
 
 /**
- * A test page: `entry` bundled exactly as the site is (same esbuild options, onnxruntime's
- * runtime files beside it) into `outdir`, with a bare index.html that loads it.
+ * A test page: `entry` bundled exactly as the site is (same esbuild options, the model worker,
+ * onnxruntime's runtime files beside it) into `outdir`, with a bare index.html that loads it.
+ * `weights: true` copies weights/ (the ONNX files and manifest.json) into `outdir/weights/` too.
  */
-export async function buildTestPage({ entry, outdir, title = 'test page' }) {
+export async function buildTestPage({ entry, outdir, title = 'test page', weights = false }) {
   fs.rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({ ...esbuildOptions({ dev: false, outdir }), entryPoints: { page: entry } });
+  await esbuild.build({ ...esbuildOptions({ dev: false, outdir }), entryPoints: { page: entry, ...WORKER_ENTRY } });
   fs.writeFileSync(
     path.join(outdir, 'index.html'),
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
       `<link rel="icon" href="data:,"><script type="module" src="./page.js"></script></head><body></body></html>\n`,
   );
   for (const f of ORT_RUNTIME_FILES) copyIfChanged(path.join(ORT_DIST, f), path.join(outdir, f));
+  if (weights) for (const f of weightFiles()) copyIfChanged(path.join(root, 'weights', f), path.join(outdir, 'weights', f));
   return { outdir };
 }
 

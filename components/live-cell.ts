@@ -77,6 +77,13 @@ export class LiveCell extends LitElement {
         flex: 1 1 14rem;
         overflow-wrap: anywhere;
       }
+      .note {
+        margin: 0 0 0.75rem;
+        padding: 0.4rem 0.8rem;
+        border-left: 4px solid var(--muted);
+        font-size: 0.85rem;
+        overflow-wrap: anywhere;
+      }
       .content[aria-busy='true'] {
         opacity: 0.7;
         transition: opacity 0.2s;
@@ -103,6 +110,8 @@ export class LiveCell extends LitElement {
   @property() label = '';
   /** What ran the last result, e.g. "WebGPU" or "WASM (CPU)" (see pipeline/runtime/ort.ts executionReport). */
   @property() backend = '';
+  /** A note about the last run the reader should see, e.g. "WebGPU failed (…); this ran on WASM". */
+  @property() note = '';
 
   @state() private status: Status = 'idle';
   @state() private message = '';
@@ -190,6 +199,7 @@ export class LiveCell extends LitElement {
               <button type="button" @click=${this.retry}>Retry</button>
             </div>`
           : nothing}
+        ${this.note ? html`<p class="note" role="status">${this.note}</p>` : nothing}
         <div class="content" aria-busy=${this.status === 'running' ? 'true' : 'false'}>
           <slot></slot>
         </div>

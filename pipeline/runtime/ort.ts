@@ -1,11 +1,28 @@
 // onnxruntime-web, set up once, for the page, a worker and Node (no DOM).
 //
-// One import for both backends: `onnxruntime-web/webgpu` is the build with the
-// native WebGPU execution provider *and* the WASM (CPU) one. In onnxruntime-web
-// 1.30 it loads `ort-wasm-simd-threaded.asyncify.mjs` and `.wasm` at run time
-// (the `.jsep` files belong to the older JSEP build that `onnxruntime-web`'s
-// default export still uses). build.mjs copies those two files next to the
-// bundle's chunks, and this module points `env.wasm.wasmPaths` there.
+// Two builds, one a backend, each imported lazily, only when a session on that
+// backend is first created:
+//   'wasm'   → `onnxruntime-web/wasm`, the plain WASM build: it loads
+//              `ort-wasm-simd-threaded.{mjs,wasm}` at run time;
+//   'webgpu' → `onnxruntime-web/webgpu`, the build with the native WebGPU
+//              execution provider; in 1.30 it loads
+//              `ort-wasm-simd-threaded.asyncify.{mjs,wasm}` (the `.jsep` files
+//              belong to the older JSEP build of `onnxruntime-web`'s default export).
+// Why not one build for both: the WebGPU build's CPU kernels are about ten
+// times slower than the plain build's. Measured with a 2.3 M-parameter DiT,
+// batch 2, eight frames, one thread: in Node ~40–65 ms a call on the plain
+// build against 500–1900 ms on the WebGPU (asyncify) build, and 400–1600 ms on
+// the default (JSEP) build; in Chromium the same holds (`npm run bench` prints
+// both figures, "wasm-plain-step" and "wasm-webgpu-build-step"). So a WASM session
+// always comes from the plain build, and the WebGPU build is downloaded only
+// by a page that runs something on WebGPU. build.mjs copies both builds'
+// runtime files next to the bundle's chunks (its `onnxruntime-web-use-extern-wasm`
+// condition picks the builds that load their Emscripten glue as a separate
+// file, which WASM threads need), and this module points `env.wasm.wasmPaths` there.
+//
+// Each build has its own `env`, its own `Tensor` class and its own WASM heap:
+// a session's tensors must come from that session's module (`ModelSession.ort`,
+// or `tensor()` below), never from the other build.
 //
 // Which execution provider ran: onnxruntime logs where it placed each node
 // ("All nodes placed on [WebGpuExecutionProvider]") at verbose level, on its
@@ -15,14 +32,17 @@
 // level (its warnings become console.warn, not console.error). In Node,
 // Emscripten writes stderr straight to the file descriptor, so the placement is
 // unknown there and the report says what was requested.
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as OrtTypes from 'onnxruntime-web';
 
-export { ort };
+/** The API of one onnxruntime-web build (both builds have the same types). */
+export type OrtModule = typeof OrtTypes;
+export type { OrtTypes };
 
 export type Backend = 'wasm' | 'webgpu';
+export const BACKENDS: readonly Backend[] = ['wasm', 'webgpu'];
 
 export interface OrtOptions {
-  /** URL of the folder (ending in '/') that holds ort-wasm-simd-threaded.asyncify.{mjs,wasm}.
+  /** URL of the folder (ending in '/') that holds ort-wasm-simd-threaded{,.asyncify}.{mjs,wasm}.
    *  Default in a browser: the folder of the bundle chunk this module is in (build.mjs puts them side by side).
    *  Default in Node: onnxruntime-web's own files in node_modules. */
   wasmBase?: string;
@@ -43,21 +63,82 @@ const isNode = typeof globalThis.process !== 'undefined' && !!globalThis.process
 
 let current: OrtSetup | null = null;
 
-/** Sets onnxruntime's environment. The first call wins (the WASM runtime starts once); later calls return it. */
+/** Sets onnxruntime's environment. The first call wins (a WASM runtime starts once); later calls return it. */
 export function setupOrt(options: OrtOptions = {}): OrtSetup {
   if (current) return current;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   const numThreads = isNode ? 1 : Math.max(1, Math.floor(options.numThreads ?? (isolated ? Math.min(4, Math.ceil(cores / 2)) : 1)));
-  ort.env.wasm.numThreads = numThreads;
-  ort.env.wasm.proxy = false; // our own worker does the off-main-thread part
   let wasmBase: string | null = null;
   if (options.wasmBase !== undefined) wasmBase = options.wasmBase;
   else if (!isNode) wasmBase = new URL('./', import.meta.url).href;
-  if (wasmBase !== null) ort.env.wasm.wasmPaths = wasmBase;
   const placementVisible = !isNode && installLogTap();
   current = { numThreads, crossOriginIsolated: isolated, wasmBase, placementVisible };
+  for (const m of Object.values(loaded)) if (m) applyEnv(m, current);
   return current;
+}
+
+function applyEnv(m: OrtModule, env: OrtSetup): void {
+  m.env.wasm.numThreads = env.numThreads;
+  m.env.wasm.proxy = false; // our own worker does the off-main-thread part
+  if (env.wasmBase !== null) m.env.wasm.wasmPaths = env.wasmBase;
+}
+
+// ---------------------------------------------------------------------------
+// The two builds, loaded on first use.
+
+const loaded: Partial<Record<Backend, OrtModule>> = {};
+const loading: Partial<Record<Backend, Promise<OrtModule>>> = {};
+
+/** The onnxruntime-web build for `backend`, imported on the first call (and set up with `setupOrt`'s environment). */
+export function loadOrt(backend: Backend): Promise<OrtModule> {
+  if (!BACKENDS.includes(backend)) return Promise.reject(new Error(`unknown backend ${JSON.stringify(backend)}`));
+  const p = (loading[backend] ??= (async () => {
+    const m = (backend === 'wasm' ? await import('onnxruntime-web/wasm') : await import('onnxruntime-web/webgpu')) as OrtModule;
+    applyEnv(m, setupOrt());
+    loaded[backend] = m;
+    return m;
+  })());
+  p.catch(() => {
+    if (loading[backend] === p) delete loading[backend]; // a failed import may be retried
+  });
+  return p;
+}
+
+/** Which builds this context has imported so far (for tests: a WASM-only page never loads the WebGPU build). */
+export function loadedBuilds(): Backend[] {
+  return BACKENDS.filter((b) => loaded[b]);
+}
+
+/**
+ * The plain WASM build's module, for code that makes tensors for a WASM session after
+ * `await createSession(…, { backend: 'wasm' })` (or `await loadOrt('wasm')`):
+ *   const s = await createSession(bytes, { backend: 'wasm' });
+ *   await s.session.run({ x: new ort.Tensor('float32', data, dims) });
+ * Reading it before the build is loaded throws. For a WebGPU session use `s.ort`.
+ */
+export const ort: OrtModule = new Proxy({} as OrtModule, {
+  get(_target, key) {
+    const m = loaded.wasm;
+    if (!m) throw new Error(`ort.${String(key)}: the WASM build is not loaded yet (await loadOrt('wasm') or createSession first)`);
+    return Reflect.get(m, key);
+  },
+});
+
+// `ort.Tensor` and friends as types too, as with the namespace import this module used to export.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace ort {
+  export type Tensor = OrtTypes.Tensor;
+  export type InferenceSession = OrtTypes.InferenceSession;
+  export type OnnxValue = OrtTypes.OnnxValue;
+}
+
+/** A tensor of `s`'s own build. */
+export function tensor(s: Pick<ModelSession, 'ort'>, type: 'float32', data: Float32Array, dims: readonly number[]): OrtTypes.Tensor;
+export function tensor(s: Pick<ModelSession, 'ort'>, type: 'int32', data: Int32Array, dims: readonly number[]): OrtTypes.Tensor;
+export function tensor(s: Pick<ModelSession, 'ort'>, type: 'int64', data: BigInt64Array, dims: readonly number[]): OrtTypes.Tensor;
+export function tensor(s: Pick<ModelSession, 'ort'>, type: 'float32' | 'int32' | 'int64', data: Float32Array | Int32Array | BigInt64Array, dims: readonly number[]): OrtTypes.Tensor {
+  return new s.ort.Tensor(type as 'float32', data as Float32Array, dims);
 }
 
 // ---------------------------------------------------------------------------
@@ -144,12 +225,14 @@ export async function preferredBackend(): Promise<Backend> {
 export interface CreateSessionOptions {
   backend: Backend;
   /** Extra onnxruntime session options (execution providers are set from `backend`). */
-  sessionOptions?: Omit<ort.InferenceSession.SessionOptions, 'executionProviders'>;
+  sessionOptions?: Omit<OrtTypes.InferenceSession.SessionOptions, 'executionProviders'>;
 }
 
 export interface ModelSession {
-  session: ort.InferenceSession;
+  session: OrtTypes.InferenceSession;
   backend: Backend;
+  /** The build this session belongs to: make its input tensors with `ort.Tensor` of this module. */
+  ort: OrtModule;
   /** Node counts by onnxruntime execution provider, from its placement log; null where that log can't be read. */
   placement: Record<string, number> | null;
 }
@@ -158,7 +241,7 @@ const EP_OF: Record<string, Backend> = { WebGpuExecutionProvider: 'webgpu', CPUE
 
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Creates a session on exactly one backend: no silent fallback from WebGPU to WASM. */
+/** Creates a session on exactly one backend, with that backend's build: no silent fallback from WebGPU to WASM. */
 export function createSession(bytes: Uint8Array, options: CreateSessionOptions): Promise<ModelSession> {
   const run = async (): Promise<ModelSession> => {
     const env = setupOrt();
@@ -166,20 +249,21 @@ export function createSession(bytes: Uint8Array, options: CreateSessionOptions):
       const support = await webgpuSupport();
       if (!support.available) throw new Error(`WebGPU is not available: ${support.reason}`);
     }
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
+    const mod = await loadOrt(options.backend);
+    const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
       ...options.sessionOptions,
       executionProviders: [options.backend],
     };
     if (!env.placementVisible) {
-      const session = await ort.InferenceSession.create(bytes, sessionOptions);
-      return { session, backend: options.backend, placement: null };
+      const session = await mod.InferenceSession.create(bytes, sessionOptions);
+      return { session, backend: options.backend, ort: mod, placement: null };
     }
     // Verbose for this session's creation only, to read the node placement; runs log at warning level.
     capture = {};
     try {
-      const session = await ort.InferenceSession.create(bytes, { ...sessionOptions, logSeverityLevel: 0 });
+      const session = await mod.InferenceSession.create(bytes, { ...sessionOptions, logSeverityLevel: 0 });
       const placement = Object.keys(capture).length > 0 ? capture : null;
-      return { session, backend: options.backend, placement };
+      return { session, backend: options.backend, ort: mod, placement };
     } finally {
       capture = null;
       swallowing = false;
@@ -202,10 +286,11 @@ export interface ExecutionReport {
   label: string;
 }
 
-const LABEL: Record<Backend, string> = { webgpu: 'WebGPU', wasm: 'WASM (CPU)' };
+export const BACKEND_LABEL: Record<Backend, string> = { webgpu: 'WebGPU', wasm: 'WASM (CPU)' };
+const LABEL = BACKEND_LABEL;
 
 /** Which execution provider actually runs this session's nodes. */
-export function executionReport(s: ModelSession): ExecutionReport {
+export function executionReport(s: Pick<ModelSession, 'backend' | 'placement'>): ExecutionReport {
   if (!s.placement) {
     return { requested: s.backend, ran: s.backend, measured: false, nodes: null, label: LABEL[s.backend] };
   }

@@ -1,6 +1,8 @@
 // onnxruntime-web in Chromium, through pipeline/runtime/ort.ts, bundled as the site
 // bundles it: the tiny ONNX model on WASM and on WebGPU (SwiftShader when headless)
 // gives the same outputs as onnxruntime in Node and as the plain-JS reference.
+// WASM sessions come from the plain WASM build (ort-wasm-simd-threaded.wasm), and a
+// page that runs nothing on WebGPU never downloads the WebGPU build's runtime.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -63,7 +65,7 @@ test.after(async () => {
 test('WASM in Chromium (cross-origin isolated, served at a sub-path) matches Node', async () => {
   const w = await open(isolated);
   try {
-    const env = await w.page.evaluate(() => ({ ...window.ortPage.env, isolated: crossOriginIsolated, ort: window.ortPage.ortEnv() }));
+    const env = await w.page.evaluate(async () => ({ ...window.ortPage.env, isolated: crossOriginIsolated, ort: await window.ortPage.ortEnv() }));
     assert.ok(env.isolated, 'the COOP/COEP headers make the page cross-origin isolated');
     assert.ok(env.ort.wasmPaths.startsWith(isolated.url), `wasmPaths points next to the bundle: ${env.ort.wasmPaths}`);
     const got = await within(120_000, 'WASM run', w.page.evaluate(() => window.ortPage.runTiny('wasm')));
@@ -71,7 +73,9 @@ test('WASM in Chromium (cross-origin isolated, served at a sub-path) matches Nod
     assert.is(got.report.ran, 'wasm');
     assert.ok(got.report.measured, 'the node placement was read from onnxruntime');
     assert.equal(Object.keys(got.report.nodes ?? {}), ['CPUExecutionProvider']);
-    assert.ok(w.requests.some((u) => u.endsWith('/ort-wasm-simd-threaded.asyncify.wasm')));
+    assert.ok(w.requests.some((u) => u.endsWith('/ort-wasm-simd-threaded.wasm')), 'the plain WASM build ran it');
+    assert.not.ok(w.requests.some((u) => u.includes('asyncify')), `the WebGPU build's runtime was not downloaded: ${w.requests.join(', ')}`);
+    assert.equal(await w.page.evaluate(() => window.ortPage.loadedBuilds()), ['wasm']);
     assertClean(w);
   } finally {
     await w.close();
@@ -83,6 +87,7 @@ test('WASM with two threads (isolated page) matches Node', async () => {
   try {
     const env = await w.page.evaluate(() => window.ortPage.ortEnv());
     assert.is(env.numThreads, 2);
+    assert.is((await w.page.evaluate(() => window.ortPage.ortEnv('webgpu'))).numThreads, 2, 'both builds get the same environment');
     const got = await within(120_000, 'threaded WASM run', w.page.evaluate(() => window.ortPage.runTiny('wasm')));
     checkOutputs(got, 'WASM, 2 threads');
     assertClean(w);
@@ -122,6 +127,8 @@ test('WebGPU (executionProviders: ["webgpu"] alone): every node on WebGPU, same 
     assert.ok((got.report.nodes?.WebGpuExecutionProvider ?? 0) >= 3);
     console.log(`      WebGPU placement: ${JSON.stringify(got.report.nodes)} → "${got.report.label}"`);
     checkOutputs(got, 'WebGPU');
+    assert.ok(w.requests.some((u) => u.endsWith('/ort-wasm-simd-threaded.asyncify.wasm')), 'the WebGPU build ran it');
+    assert.equal(await w.page.evaluate(() => window.ortPage.loadedBuilds()), ['webgpu']);
     assertClean(w);
   } finally {
     await w.close();

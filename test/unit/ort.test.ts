@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createSession, executionReport, ort, setupOrt } from '../../pipeline/runtime/ort';
+import { createSession, executionReport, loadedBuilds, loadOrt, ort, setupOrt, tensor } from '../../pipeline/runtime/ort';
 import { encodeModel, tinyInput, tinyModel, tinyReference, TINY } from '../helpers/tiny-onnx';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -10,12 +10,26 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-test('Node: one WASM thread, onnxruntime finds its own files', () => {
+test('Node: one WASM thread, onnxruntime finds its own files; no build is loaded before it is used', async () => {
+  assert.equal(loadedBuilds(), []);
+  assert.throws(() => ort.Tensor, /WASM build is not loaded yet/);
   const env = setupOrt();
   assert.is(env.numThreads, 1);
-  assert.is(ort.env.wasm.numThreads, 1);
   assert.is(env.wasmBase, null);
   assert.is(env.placementVisible, false);
+  const wasm = await loadOrt('wasm');
+  assert.is(wasm.env.wasm.numThreads, 1);
+  assert.is(ort.env, wasm.env, '`ort` is the plain WASM build once loaded');
+  assert.equal(loadedBuilds(), ['wasm']);
+});
+
+test('a WASM session comes from the plain WASM build, not the WebGPU one', async () => {
+  const s = await createSession(tinyModel(), { backend: 'wasm' });
+  assert.is(s.ort, await loadOrt('wasm'));
+  assert.equal(loadedBuilds(), ['wasm'], 'the WebGPU build stays unloaded');
+  const out = await s.session.run({ x: tensor(s, 'float32', tinyInput(), [1, TINY.inC, TINY.h, TINY.w]) });
+  assert.ok(out.y.data instanceof Float32Array);
+  await s.session.release();
 });
 
 test('the encoder writes a model onnxruntime accepts, with the declared inputs and outputs', async () => {
@@ -28,7 +42,7 @@ test('the encoder writes a model onnxruntime accepts, with the declared inputs a
 test('tiny Conv → Relu → MatMul → Add → Tanh model on WASM matches the JS reference', async () => {
   const s = await createSession(tinyModel(), { backend: 'wasm' });
   const x = tinyInput();
-  const out = await s.session.run({ x: new ort.Tensor('float32', x, [1, TINY.inC, TINY.h, TINY.w]) });
+  const out = await s.session.run({ x: new s.ort.Tensor('float32', x, [1, TINY.inC, TINY.h, TINY.w]) });
   const ref = tinyReference(x);
   assert.equal(out.features.dims, [1, TINY.outC, TINY.h, TINY.w]);
   assert.equal(out.y.dims, [1, TINY.hidden]);
@@ -64,7 +78,7 @@ test('a MatMul + Add + Relu graph with negative int64 attributes (Flatten axis -
     ],
   });
   const { session } = await createSession(bytes, { backend: 'wasm' });
-  const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2, 3]), [1, 1, 3]) });
+  const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2, 3]), [1, 1, 3]) }); // `ort`: the WASM build
   // [1,2,3]·w = [1 + 1 - 3, -2 + 6 + 0.75] = [-1, 4.75]; + b → [-0.5, 4.25]; relu → [0, 4.25]
   assert.equal(Array.from(out.y.data as Float32Array), [0, 4.25]);
   await session.release();

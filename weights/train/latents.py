@@ -29,9 +29,9 @@ def scaling_factor():
 
 
 @torch.no_grad()
-def encode_set(vae, name, scale, tiny=False):
+def encode_set(vae, name, scale, tiny=False, limit=None):
     ds = C.load_dataset(name)
-    frames = ds["frames"][: 64 if tiny else None]
+    frames = ds["frames"][: 64 if tiny else limit]
     n, t = frames.shape[:2]
     path = C.WORK / "tiny" / f"{name}_latents.npy" if tiny else C.DATA / name / "latents.npy"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,12 +48,13 @@ def encode_set(vae, name, scale, tiny=False):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true")
+    ap.add_argument("--clips", type=int, default=30000, help="how many eight-frame clips to encode (each is 8 frames of encoder work)")
     args = ap.parse_args()
     C.setup_threads()
     vae, scale = load_vae(args.tiny), 1.0 if args.tiny else scaling_factor()
     with C.PidFile():
         for name in ("images", "clips8", "heldout1", "heldout8"):
-            encode_set(vae, name, scale, args.tiny)
+            encode_set(vae, name, scale, args.tiny, args.clips if name == "clips8" else None)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { modelEntry, parseManifest, WeightsError, type Manifest } from './manifest';
 import { checkWeights, type WeightSource } from './weights';
 
-/** The repository's weights/ folder. */
-export const WEIGHTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'weights');
+/** The repository's weights/ folder (or $SORA_WEIGHTS_DIR, to try candidate models without touching weights/). */
+export const WEIGHTS_DIR = process.env.SORA_WEIGHTS_DIR || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'weights');
 
 export function fileWeights(dir: string = WEIGHTS_DIR): WeightSource {
   let manifest: Manifest | null = null;

@@ -273,3 +273,15 @@ class Timer:
         self.total += gap
         self.last = now
         return self.total
+
+
+def static_flops(module, args, input_names):
+    """FLOPs of one call, counted from an ONNX graph exported with fixed shapes (the
+    shipped graphs have dynamic axes, which shape inference cannot always follow)."""
+    import tempfile
+    from flops import count_flops
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "static.onnx"
+        torch.onnx.export(module.eval(), args, str(p), input_names=input_names, opset_version=17, do_constant_folding=True)
+        return count_flops(p, {})

@@ -16,7 +16,7 @@ patches, each patch a token; an image is a one-frame clip.
 import torch
 import torch.nn as nn
 
-from layers import CrossAttention, LayerNorm, SelfAttention, mlp, sincos_1d, timestep_embedding
+from layers import CrossAttention, LayerNorm, SelfAttention, mlp, sincos_1d, split_last, timestep_embedding
 
 
 def modulate(x, shift, scale):
@@ -45,7 +45,7 @@ class DiTBlock(nn.Module):
 
     def forward(self, x, c, context, mask=None):
         mod = self.adaLN(c)
-        shift1, scale1, gate1, shift2, scale2, gate2 = mod.chunk(6, dim=-1)
+        shift1, scale1, gate1, shift2, scale2, gate2 = split_last(mod, 6)
         a, self_p = self.attn(modulate(self.norm1(x), shift1, scale1), mask)
         x = x + gate1[:, None] * a
         cross_p = None
@@ -64,7 +64,7 @@ class FinalLayer(nn.Module):
         self.linear = nn.Linear(dim, out)
 
     def forward(self, x, c):
-        shift, scale = self.adaLN(c).chunk(2, dim=-1)
+        shift, scale = split_last(self.adaLN(c), 2)
         return self.linear(modulate(self.norm(x), shift, scale))
 
 
@@ -102,14 +102,17 @@ class DiT(nn.Module):
         nn.init.zeros_(self.final.linear.weight)
         nn.init.zeros_(self.final.linear.bias)
 
-    def positions(self, f, h, w):
-        """Sin-cos features of each token's (t, row, column): a quarter of the width for time, the rest split between rows and columns."""
+    def positions(self, latent):
+        """Sin-cos features of each token's (t, row, column): a quarter of the width for time,
+        the rest split between rows and columns. The coordinates are counted along a grid
+        sliced from the latent itself (cumulative sums of ones), so the ONNX graph follows
+        any number of frames and any latent size, and shape inference can follow it too."""
+        pt, ph, pw = self.patch
+        ones = latent[0, ::pt, 0, ::ph, ::pw] * 0 + 1            # (F/pt, H/ph, W/pw)
+        tt, hh, ww = (ones.cumsum(d).reshape(-1) - 1 for d in range(3))
         dt = self.width // 4
         dh = (self.width - dt) // 2
         dw = self.width - dt - dh
-        tt = torch.arange(f).float()[:, None, None].expand(f, h, w).reshape(-1)
-        hh = torch.arange(h).float()[None, :, None].expand(f, h, w).reshape(-1)
-        ww = torch.arange(w).float()[None, None, :].expand(f, h, w).reshape(-1)
         return torch.cat([sincos_1d(tt, dt), sincos_1d(hh, dh), sincos_1d(ww, dw)], dim=-1)
 
     def patchify(self, x):
@@ -131,7 +134,7 @@ class DiT(nn.Module):
         """latent (N, F, C, H, W), timestep (N,), context (N, L, 128) -> prediction (N, F, C, H, W)."""
         n, f, c, h, w = latent.shape
         pt, ph, pw = self.patch
-        x = self.embed(self.patchify(latent)) + self.positions(f // pt, h // ph, w // pw)
+        x = self.embed(self.patchify(latent)) + self.positions(latent)
         cond = self.t_embed(timestep)
         if self.conditioning == "adaln":
             cond = cond + self.text_embed(pooled)

@@ -36,6 +36,13 @@ def attention(q, k, v, heads, mask=None):
     return (p @ v).transpose(1, 2).reshape(n, lq, d), p
 
 
+def split_last(x, n):
+    """x.chunk(n, dim=-1), written as a reshape and constant indices: torch 1.13 exports
+    chunk as Slices with computed bounds, which ONNX shape inference cannot follow."""
+    y = x.reshape(*x.shape[:-1], n, x.shape[-1] // n)
+    return [y[..., i, :] for i in range(n)]
+
+
 class SelfAttention(nn.Module):
     def __init__(self, dim, heads):
         super().__init__()
@@ -43,7 +50,7 @@ class SelfAttention(nn.Module):
         self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
 
     def forward(self, x, mask=None):
-        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        q, k, v = split_last(self.qkv(x), 3)
         out, p = attention(q, k, v, self.heads, mask)
         return self.proj(out), p
 
@@ -55,7 +62,7 @@ class CrossAttention(nn.Module):
         self.q, self.kv, self.proj = nn.Linear(dim, dim), nn.Linear(context_dim, 2 * dim), nn.Linear(dim, dim)
 
     def forward(self, x, context):
-        k, v = self.kv(context).chunk(2, dim=-1)
+        k, v = split_last(self.kv(context), 2)
         out, p = attention(self.q(x), k, v, self.heads)
         return self.proj(out), p
 

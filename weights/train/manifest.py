@@ -17,11 +17,15 @@ def save(m):
     PATH.write_text(json.dumps(m, indent=2) + "\n")
 
 
-def add_model(name, path, params, flops_shapes=None, **info):
+def add_model(name, path, params, flops_shapes=None, flops=None, **info):
+    """flops: a number already counted (common.static_flops), else counted here from the graph at flops_shapes."""
     m = load()
     path = Path(path)
     entry = {"file": path.name, "sha256": C.sha256(path), "bytes": path.stat().st_size, "params": params}
-    if flops_shapes:
+    if flops is not None:
+        entry["flops"] = flops
+        entry["flops_shapes"] = flops_shapes
+    elif flops_shapes:
         entry["flops"] = count_flops(path, flops_shapes)
         entry["flops_shapes"] = flops_shapes
     entry.update(info)

@@ -255,9 +255,11 @@ def export(model, step, elapsed, held1, held8, tiny):
                                "clips": {"top1": round(r8[0], 4), "chance": round(r8[1], 5), "n": r8[2],
                                          "template": "a {size} {colour} {shape} {motion}: 180 captions"}}}
     manifest.add_model("text_encoder", t_path, params=C.count_params(model.text), flops_shapes={"tokens": [1, 24]},
+                       flops=C.static_flops(TextExport(model.text), (tokens[:1],), ["tokens"]),
                        inputs={"tokens": "int32 (N, 24) ids from pipeline/world/vocab.json"},
                        outputs={"hidden": "float32 (N, 24, 128) per token", "pooled": "float32 (N, 64) unit-length caption embedding"}, **info)
     manifest.add_model("video_encoder", v_path, params=C.count_params(model.video), flops_shapes={"frames": [1, 8, 3, 32, 32]},
+                       flops=C.static_flops(model.video, (frames[:1],), ["frames"]),
                        inputs={"frames": "float32 (N, T, 3, 32, 32) in [-1, 1]"}, outputs={"embedding": "float32 (N, 64) unit-length"}, **info)
     print(f"exported CLIP: image top-1 {r1[0]:.3f} (chance {r1[1]:.4f}), clip top-1 {r8[0]:.3f} (chance {r8[1]:.4f})")
 

@@ -264,16 +264,15 @@ def export(name, ema, step, elapsed, suffix="", tiny=False):
     flops_shapes = {"latent": [2, 1, *shape[2:]], "timestep": [2], "context": [2, 24, 128]}
     if name == "dit_adaln":
         flops_shapes["pooled"] = [2, 64]
-    if frames == 8:
-        info["flops_clip"] = None
-    manifest.add_model(fname, path, params=C.count_params(model), flops_shapes=flops_shapes,
+    one = tuple(v[:, :1] if k == "latent" else v for k, v in golden_in.items())  # batch 2, one frame
+    flops = C.static_flops(ExportedPooled(model) if name == "dit_adaln" else Exported(model, False), one, list(golden_in))
+    manifest.add_model(fname, path, params=C.count_params(model), flops_shapes=flops_shapes, flops=flops,
                        inputs={"latent": "float32 (N, F, C, H, W), scaled" if space == "latent" else "float32 (N, 1, 3, 32, 32) pixels in [-1, 1]",
                                "timestep": "float32 (N,)", "context": "float32 (N, 24, 128) text encoder hidden states"},
                        outputs={"prediction": "v-prediction, same shape as latent"}, **info)
     if frames == 8:
-        from flops import count_flops
         m = manifest.load()
-        m["models"][fname]["flops_clip"] = count_flops(path, {"latent": [2, 8, 4, 8, 8], "timestep": [2], "context": [2, 24, 128]})
+        m["models"][fname]["flops_clip"] = C.static_flops(Exported(model, False), (latent, timestep, context), ["latent", "timestep", "context"])
         manifest.save(m)
     if name in ("dit", "unet") and not suffix:
         ipath = C.export_onnx(Exported(model, True), (latent, timestep, context), out_dir / f"{name}_inspect.onnx",

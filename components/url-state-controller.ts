@@ -1,0 +1,76 @@
+// A Lit reactive controller that keeps a chapter's state in the URL (with the
+// typed schemas of pipeline/url-state.ts): read and repaired when the chapter
+// connects, written back (debounced, with history.replaceState, keeping the
+// other chapters' parameters and the #fragment) whenever it changes.
+//
+//   private url = new UrlStateController(this, schema, 'c1');
+//   this.url.state.t                 // typed, validated
+//   this.url.set({ t: 500 })         // repaired like a URL value, host re-renders, URL follows
+//   this.url.problems                // what was repaired, in words, for a <state-notice>
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { readState, validateState, writeState, type Problem, type Schema, type StateOf } from '../pipeline/url-state';
+
+export class UrlStateController<S extends Schema> implements ReactiveController {
+  state: StateOf<S>;
+  /** Repairs made when reading the URL, or applying a state in code; reset by `clearProblems`. */
+  problems: Problem[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    readonly schema: S,
+    readonly prefix: string,
+    /** Milliseconds between the last change and the URL's update. */
+    private readonly delay = 250,
+  ) {
+    this.state = validateState(schema, {}).state;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    const { state, problems } = readState(this.schema, new URLSearchParams(location.search), { prefix: this.prefix });
+    this.state = state;
+    this.problems = problems;
+  }
+
+  hostDisconnected(): void {
+    this.flush();
+  }
+
+  /** Applies part of a state: each value repaired as a URL value would be (and said in `problems`). */
+  set(partial: Partial<StateOf<S>>): StateOf<S> {
+    const { state, problems } = validateState(this.schema, { ...this.state, ...partial } as Partial<Record<keyof S, unknown>>);
+    this.state = state;
+    if (problems.length) this.problems = [...this.problems, ...problems];
+    this.host.requestUpdate();
+    this.schedule();
+    return state;
+  }
+
+  clearProblems(): void {
+    if (this.problems.length) {
+      this.problems = [];
+      this.host.requestUpdate();
+    }
+  }
+
+  /** The problems as sentences. */
+  messages(): string[] {
+    return this.problems.map((p) => `${p.param}: ${p.message}`);
+  }
+
+  private schedule() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.delay);
+  }
+
+  /** Writes the state into the URL now. */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const params = writeState(this.schema, this.state, new URLSearchParams(location.search), { prefix: this.prefix });
+    const query = params.toString();
+    const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+  }
+}

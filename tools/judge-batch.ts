@@ -3,11 +3,12 @@
  *
  * Judges many samples at once: frames.npy is uint8 (N, T, H, W, 3) and
  * prompts.txt has one prompt a line (N lines). Prints each failing sample's
- * reason with --verbose, then one JSON line: { passed, n, rate }. The training
+ * reason with --verbose, then one JSON line: { passed, n, rate, ci95 }. The training
  * scripts use it to check samples while they train.
  */
 import { readFileSync } from 'node:fs';
 import { judgeClip } from '../pipeline/world/judge';
+import { wilson } from '../pipeline/world/score';
 import { parseArgs } from './args';
 import { readNpy } from './npy';
 
@@ -28,7 +29,7 @@ function main(): number {
     if (v.pass) passed++;
     if (args.flags.has('verbose')) console.log(`${v.pass ? 'PASS' : 'FAIL'}  ${prompts[i]}  —  ${v.reason}`);
   }
-  console.log(JSON.stringify({ passed, n, rate: n ? passed / n : 0 }));
+  console.log(JSON.stringify({ passed, n, rate: n ? passed / n : 0, ci95: wilson(passed, n).map((v) => +v.toFixed(4)) }));
   return 0;
 }
 

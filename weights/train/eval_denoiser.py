@@ -1,0 +1,99 @@
+"""Score a trained denoiser on the world's categories (pipeline/world/score.ts's
+prompt sets, `seeds` samples each), sampling in batches with PyTorch (the same
+EMA weights as the ONNX export, fp16-rounded) and judging every sample with the
+world's judge (tools/judge-batch.ts). Writes weights/eval/<model>.json.
+
+    python3 weights/train/eval_denoiser.py --model dit [--seeds 8] [--frames 1|8] [--steps 30] [--guidance 4]
+"""
+import argparse
+import json
+import subprocess
+
+import numpy as np
+import torch
+
+import common as C
+import diffusion as D
+from latents import load_vae, scaling_factor
+from train_denoiser import MODELS, load_text_encoder
+
+
+def prompt_sets():
+    r = subprocess.run(["npx", "tsx", "tools/prompt-sets.ts"], cwd=C.ROOT, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+def judge(pix, prompts, name):
+    d = C.WORK / "eval"
+    d.mkdir(parents=True, exist_ok=True)
+    np.save(d / f"{name}.npy", pix)
+    (d / f"{name}.txt").write_text("\n".join(prompts) + "\n")
+    r = subprocess.run(["npx", "tsx", "tools/judge-batch.ts", "--frames", str(d / f"{name}.npy"), "--prompts", str(d / f"{name}.txt"), "--verbose"],
+                       cwd=C.ROOT, capture_output=True, text=True)
+    lines = r.stdout.strip().splitlines()
+    (d / f"{name}.verdicts.txt").write_text("\n".join(lines[:-1]) + "\n")
+    return json.loads(lines[-1])
+
+
+@torch.no_grad()
+def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64):
+    out = []
+    scale = scaling_factor()
+    jobs = [(p, s) for p in prompts for s in range(seeds)]
+    for i in range(0, len(jobs), batch):
+        chunk = jobs[i:i + batch]
+        ctx = text(torch.tensor([C.token_ids(p.split()) for p, _ in chunk]))[0]
+        unc = text(torch.tensor([C.empty_ids()] * len(chunk)))[0]
+        noise = torch.stack([torch.randn((frames, 4, 8, 8) if space == "latent" else (1, 3, 32, 32),
+                                         generator=torch.Generator().manual_seed(1000 * s + 17)) for _, s in chunk])
+        z = D.ddim_sample(lambda x, t, c: model(x, t, c), noise.shape, ctx, unc, guidance, steps, x=noise)
+        pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scale) if space == "latent" else z.reshape(-1, 3, 32, 32)
+        pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(chunk), -1, 32, 32, 3)
+        out.append(pix.numpy())
+    return np.concatenate(out), [p for p, _ in jobs]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", choices=MODELS, default="dit")
+    ap.add_argument("--seeds", type=int, default=8)
+    ap.add_argument("--frames", type=int, choices=[1, 8], default=None, help="default: 1 for image models; both for the DiT")
+    ap.add_argument("--steps", type=int, default=30)
+    ap.add_argument("--guidance", type=float, default=4.0)
+    ap.add_argument("--categories", default="", help="comma-separated subset")
+    ap.add_argument("--checkpoint", default="", help="a training checkpoint stage instead of the committed EMA (e.g. dit)")
+    args = ap.parse_args()
+    C.setup_threads()
+    make, data, space, _ = MODELS[args.model]
+    model = make()
+    if args.checkpoint:
+        model.load_state_dict(C.load_checkpoint(args.checkpoint)["ema"])
+    else:
+        model.load_state_dict({k: v.float() for k, v in torch.load(C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")["ema"].items()})
+    model = C.round_to_fp16(model.eval())
+    vae, text = load_vae(), load_text_encoder(False)
+    sets = prompt_sets()
+    wanted = [c for c in args.categories.split(",") if c]
+    frame_counts = [args.frames] if args.frames else ([1, 8] if data == "joint" else [1])
+    results = {}
+    for frames in frame_counts:
+        for cat in sets["categories"]:
+            if wanted and cat not in wanted:
+                continue
+            clip_cat = cat in sets["clip_categories"]
+            if (frames == 1 and clip_cat) or (frames == 8 and cat == "position"):
+                continue
+            pix, prompts = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space)
+            r = judge(pix, prompts, f"{args.model}-{frames}-{cat.replace(' ', '_')}")
+            results.setdefault("clips" if frames == 8 else "images", {})[cat] = r
+            print(f"{args.model} {'clips' if frames == 8 else 'images'} {cat}: {r['rate']:.3f} of {r['n']} (95 % CI {r['ci95']})", flush=True)
+    for kind, cats in results.items():
+        cats["overall"] = round(float(np.mean([c["rate"] for c in cats.values()])), 4)
+    doc = {"model": args.model, "seeds_per_prompt": args.seeds, "steps": args.steps, "guidance": args.guidance, "sampler": "ddim (eta 0), trailing",
+           "how": "python3 weights/train/eval_denoiser.py (PyTorch sampling of the fp16 EMA weights, the world's judge)", "scores": results}
+    (C.WEIGHTS / "eval").mkdir(exist_ok=True)
+    (C.WEIGHTS / "eval" / f"{args.model}.json").write_text(json.dumps(doc, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -68,7 +68,7 @@ export function parsePrompt(text: unknown): ParsedPrompt {
   const problems: string[] = [];
   let i = 0;
   const at = () => words[i];
-  const quote = (w: string | undefined) => (w === undefined ? 'the end' : `"${w}"`);
+  const quote = (w: string | undefined) => (w === undefined ? 'the end' : `"${w.length > 24 ? `${w.slice(0, 24)}…` : w}"`);
 
   if (words.length === 0) problems.push('the prompt is empty');
   while (i < words.length) {

@@ -721,8 +721,7 @@ export class Chapter1 extends LitElement {
           ${w.message ? html`<p class="notice" role="status" id="world-message">${w.message}</p>` : nothing}
           ${w.verdict
             ? html`<p class="verdict ${w.verdict.pass ? 'pass' : 'fail'}" id="verdict">
-                <strong>The judge:</strong> ${w.verdict.pass ? 'PASS' : 'FAIL'} —
-                ${w.verdict.pass ? describeReading(w.verdict.reading) : w.verdict.reasons.join('; ')}
+                <strong>The judge:</strong> ${w.verdict.pass ? `PASS — ${describeReading(w.verdict.reading)}` : `FAIL — ${w.verdict.reasons.join('; ')}`}
               </p>`
             : nothing}
         </div>

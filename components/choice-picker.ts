@@ -59,12 +59,15 @@ export class ChoicePicker extends LitElement {
     label:hover {
       border-color: var(--accent);
     }
+    /* the radio itself covers its label, unseen: a click anywhere on the label is a click on it */
     input {
       position: absolute;
+      inset: 0;
+      width: 100%;
+      height: 100%;
       opacity: 0;
-      width: 1px;
-      height: 1px;
       margin: 0;
+      cursor: pointer;
     }
     label:has(input:checked) {
       background: var(--accent);

@@ -76,8 +76,8 @@ interface SampleRun {
   meanDistance: number;
 }
 
-/** A square chart of the plane [−3.5, 3.5]², with the data set as grey dots and optional extra marks. */
-function planeSpec(data: Points2D, extra: (width: number) => Plot.Markish[] = () => []): ChartSpec {
+/** A square chart of the plane [−3.5, 3.5]², with the data set as grey dots, optional extra marks, and where points may be drawn. */
+function planeSpec(data: Points2D, extra: (width: number) => Plot.Markish[] = () => [], drawable = false): ChartSpec {
   const rows = Array.from({ length: data.n }, (_, i) => ({ x: data.xy[2 * i], y: data.xy[2 * i + 1] }));
   return ({ width }) => {
     const w = Math.min(width, 560);
@@ -89,6 +89,11 @@ function planeSpec(data: Points2D, extra: (width: number) => Plot.Markish[] = ()
       y: { domain: [-VIEW_EXTENT, VIEW_EXTENT], label: null, ticks: 7 },
       marks: [
         Plot.frame({ stroke: CHART_COLOURS.faint }),
+        drawable
+          ? Plot.rect([{ x1: -DATA_EXTENT, x2: DATA_EXTENT, y1: -DATA_EXTENT, y2: DATA_EXTENT }], {
+              x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: CHART_COLOURS.accent, fillOpacity: 0.06, stroke: CHART_COLOURS.accent, strokeDasharray: '4 3',
+            })
+          : null,
         Plot.dot(rows, { x: 'x', y: 'y', r: 2.2, fill: CHART_COLOURS.data, fillOpacity: 0.6 }),
         ...extra(w),
       ],
@@ -285,7 +290,7 @@ export class Chapter0 extends LitElement {
         });
       }
       return [Plot.vector(rows, { x: 'x', y: 'y', rotate: 'rotate', length: 'length', anchor: 'start', stroke: CHART_COLOURS.field, strokeWidth: 1.3, r: 2.5 })];
-    });
+    }, s.data === 'drawn');
   }
 
   private ensureSamplingSpec() {
@@ -467,20 +472,6 @@ export class Chapter0 extends LitElement {
           @value-input=${(e: CustomEvent<{ value: number }>) => this.url.set({ t: e.detail.value })}
         ></labelled-slider>
       </div>
-      ${drawn
-        ? html`<div class="row">
-              <button type="button" @click=${() => this.editPoints('undo')} ?disabled=${empty}>Undo last point</button>
-              <button type="button" @click=${() => this.editPoints('clear')} ?disabled=${empty}>Clear</button>
-              <span class="muted">${this.data.n} of at most ${MAX_DRAWN_POINTS} points. Click or drag in the plot, or use the arrow keys and Enter.</span>
-            </div>
-            ${this.drawNote ? html`<p class="notice" role="status">${this.drawNote}</p>` : nothing}
-            ${this.dataProblems.length ? html`<p class="notice" role="status">The points in the link could not all be read: ${this.dataProblems.join('; ')}.</p>` : nothing}`
-        : nothing}
-      ${empty
-        ? html`<p class="notice" role="status" id="empty-data">
-            No points yet: the denoiser needs a data set. Click or drag inside the square (±${DATA_EXTENT}), or focus the plot and press Enter.
-          </p>`
-        : nothing}
       <ul class="keys" aria-hidden="true">
         <li style="--key:${CHART_COLOURS.data}">data points (${this.data.n})</li>
         <li style="--key:${CHART_COLOURS.particles}">noised copies x<sub>t</sub></li>
@@ -496,6 +487,20 @@ export class Chapter0 extends LitElement {
           @chart-pointer=${this.addPoint}
         ></plot-chart>
       </div>
+      ${drawn
+        ? html`<div class="row">
+              <button type="button" @click=${() => this.editPoints('undo')} ?disabled=${empty}>Undo last point</button>
+              <button type="button" @click=${() => this.editPoints('clear')} ?disabled=${empty}>Clear</button>
+              <span class="muted">${this.data.n} of at most ${MAX_DRAWN_POINTS} points. Click or drag in the plot, or use the arrow keys and Enter.</span>
+            </div>
+            ${this.drawNote ? html`<p class="notice" role="status">${this.drawNote}</p>` : nothing}
+            ${this.dataProblems.length ? html`<p class="notice" role="status">The points in the link could not all be read: ${this.dataProblems.join('; ')}.</p>` : nothing}`
+        : nothing}
+      ${empty
+        ? html`<p class="notice" role="status" id="empty-data">
+            No points yet: the denoiser needs a data set. Click or drag inside the square (±${DATA_EXTENT}), or focus the plot and press Enter.
+          </p>`
+        : nothing}
       <p class="readout">
         ${term('t')} = ${s.t}: ${term('xt')} = ${f2(Math.sqrt(abar))} · ${term('x0')} + ${f2(Math.sqrt(1 - abar))} · ${term('eps')}
       </p>

@@ -317,7 +317,9 @@ export class PlotChart extends LitElement {
   private dataPoint(e: PointerEvent): [number, number] | null {
     const f = this.frame;
     if (!f?.x.invert || !f.y.invert) return null;
-    const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    const svgEl = this.plotHost?.querySelector('svg');
+    if (!svgEl) return null;
+    const rect = svgEl.getBoundingClientRect();
     const k = rect.width > 0 ? f.width / rect.width : 1;
     const px = (e.clientX - rect.left) * k, py = (e.clientY - rect.top) * k;
     if (px < f.left || px > f.right || py < f.top || py > f.bottom) return null;

@@ -11,6 +11,8 @@ import { makeSchedule, type BetaSchedule } from '../../pipeline/diffusion';
 import { bytesToModel, displayByte } from '../../pipeline/pixels';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { generateClip } from '../../pipeline/world';
+import type { PixelView } from '../../components/pixel-view';
+import type { PlotChart } from '../../components/plot-chart';
 import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
 
 let browser: Browser;
@@ -55,7 +57,7 @@ const figure = (page: Page): Promise<Figure> =>
 const canvasPixels = (page: Page, id: string, at: [number, number][]) =>
   page.evaluate(
     ({ id, at }) => {
-      const view = document.querySelector('chapter-1')!.shadowRoot!.querySelector(`pixel-view#${id}`)!;
+      const view = document.querySelector('chapter-1')!.shadowRoot!.querySelector<PixelView>(`pixel-view#${id}`)!;
       return at.map(([x, y]) => view.readPixel(x, y));
     },
     { id, at },
@@ -66,7 +68,7 @@ const charts = (page: Page) =>
   page.evaluate(() => {
     const root = document.querySelector('chapter-1')!.shadowRoot!;
     return ['signal-chart', 'snr-chart', 'hist-chart'].map((id) => {
-      const c = root.querySelector(`plot-chart#${id}`)!;
+      const c = root.querySelector<PlotChart>(`plot-chart#${id}`)!;
       const rule = c.shadowRoot!.querySelector('svg.marks line');
       const rects = Array.from(c.shadowRoot!.querySelectorAll('svg.marks rect')).map((r) => Number(r.getAttribute('height')));
       return { builds: c.builds, overlayDraws: c.overlayDraws, ruleX: rule ? Number(rule.getAttribute('x1')) : null, bars: rects, alt: c.getAttribute('alt') ?? '' };

@@ -1,0 +1,282 @@
+// Chapter 0 (diffusion in two dimensions) in Chromium, against the production
+// build: the particles are √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε for the shown seed, the
+// field is the ideal denoiser's, the sampler gives the same samples as Node for
+// the same seed, the reader's points work by mouse and keyboard, and the state
+// survives a reload; bad links and an empty data set are said, never thrown.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Browser, Page } from 'playwright-core';
+import { DIST, type StaticServer } from '../../build.mjs';
+import { makeSchedule } from '../../pipeline/diffusion';
+import { IdealDenoiser, Sampler2D, particleNoise, spiral, twoMoons } from '../../pipeline/toy2d';
+import type { PlotChart } from '../../components/plot-chart';
+import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
+
+const linear = makeSchedule({ betaSchedule: 'linear' });
+const FORWARD = 500;
+const PARTICLES = 600;
+
+let browser: Browser;
+let server: StaticServer;
+
+test.before(async () => {
+  browser = await launchChromium();
+  server = await serve(DIST);
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query = '', options: { width?: number; reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<WatchedPage> {
+  const w = await watchedPage(browser, server.url, { width: options.width ?? 1280, height: 900, reducedMotion: options.reducedMotion ?? 'reduce' });
+  await w.page.goto(`${server.url}${query}#diffusion-2d`);
+  await w.page.waitForSelector('chapter-0[data-ready="true"]', { state: 'attached' });
+  return w;
+}
+
+const figure = (page: Page) =>
+  page.evaluate(() => {
+    const f = document.querySelector('chapter-0')!.figure;
+    return {
+      t: f.t,
+      alphaBar: f.alphaBar,
+      n: f.data.n,
+      data: Array.from(f.data.xy),
+      x0: Array.from(f.x0),
+      xt: Array.from(f.xt),
+      shownStep: f.shownStep,
+      steps: f.run ? f.run.path.length - 1 : -1,
+      final: f.run ? Array.from(f.run.path[f.run.path.length - 1]) : [],
+      onData: f.run?.onData ?? -1,
+    };
+  });
+
+/** Waits until the sampler has a result for `steps` steps. */
+const sampled = (page: Page, steps: number) =>
+  page.waitForFunction((s) => {
+    const run = document.querySelector('chapter-0')!.figure.run;
+    return run !== null && run.path.length === s + 1;
+  }, steps);
+
+/** What a chart draws: build count, and its overlay (points as a plain array). */
+const chart = (page: Page, id: string) =>
+  page.evaluate((id) => {
+    const c = document.querySelector('chapter-0')!.shadowRoot!.querySelector<PlotChart>(`plot-chart#${id}`)!;
+    const points = c.overlay.find((o) => o.type === 'points');
+    return {
+      builds: c.builds,
+      points: points && points.type === 'points' ? Array.from(points.xy) : [],
+      vectors: c.shadowRoot!.querySelectorAll('.plot g[aria-label="vector"] path').length,
+      alt: c.getAttribute('alt') ?? '',
+    };
+  }, id);
+
+function checkForward(f: Awaited<ReturnType<typeof figure>>, seed: number) {
+  const abar = linear.alphasCumprod[f.t];
+  assert.ok(Math.abs(f.alphaBar - abar) < 1e-12);
+  const eps = particleNoise(FORWARD, seed);
+  for (let i = 0; i < 2 * FORWARD; i++) {
+    const expected = Math.sqrt(abar) * f.x0[i] + Math.sqrt(1 - abar) * eps[i];
+    assert.ok(Math.abs(f.xt[i] - expected) < 1e-5, `particle value ${i}: ${f.xt[i]}, expected ${expected}`);
+  }
+}
+
+test('t slider by keyboard: particles are √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε for the seed; the chart draws them; the field is the ideal denoiser', async () => {
+  const w = await open('?c0.t=100&c0.seed=4');
+  const { page } = w;
+  try {
+    let f = await figure(page);
+    const data = spiral(250);
+    assert.equal(f.data, Array.from(data.xy), 'the spiral is the same data set in Node and in the page');
+    assert.equal(f.x0.slice(0, 2 * 250), Array.from(data.xy), 'each particle starts at a data point');
+    checkForward(f, 4);
+    const slider = page.locator('chapter-0').getByRole('slider', { name: 'Timestep t' });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    f = await figure(page);
+    assert.is(f.t, 102);
+    checkForward(f, 4);
+    let c = await chart(page, 'forward-chart');
+    assert.equal(c.points, f.xt, 'the chart draws x_t');
+    assert.is(c.vectors, 17 * 17, 'one arrow a grid cell');
+    await page.keyboard.press('End');
+    f = await figure(page);
+    assert.is(f.t, 999);
+    checkForward(f, 4);
+    // near t = 999 the particles are a standard normal cloud
+    const xs = f.xt.filter((_, i) => i % 2 === 0);
+    const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / xs.length);
+    assert.ok(Math.abs(mean) < 0.15 && Math.abs(sd - 1) < 0.1, `x at t = 999: mean ${mean}, sd ${sd}`);
+    // the field's arrows: at t = 999 every one points at (nearly) the data's mean; check through Node
+    const d = new IdealDenoiser(data);
+    const guess = d.predictX0([3, 3], linear.alphasCumprod[999]);
+    assert.ok(Math.hypot(guess[0], guess[1]) < 0.3);
+    // arrows off, by keyboard
+    await page.locator('chapter-0').getByRole('checkbox', { name: /arrows/ }).focus();
+    await page.keyboard.press('Space');
+    c = await chart(page, 'forward-chart');
+    assert.is(c.vectors, 0);
+    await page.waitForFunction(() => {
+      const p = new URLSearchParams(location.search);
+      return p.get('c0.t') === '999' && p.get('c0.field') === 'off';
+    });
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test('sampling: the page and Node give the same samples for a seed; DDPM by keyboard, steps typed, the shown step moves the particles', async () => {
+  const w = await open('?c0.seed=9');
+  const { page } = w;
+  try {
+    await sampled(page, 50);
+    let f = await figure(page);
+    const data = spiral(250);
+    const node = new Sampler2D({ data, particles: PARTICLES, seed: 9, sampler: 'ddim', steps: 50, schedule: linear }).run();
+    assert.is(f.final.length, node.length);
+    for (let i = 0; i < node.length; i++) assert.ok(Math.abs(f.final[i] - node[i]) < 1e-4, `sample value ${i}: page ${f.final[i]}, Node ${node[i]}`);
+    const ch = page.locator('chapter-0');
+    await ch.getByRole('radio', { name: /^DDIM/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    const steps = ch.getByRole('spinbutton', { name: 'Sampling steps, exact value' });
+    await steps.fill('12');
+    await steps.press('Enter');
+    await sampled(page, 12);
+    f = await figure(page);
+    const ddpm = new Sampler2D({ data, particles: PARTICLES, seed: 9, sampler: 'ddpm', steps: 12, schedule: linear }).run();
+    for (let i = 0; i < ddpm.length; i++) assert.ok(Math.abs(f.final[i] - ddpm[i]) < 1e-4, `DDPM sample value ${i}`);
+    // the "show step" slider: step 0 is the starting noise, drawn by the chart
+    const show = ch.getByRole('slider', { name: 'Show step' });
+    await show.focus();
+    await page.keyboard.press('Home');
+    f = await figure(page);
+    assert.is(f.shownStep, 0);
+    const start = await page.evaluate(() => Array.from(document.querySelector('chapter-0')!.figure.run!.path[0]));
+    assert.equal((await chart(page, 'sampling-chart')).points, start);
+    await page.keyboard.press('ArrowRight');
+    assert.is((await figure(page)).shownStep, 1);
+    assert.match((await chart(page, 'sampling-chart')).alt, /after 1 step/);
+    // Play from noise, with reduced motion: straight to the end
+    await ch.getByRole('button', { name: 'Play from noise' }).click();
+    assert.is((await figure(page)).shownStep, 12);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test('memorisation: with all 1,000 steps nearly every sample is a training point; one DDIM step gives the mean', async () => {
+  const w = await open('?c0.steps=1');
+  const { page } = w;
+  try {
+    await sampled(page, 1);
+    let f = await figure(page);
+    const data = spiral(250);
+    let mx = 0, my = 0;
+    for (let i = 0; i < data.n; i++) {
+      mx += data.xy[2 * i] / data.n;
+      my += data.xy[2 * i + 1] / data.n;
+    }
+    for (let j = 0; j < PARTICLES; j++) assert.ok(Math.hypot(f.final[2 * j] - mx, f.final[2 * j + 1] - my) < 0.15, 'one step: the mean');
+    await page.locator('chapter-0').getByRole('button', { name: 'Show me' }).nth(2).click(); // 1,000 steps
+    await sampled(page, 1000);
+    f = await figure(page);
+    assert.ok(f.onData >= 0.9 * PARTICLES, `${f.onData} of ${PARTICLES} samples are training points`);
+    assert.match((await page.locator('chapter-0 #sampling-readout').textContent()) ?? '', new RegExp(`${f.onData} of ${PARTICLES}`));
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test('the reader\'s points: empty is said; mouse and keyboard add points; Undo; a reload restores them', async () => {
+  const w = await open();
+  const { page } = w;
+  try {
+    const ch = page.locator('chapter-0');
+    await ch.getByRole('radio', { name: 'Draw your own' }).check();
+    await ch.locator('#empty-data').waitFor();
+    const plot = ch.getByRole('application', { name: /Click or drag/ });
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    // the plane spans −3.5 … 3.5 inside 30 px margins: click at three places inside the data square
+    const at = (x: number, y: number) => [box.x + 30 + ((x + 3.5) / 7) * (box.width - 60), box.y + 30 + ((3.5 - y) / 7) * (box.height - 60)] as const;
+    for (const [x, y] of [[-1, -1], [1, -1], [0, 1]] as const) await page.mouse.click(...at(x, y));
+    await ch.locator('#empty-data').waitFor({ state: 'detached' });
+    let f = await figure(page);
+    assert.is(f.n, 3);
+    const expected = [[-1, -1], [1, -1], [0, 1]];
+    for (let i = 0; i < 3; i++) {
+      assert.ok(Math.hypot(f.data[2 * i] - expected[i][0], f.data[2 * i + 1] - expected[i][1]) < 0.05, `point ${i} at ${f.data[2 * i]}, ${f.data[2 * i + 1]}`);
+    }
+    // keyboard: the cross-hair starts in the middle; two steps right, Enter adds a point there
+    await plot.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    f = await figure(page);
+    assert.is(f.n, 4);
+    assert.ok(Math.abs(f.data[6] - 0.35) < 0.01 && Math.abs(f.data[7]) < 0.01, `keyboard point at ${f.data[6]}, ${f.data[7]}`);
+    await ch.getByRole('button', { name: 'Undo last point' }).click();
+    assert.is((await figure(page)).n, 3);
+    // sampling from 3 points lands on the 3 points
+    await sampled(page, 50);
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('c0.data') === 'drawn');
+    await page.reload();
+    await page.waitForSelector('chapter-0[data-ready="true"]', { state: 'attached' });
+    f = await figure(page);
+    assert.is(f.n, 3);
+    await ch.getByRole('button', { name: 'Clear' }).click();
+    await ch.locator('#empty-data').waitFor();
+    assert.match((await ch.getByRole('status').allTextContents()).join(' '), /Nothing to sample/);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a bad link never throws: repaired values are said; two moons and a reload restore the same figure', async () => {
+  const w = await open('?c0.steps=0&c0.sampler=euler&c0.t=-5&c0.data=drawn&c0.points=!!AAA&c0.extra=1');
+  const { page } = w;
+  try {
+    const text = (await page.locator('chapter-0 state-notice').getByRole('status').textContent()) ?? '';
+    assert.match(text, /c0\.steps: 0 is outside \[1, 1000\]; using 1/);
+    assert.match(text, /c0\.sampler/);
+    assert.match(text, /c0\.extra: unknown parameter/);
+    assert.match((await page.locator('chapter-0').getByRole('status').allTextContents()).join(' '), /could not all be read/);
+    const f = await figure(page);
+    assert.is(f.t, 0);
+    await page.locator('chapter-0').getByRole('radio', { name: 'Two moons' }).check();
+    await page.locator('chapter-0').getByRole('spinbutton', { name: 'Timestep t, exact value' }).fill('321');
+    await page.locator('chapter-0').getByRole('spinbutton', { name: 'Timestep t, exact value' }).press('Enter');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('c0.t') === '321');
+    const before = await figure(page);
+    assert.equal(before.data, Array.from(twoMoons(250).xy));
+    await page.reload();
+    await page.waitForSelector('chapter-0[data-ready="true"]', { state: 'attached' });
+    const after = await figure(page);
+    assert.equal([after.t, after.xt], [before.t, before.xt]);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test('390 px wide: the chapter fits the screen', async () => {
+  const w = await open('', { width: 390 });
+  const { page } = w;
+  try {
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px window`);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test.run();

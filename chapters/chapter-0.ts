@@ -84,7 +84,10 @@ function planeSpec(data: Points2D, extra: (width: number) => Plot.Markish[] = ()
     return {
       width: w,
       height: w,
-      margin: 30,
+      marginLeft: 30,
+      marginBottom: 30,
+      marginTop: 10,
+      marginRight: 10,
       x: { domain: [-VIEW_EXTENT, VIEW_EXTENT], label: null, ticks: 7 },
       y: { domain: [-VIEW_EXTENT, VIEW_EXTENT], label: null, ticks: 7 },
       marks: [
@@ -100,6 +103,29 @@ function planeSpec(data: Points2D, extra: (width: number) => Plot.Markish[] = ()
     };
   };
 }
+
+const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
+  {
+    question: 'Sample with a single DDIM step. Where do all the particles go, and why there?',
+    state: { data: 'spiral', sampler: 'ddim', steps: 1 },
+  },
+  {
+    question: 'Draw three points and sample with 200 DDPM steps. What can the ideal denoiser make?',
+    state: { data: 'drawn', points: encodePoints([-1, -0.8, 1, -0.8, 0, 1]), sampler: 'ddpm', steps: 200 },
+  },
+  {
+    question: 'Use all 1,000 steps on the spiral. What share of the samples are training points? Is that a good generative model?',
+    state: { data: 'spiral', sampler: 'ddim', steps: 1000 },
+  },
+];
+const REFERENCES: Reference[] = [
+  { title: 'Sohl-Dickstein et al. 2015, Deep Unsupervised Learning using Nonequilibrium Thermodynamics', href: 'https://arxiv.org/abs/1503.03585', note: 'where diffusion models began, with a 2-D spiral' },
+  { title: 'Ho, Jain & Abbeel 2020, Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2006.11239', note: 'the DDPM sampler' },
+  { title: 'Song, Meng & Ermon 2021, Denoising Diffusion Implicit Models', href: 'https://arxiv.org/abs/2010.02502', note: 'DDIM: deterministic, fewer steps' },
+  { title: 'Karras et al. 2022, Elucidating the Design Space of Diffusion-Based Generative Models', href: 'https://arxiv.org/abs/2206.00364', note: 'the ideal denoiser of a finite data set' },
+  { title: 'Kadkhodaie et al. 2024, Generalization in diffusion models arises from geometry-adaptive harmonic representations', href: 'https://arxiv.org/abs/2310.02557', note: 'when networks memorise, and when they generalise' },
+  { title: 'Carlini et al. 2023, Extracting Training Data from Diffusion Models', href: 'https://arxiv.org/abs/2301.13188', note: 'memorisation in real image models' },
+];
 
 @customElement('chapter-0')
 export class Chapter0 extends LitElement {
@@ -125,6 +151,31 @@ export class Chapter0 extends LitElement {
       }
       .plane {
         max-width: 35rem;
+      }
+      /* controls beside the plane when the cell is wide enough, above it otherwise (they come first in reading order) */
+      .split {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        gap: 0.5rem 1.5rem;
+      }
+      @container cell (min-width: 46rem) {
+        .split {
+          grid-template-columns: minmax(0, 33rem) minmax(14rem, 1fr);
+          grid-template-areas: 'fig side';
+          align-items: start;
+        }
+        .split > .side {
+          grid-area: side;
+        }
+        .split > .fig {
+          grid-area: fig;
+        }
+        .split .controls {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+      .cell-body {
+        container: cell / inline-size;
       }
       .check {
         display: inline-flex;
@@ -277,7 +328,7 @@ export class Chapter0 extends LitElement {
       if (!field) return [];
       // arrows from each grid point towards the denoiser's guess x̂₀, at most one cell long
       const cell = (2 * VIEW_EXTENT) / FIELD_CELLS;
-      const cellPx = (w - 60) / FIELD_CELLS;
+      const cellPx = (w - 40) / FIELD_CELLS;
       const rows = [];
       for (let k = 0; k < field.at.length / 2; k++) {
         const dx = field.predX0[2 * k] - field.at[2 * k], dy = field.predX0[2 * k + 1] - field.at[2 * k + 1];
@@ -445,65 +496,71 @@ export class Chapter0 extends LitElement {
     const drawn = s.data === 'drawn';
     const empty = this.data.n === 0;
     const overlay: ChartOverlay[] = empty ? [] : [{ type: 'points', xy: this.xt, fill: CHART_COLOURS.particles, r: 2.3, opacity: 0.75 }];
-    const what = s.data === 'spiral' ? 'a two-armed spiral' : s.data === 'moons' ? 'two interleaving half circles' : `your ${this.data.n} points`;
+    const what = s.data === 'spiral' ? 'a spiral' : s.data === 'moons' ? 'two interleaving half circles' : `your ${this.data.n} points`;
     return html`
-      <div class="controls">
-        <choice-picker
-          label="Data set"
-          .options=${DATA_OPTIONS}
-          .value=${s.data}
-          @choice-change=${(e: CustomEvent<{ value: string }>) => this.url.set({ data: e.detail.value as Chapter0State['data'] })}
-        ></choice-picker>
-        <div>
-          <label class="check">
-            <input type="checkbox" .checked=${s.field === 'on'} @change=${(e: Event) => this.url.set({ field: (e.target as HTMLInputElement).checked ? 'on' : 'off' })} />
-            Show the ideal denoiser's arrows
-          </label>
-        </div>
-        <labelled-slider
-          class="wide"
-          label="Timestep t"
-          min="0"
-          max=${T - 1}
-          number-box
-          .value=${s.t}
-          .format=${(v: number) => `t = ${v}, ᾱ = ${schedule.alphasCumprod[v].toFixed(3)}`}
-          hint="Arrow keys step by 1, Page Up and Page Down by 100."
-          @value-input=${(e: CustomEvent<{ value: number }>) => this.url.set({ t: e.detail.value })}
-        ></labelled-slider>
-      </div>
-      <ul class="keys" aria-hidden="true">
-        <li style="--key:${CHART_COLOURS.data}">data points (${this.data.n})</li>
-        <li style="--key:${CHART_COLOURS.particles}">noised copies x<sub>t</sub></li>
-        ${s.field === 'on' && !empty ? html`<li class="arrow" style="--key:${CHART_COLOURS.field}">towards E[x<sub>0</sub> | x<sub>t</sub>]</li>` : nothing}
-      </ul>
-      <div class="plane">
-        <plot-chart
-          id="forward-chart"
-          .spec=${this.forwardSpec}
-          .overlay=${overlay}
-          ?pointer=${drawn}
-          alt="The plane from −3.5 to 3.5 on both axes: ${what} in grey, and ${FORWARD_PARTICLES} noised copies at t = ${s.t}, where x_t keeps ${Math.round(Math.sqrt(abar) * 100)}% of x₀ and adds ${Math.round(Math.sqrt(1 - abar) * 100)}% of the noise${s.field === 'on' ? '; arrows point from each place to the ideal denoiser’s guess of where its point came from' : ''}."
-          @chart-pointer=${this.addPoint}
-        ></plot-chart>
-      </div>
-      ${drawn
-        ? html`<div class="row">
-              <button type="button" @click=${() => this.editPoints('undo')} ?disabled=${empty}>Undo last point</button>
-              <button type="button" @click=${() => this.editPoints('clear')} ?disabled=${empty}>Clear</button>
-              <span class="muted">${this.data.n} of at most ${MAX_DRAWN_POINTS} points. Click or drag in the plot, or use the arrow keys and Enter.</span>
+      <div class="split">
+        <div class="side">
+          <div class="controls">
+            <choice-picker
+              label="Data set"
+              .options=${DATA_OPTIONS}
+              .value=${s.data}
+              @choice-change=${(e: CustomEvent<{ value: string }>) => this.url.set({ data: e.detail.value as Chapter0State['data'] })}
+            ></choice-picker>
+            <div>
+              <label class="check">
+                <input type="checkbox" .checked=${s.field === 'on'} @change=${(e: Event) => this.url.set({ field: (e.target as HTMLInputElement).checked ? 'on' : 'off' })} />
+                Show the ideal denoiser's arrows
+              </label>
             </div>
-            ${this.drawNote ? html`<p class="notice" role="status">${this.drawNote}</p>` : nothing}
-            ${this.dataProblems.length ? html`<p class="notice" role="status">The points in the link could not all be read: ${this.dataProblems.join('; ')}.</p>` : nothing}`
-        : nothing}
-      ${empty
-        ? html`<p class="notice" role="status" id="empty-data">
-            No points yet: the denoiser needs a data set. Click or drag inside the square (±${DATA_EXTENT}), or focus the plot and press Enter.
-          </p>`
-        : nothing}
-      <p class="readout">
-        ${term('t')} = ${s.t}: ${term('xt')} = ${f2(Math.sqrt(abar))} · ${term('x0')} + ${f2(Math.sqrt(1 - abar))} · ${term('eps')}
-      </p>
+            <labelled-slider
+              class="wide"
+              label="Timestep t"
+              min="0"
+              max=${T - 1}
+              number-box
+              .value=${s.t}
+              .format=${(v: number) => `t = ${v}, ᾱ = ${schedule.alphasCumprod[v].toFixed(3)}`}
+              hint="Arrow keys step by 1, Page Up and Page Down by 100."
+              @value-input=${(e: CustomEvent<{ value: number }>) => this.url.set({ t: e.detail.value })}
+            ></labelled-slider>
+          </div>
+          ${drawn
+            ? html`<div class="row">
+                  <button type="button" @click=${() => this.editPoints('undo')} ?disabled=${empty}>Undo last point</button>
+                  <button type="button" @click=${() => this.editPoints('clear')} ?disabled=${empty}>Clear</button>
+                  <span class="muted">${this.data.n} of at most ${MAX_DRAWN_POINTS} points. Click or drag in the plot, or use the arrow keys and Enter.</span>
+                </div>
+                ${this.drawNote ? html`<p class="notice" role="status">${this.drawNote}</p>` : nothing}
+                ${this.dataProblems.length ? html`<p class="notice" role="status">The points in the link could not all be read: ${this.dataProblems.join('; ')}.</p>` : nothing}`
+            : nothing}
+          ${empty
+            ? html`<p class="notice" role="status" id="empty-data">
+                No points yet: the denoiser needs a data set. Click or drag inside the square (±${DATA_EXTENT}), or focus the plot and press Enter.
+              </p>`
+            : nothing}
+          <p class="readout">
+            ${term('t')} = ${s.t}: ${term('xt')} = ${f2(Math.sqrt(abar))} · ${term('x0')} + ${f2(Math.sqrt(1 - abar))} · ${term('eps')}
+          </p>
+        </div>
+        <div class="fig">
+          <ul class="keys" aria-hidden="true">
+            <li style="--key:${CHART_COLOURS.data}">data points (${this.data.n})</li>
+            <li style="--key:${CHART_COLOURS.particles}">noised copies x<sub>t</sub></li>
+            ${s.field === 'on' && !empty ? html`<li class="arrow" style="--key:${CHART_COLOURS.field}">towards E[x<sub>0</sub> | x<sub>t</sub>]</li>` : nothing}
+          </ul>
+          <div class="plane">
+            <plot-chart
+              id="forward-chart"
+              .spec=${this.forwardSpec}
+              .overlay=${overlay}
+              ?pointer=${drawn}
+              alt="The plane from −3.5 to 3.5 on both axes: ${what} in grey, and ${FORWARD_PARTICLES} noised copies at t = ${s.t}, where x_t keeps ${Math.round(Math.sqrt(abar) * 100)}% of x₀ and adds ${Math.round(Math.sqrt(1 - abar) * 100)}% of the noise${s.field === 'on' ? '; arrows point from each place to the ideal denoiser’s guess of where its point came from' : ''}."
+              @chart-pointer=${this.addPoint}
+            ></plot-chart>
+          </div>
+        </div>
+      </div>
     `;
   }
 
@@ -531,101 +588,85 @@ export class Chapter0 extends LitElement {
     }
     const memo = run ? Math.round((100 * run.onData) / SAMPLE_PARTICLES) : 0;
     return html`
-      <div class="controls">
-        <choice-picker
-          label="Sampler"
-          .options=${SAMPLER_OPTIONS}
-          .value=${s.sampler}
-          @choice-change=${(e: CustomEvent<{ value: string }>) => this.url.set({ sampler: e.detail.value as Chapter0State['sampler'] })}
-        ></choice-picker>
-        <labelled-slider
-          label="Sampling steps"
-          min="1"
-          max=${T}
-          number-box
-          .value=${s.steps}
-          .format=${(v: number) => `${v} step${v > 1 ? 's' : ''}`}
-          @value-change=${(e: CustomEvent<{ value: number }>) => this.url.set({ steps: e.detail.value })}
-        ></labelled-slider>
-        <div class="row">
-          <labelled-slider
-            label="Seed"
-            min="0"
-            max="99999"
-            number-box
-            .value=${s.seed}
-            .format=${(v: number) => `#${v}`}
-            @value-change=${(e: CustomEvent<{ value: number }>) => this.url.set({ seed: e.detail.value })}
-            style="flex: 1 1 12rem"
-          ></labelled-slider>
-          <button type="button" @click=${() => this.url.set({ seed: (s.seed + 1) % 100_000 })}>New seed</button>
+      <div class="split">
+        <div class="side">
+          <div class="controls">
+            <choice-picker
+              label="Sampler"
+              .options=${SAMPLER_OPTIONS}
+              .value=${s.sampler}
+              @choice-change=${(e: CustomEvent<{ value: string }>) => this.url.set({ sampler: e.detail.value as Chapter0State['sampler'] })}
+            ></choice-picker>
+            <labelled-slider
+              label="Sampling steps"
+              min="1"
+              max=${T}
+              number-box
+              .value=${s.steps}
+              .format=${(v: number) => `${v} step${v > 1 ? 's' : ''}`}
+              @value-change=${(e: CustomEvent<{ value: number }>) => this.url.set({ steps: e.detail.value })}
+            ></labelled-slider>
+            <div class="row">
+              <labelled-slider
+                label="Seed"
+                min="0"
+                max="99999"
+                number-box
+                .value=${s.seed}
+                .format=${(v: number) => `#${v}`}
+                @value-change=${(e: CustomEvent<{ value: number }>) => this.url.set({ seed: e.detail.value })}
+                style="flex: 1 1 12rem"
+              ></labelled-slider>
+              <button type="button" @click=${() => this.url.set({ seed: (s.seed + 1) % 100_000 })}>New seed</button>
+            </div>
+            <div class="row wide">
+              <labelled-slider
+                label="Show step"
+                min="0"
+                max=${s.steps}
+                .value=${k}
+                .format=${(v: number) => `${v} of ${s.steps}`}
+                ?disabled=${!run}
+                @value-input=${(e: CustomEvent<{ value: number }>) => {
+                  cancelAnimationFrame(this.animating);
+                  this.url.set({ at: e.detail.value });
+                }}
+                style="flex: 1 1 16rem"
+              ></labelled-slider>
+              <button type="button" ?disabled=${!run} @click=${() => this.play()}>Play from noise</button>
+            </div>
+          </div>
+          ${empty ? html`<p class="notice" role="status">Nothing to sample: draw some points above first.</p>` : nothing}
+          <p class="readout" id="sampling-readout" data-on-data=${run?.onData ?? ''}>
+            ${this.progress
+              ? this.progress
+              : run
+                ? html`Showing ${where}. At the end, <strong>${run.onData} of ${SAMPLE_PARTICLES}</strong> samples (${memo}%) lie within
+                    ${MEMORISED} of a training point; on average the nearest one is ${run.meanDistance.toFixed(3)} away.`
+                : ''}
+          </p>
         </div>
-        <div class="row wide">
-          <labelled-slider
-            label="Show step"
-            min="0"
-            max=${s.steps}
-            .value=${k}
-            .format=${(v: number) => `${v} of ${s.steps}`}
-            ?disabled=${!run}
-            @value-input=${(e: CustomEvent<{ value: number }>) => {
-              cancelAnimationFrame(this.animating);
-              this.url.set({ at: e.detail.value });
-            }}
-            style="flex: 1 1 16rem"
-          ></labelled-slider>
-          <button type="button" ?disabled=${!run} @click=${() => this.play()}>Play from noise</button>
+        <div class="fig">
+          <ul class="keys" aria-hidden="true">
+            <li style="--key:${CHART_COLOURS.data}">data points</li>
+            <li style="--key:${CHART_COLOURS.samples}">particles, with the paths of ${TRAILS}</li>
+          </ul>
+          <div class="plane">
+            <plot-chart
+              id="sampling-chart"
+              .spec=${this.samplingSpec}
+              .overlay=${overlay}
+              alt="${SAMPLE_PARTICLES} particles sampled with ${s.sampler.toUpperCase()} in ${s.steps} steps from seed ${s.seed}, shown ${where || 'once computed'}${run ? `; at the end, ${memo}% of them lie within ${MEMORISED} of a training point` : ''}."
+            ></plot-chart>
+          </div>
         </div>
       </div>
-      ${empty ? html`<p class="notice" role="status">Nothing to sample: draw some points above first.</p>` : nothing}
-      <ul class="keys" aria-hidden="true">
-        <li style="--key:${CHART_COLOURS.data}">data points</li>
-        <li style="--key:${CHART_COLOURS.samples}">particles, with the paths of ${TRAILS}</li>
-      </ul>
-      <div class="plane">
-        <plot-chart
-          id="sampling-chart"
-          .spec=${this.samplingSpec}
-          .overlay=${overlay}
-          alt="${SAMPLE_PARTICLES} particles sampled with ${s.sampler.toUpperCase()} in ${s.steps} steps from seed ${s.seed}, shown ${where || 'once computed'}${run ? `; at the end, ${memo}% of them lie within ${MEMORISED} of a training point` : ''}."
-        ></plot-chart>
-      </div>
-      <p class="readout" id="sampling-readout" data-on-data=${run?.onData ?? ''}>
-        ${this.progress
-          ? this.progress
-          : run
-            ? html`Showing ${where}. At the end, <strong>${run.onData} of ${SAMPLE_PARTICLES}</strong> samples (${memo}%) lie within
-                ${MEMORISED} of a training point; on average the nearest one is ${run.meanDistance.toFixed(3)} away.`
-            : ''}
-      </p>
     `;
   }
 
   render() {
-    const tryThis: TryThis<Partial<Chapter0State>>[] = [
-      {
-        question: 'Sample with a single DDIM step. Where do all the particles go, and why there?',
-        state: { data: 'spiral', sampler: 'ddim', steps: 1 },
-      },
-      {
-        question: 'Draw three points and sample with 200 DDPM steps. What can the ideal denoiser make?',
-        state: { data: 'drawn', points: encodePoints([-1, -0.8, 1, -0.8, 0, 1]), sampler: 'ddpm', steps: 200 },
-      },
-      {
-        question: 'Use all 1,000 steps on the spiral. What share of the samples are training points? Is that a good generative model?',
-        state: { data: 'spiral', sampler: 'ddim', steps: 1000 },
-      },
-    ];
-    const references: Reference[] = [
-      { title: 'Sohl-Dickstein et al. 2015, Deep Unsupervised Learning using Nonequilibrium Thermodynamics', href: 'https://arxiv.org/abs/1503.03585', note: 'where diffusion models began, with a 2-D spiral' },
-      { title: 'Ho, Jain & Abbeel 2020, Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2006.11239', note: 'the DDPM sampler' },
-      { title: 'Song, Meng & Ermon 2021, Denoising Diffusion Implicit Models', href: 'https://arxiv.org/abs/2010.02502', note: 'DDIM: deterministic, fewer steps' },
-      { title: 'Karras et al. 2022, Elucidating the Design Space of Diffusion-Based Generative Models', href: 'https://arxiv.org/abs/2206.00364', note: 'the ideal denoiser of a finite data set' },
-      { title: 'Kadkhodaie et al. 2024, Generalization in diffusion models arises from geometry-adaptive harmonic representations', href: 'https://arxiv.org/abs/2310.02557', note: 'when networks memorise, and when they generalise' },
-      { title: 'Carlini et al. 2023, Extracting Training Data from Diffusion Models', href: 'https://arxiv.org/abs/2301.13188', note: 'memorisation in real image models' },
-    ];
     return html`
-      <chapter-section number="0" heading="Diffusion in two dimensions" .tryThis=${tryThis} .references=${references} @try-this=${this.onTryThis}>
+      <chapter-section number="0" heading="Diffusion in two dimensions" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           The whole idea of diffusion fits in a plane. Here the “data set” is a few hundred points in two
@@ -641,7 +682,7 @@ export class Chapter0 extends LitElement {
           ${term('t')}: the shape blurs, shrinks towards the origin and spreads into a round cloud, the standard
           normal distribution, where every data set ends up.
         </p>
-        <live-cell label="The forward process, and the ideal denoiser's field">${this.renderForward()}</live-cell>
+        <live-cell label="The forward process, and the ideal denoiser's field"><div class="cell-body">${this.renderForward()}</div></live-cell>
         <h3>The ideal denoiser</h3>
         <p>
           Given only ${term('xt')}, which point did it come from? For a fixed data set Bayes' rule answers
@@ -665,7 +706,7 @@ export class Chapter0 extends LitElement {
           the same seed always gives the same samples. The sampler visits the steps you ask for, evenly spaced
           from 999 down (diffusers' “trailing” spacing).
         </p>
-        <live-cell id="sampling-cell" label="Sampling with the ideal denoiser">${this.renderSampling()}</live-cell>
+        <live-cell id="sampling-cell" label="Sampling with the ideal denoiser"><div class="cell-body">${this.renderSampling()}</div></live-cell>
         <h3>Why this is not yet a generative model</h3>
         <p>
           The ideal denoiser is perfect for its data set, and that is the problem: with enough steps every

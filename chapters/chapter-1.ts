@@ -114,6 +114,7 @@ function makeCurves(schedule: BetaSchedule, zsnr: boolean): Curves {
     height: 210,
     marginLeft: 40,
     marginTop: 22,
+    marginBottom: 38,
     x: { domain: [0, T - 1], label: 'timestep t →' },
     y: { domain: [0, 1], label: '↑ coefficient', grid: true },
     marks: [
@@ -127,6 +128,7 @@ function makeCurves(schedule: BetaSchedule, zsnr: boolean): Curves {
     height: 210,
     marginLeft: 40,
     marginTop: 22,
+    marginBottom: 38,
     x: { domain: [0, T - 1], label: 'timestep t →' },
     y: { domain: LOG_SNR_DOMAIN, label: '↑ log SNR', grid: true },
     marks: [
@@ -148,6 +150,7 @@ const histSpec: ChartSpec = ({ width }) => ({
   height: 210,
   marginLeft: 40,
   marginTop: 22,
+  marginBottom: 38,
   x: { domain: [HIST_LO, HIST_HI], label: 'pixel value →' },
   y: { domain: [0, 1.2], label: '↑ density', grid: true },
   marks: [
@@ -178,6 +181,28 @@ interface WorldView {
   message: string;
   note: string;
 }
+
+const TRY_THIS: TryThis<Partial<Chapter1State>>[] = [
+  {
+    question: 'On the linear schedule, how far does t go before you can no longer tell the shapes apart? Look at √ᾱ_t there.',
+    state: { source: 'world', schedule: 'linear', zsnr: 'off', t: 450 },
+  },
+  {
+    question: 'Stable Diffusion’s scaled_linear schedule stops at t = 999 with ᾱ_t = 0.0047. Is x₉₉₉ pure noise? Then tick the zero-SNR rescale.',
+    state: { schedule: 'scaled_linear', zsnr: 'off', t: 999 },
+  },
+  {
+    question: 'Why did Nichol & Dhariwal switch to the cosine schedule? Compare it with linear at t = 500, on the log-SNR chart too.',
+    state: { schedule: 'squaredcos_cap_v2', zsnr: 'off', t: 500 },
+  },
+];
+const REFERENCES: Reference[] = [
+  { title: 'Ho, Jain & Abbeel 2020, Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2006.11239', note: 'the forward process in one jump, and the linear schedule' },
+  { title: 'Nichol & Dhariwal 2021, Improved Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2102.09672', note: 'the cosine schedule' },
+  { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'Stable Diffusion, whose schedule is scaled_linear' },
+  { title: 'Kingma, Salimans, Poole & Ho 2021, Variational Diffusion Models', href: 'https://arxiv.org/abs/2107.00630', note: 'a schedule is a path down log-SNR' },
+  { title: 'Lin, Liu, Li & Yang 2023, Common Diffusion Noise Schedules and Sample Steps are Flawed', href: 'https://arxiv.org/abs/2305.08891', note: 'zero terminal SNR' },
+];
 
 @customElement('chapter-1')
 export class Chapter1 extends LitElement {
@@ -497,6 +522,14 @@ export class Chapter1 extends LitElement {
     this.dataset.ready = 'true';
   }
 
+  private drawn: { text: string; indices: Uint8Array } | null = null;
+
+  /** The drawing's pixels for the canvas; the same array while the text is the same. */
+  private drawingIndices(text: string): Uint8Array {
+    if (this.drawn?.text !== text) this.drawn = { text, indices: decodeDrawing(text, SIZE * SIZE).indices };
+    return this.drawn.indices;
+  }
+
   // ---------------------------------------------------------------- events
 
   private onTryThis(e: CustomEvent<TryThisDetail>) {
@@ -603,7 +636,7 @@ export class Chapter1 extends LitElement {
         ? html`<div class="drawing">
             <draw-canvas
               label="Your picture x₀"
-              .indices=${decodeDrawing(s.drawing, SIZE * SIZE).indices}
+              .indices=${this.drawingIndices(s.drawing)}
               @drawing-input=${(e: CustomEvent<DrawingDetail>) => this.onDrawing(e, false)}
               @drawing-change=${(e: CustomEvent<DrawingDetail>) => this.onDrawing(e, true)}
             ></draw-canvas>
@@ -743,33 +776,12 @@ export class Chapter1 extends LitElement {
   }
 
   render() {
-    const tryThis: TryThis<Partial<Chapter1State>>[] = [
-      {
-        question: 'On the linear schedule, how far does t go before you can no longer tell the shapes apart? Look at √ᾱ_t there.',
-        state: { source: 'world', schedule: 'linear', zsnr: 'off', t: 450 },
-      },
-      {
-        question: 'Stable Diffusion’s scaled_linear schedule stops at t = 999 with ᾱ_t = 0.0047. Is x₉₉₉ pure noise? Then tick the zero-SNR rescale.',
-        state: { schedule: 'scaled_linear', zsnr: 'off', t: 999 },
-      },
-      {
-        question: 'Why did Nichol & Dhariwal switch to the cosine schedule? Compare it with linear at t = 500, on the log-SNR chart too.',
-        state: { schedule: 'squaredcos_cap_v2', zsnr: 'off', t: 500 },
-      },
-    ];
-    const references: Reference[] = [
-      { title: 'Ho, Jain & Abbeel 2020, Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2006.11239', note: 'the forward process in one jump, and the linear schedule' },
-      { title: 'Nichol & Dhariwal 2021, Improved Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2102.09672', note: 'the cosine schedule' },
-      { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'Stable Diffusion, whose schedule is scaled_linear' },
-      { title: 'Kingma, Salimans, Poole & Ho 2021, Variational Diffusion Models', href: 'https://arxiv.org/abs/2107.00630', note: 'a schedule is a path down log-SNR' },
-      { title: 'Lin, Liu, Li & Yang 2023, Common Diffusion Noise Schedules and Sample Steps are Flawed', href: 'https://arxiv.org/abs/2305.08891', note: 'zero terminal SNR' },
-    ];
     return html`
       <chapter-section
         number="1"
         heading="Forward noising"
-        .tryThis=${tryThis}
-        .references=${references}
+        .tryThis=${TRY_THIS}
+        .references=${REFERENCES}
         @try-this=${this.onTryThis}
       >
         <state-notice .messages=${this.url.messages()}></state-notice>

@@ -27,13 +27,18 @@ export class UrlStateController<S extends Schema> implements ReactiveController 
     host.addController(this);
   }
 
+  private readonly onPageHide = () => this.flush();
+
   hostConnected(): void {
     const { state, problems } = readState(this.schema, new URLSearchParams(location.search), { prefix: this.prefix });
     this.state = state;
     this.problems = problems;
+    // a change still waiting for its URL write is not lost when the reader reloads or leaves at once
+    window.addEventListener('pagehide', this.onPageHide);
   }
 
   hostDisconnected(): void {
+    window.removeEventListener('pagehide', this.onPageHide);
     this.flush();
   }
 
@@ -54,9 +59,14 @@ export class UrlStateController<S extends Schema> implements ReactiveController 
     }
   }
 
-  /** The problems as sentences. */
+  private cachedMessages: { from: Problem[]; messages: string[] } = { from: [], messages: [] };
+
+  /** The problems as sentences (the same array until the problems change, so a notice is not reset by every render). */
   messages(): string[] {
-    return this.problems.map((p) => `${p.param}: ${p.message}`);
+    if (this.cachedMessages.from !== this.problems) {
+      this.cachedMessages = { from: this.problems, messages: this.problems.map((p) => `${p.param}: ${p.message}`) };
+    }
+    return this.cachedMessages.messages;
   }
 
   private schedule() {

@@ -203,10 +203,19 @@ test('the reader\'s points: empty is said; mouse and keyboard add points; Undo; 
     await ch.locator('#empty-data').waitFor();
     const plot = ch.getByRole('application', { name: /Click or drag/ });
     await plot.scrollIntoViewIfNeeded();
-    const box = (await plot.boundingBox())!;
-    // the plane spans −3.5 … 3.5 inside 30 px margins: click at three places inside the data square
-    const at = (x: number, y: number) => [box.x + 30 + ((x + 3.5) / 7) * (box.width - 60), box.y + 30 + ((3.5 - y) / 7) * (box.height - 60)] as const;
-    for (const [x, y] of [[-1, -1], [1, -1], [0, 1]] as const) await page.mouse.click(...at(x, y));
+    // click at three places inside the data square, found with the chart's own scales
+    for (const [x, y] of [[-1, -1], [1, -1], [0, 1]] as const) {
+      const [px, py] = await page.evaluate(
+        ([x, y]) => {
+          const c = document.querySelector('chapter-0')!.shadowRoot!.querySelector<PlotChart>('plot-chart#forward-chart')!;
+          const p = c.toPixels(x, y)!;
+          const r = c.shadowRoot!.querySelector('.plot svg')!.getBoundingClientRect();
+          return [r.left + p[0], r.top + p[1]];
+        },
+        [x, y],
+      );
+      await page.mouse.click(px, py);
+    }
     await ch.locator('#empty-data').waitFor({ state: 'detached' });
     let f = await figure(page);
     assert.is(f.n, 3);
@@ -226,7 +235,7 @@ test('the reader\'s points: empty is said; mouse and keyboard add points; Undo; 
     assert.is((await figure(page)).n, 3);
     // sampling from 3 points lands on the 3 points
     await sampled(page, 50);
-    await page.waitForFunction(() => new URLSearchParams(location.search).get('c0.data') === 'drawn');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('c0.points')?.length === 12); // 3 points, 4 characters each
     await page.reload();
     await page.waitForSelector('chapter-0[data-ready="true"]', { state: 'attached' });
     f = await figure(page);

@@ -78,7 +78,9 @@ const EXAMPLE_CAPTIONS = [
 const HIST_LO = -4, HIST_HI = 4, HIST_BINS = 40;
 const LOG_SNR_DOMAIN: [number, number] = [-20, 12];
 
-const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(digits)) : v > 0 ? '∞' : '−∞');
+/** A number for the page: fixed digits (or exponent form when very large or small), a true minus sign. */
+const fmt = (v: number, digits = 3) =>
+  (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(digits)) : v > 0 ? '∞' : '-∞').replace('-', '−');
 const logSnr = (abar: number) => Math.log(abar / (1 - abar));
 
 interface Curves {
@@ -311,7 +313,8 @@ export class Chapter1 extends LitElement {
         height: 0.12rem;
       }
       .drawing {
-        max-width: 22rem;
+        max-width: 40rem;
+        margin-bottom: 0.75rem;
       }
       .notice {
         margin: 0.5rem 0;
@@ -391,7 +394,6 @@ export class Chapter1 extends LitElement {
   private hist: Histogram | undefined;
   private world: WorldView | null = null;
   private worldKey = '';
-  private drawingNote = '';
 
   /** What the noising figure shows, for tests: the timestep, ᾱ_t, and x₀, ε and x_t as model values. */
   get figure() {
@@ -539,7 +541,6 @@ export class Chapter1 extends LitElement {
 
   private onDrawing(e: CustomEvent<DrawingDetail>, commit: boolean) {
     const text = encodeDrawing(e.detail.indices);
-    this.drawingNote = isBlank(e.detail.indices) ? 'The drawing is empty: x₀ is all black (−1 everywhere), so x_t is just √(1 − ᾱ_t)·ε shifted down. Paint something.' : '';
     this.url.set({ drawing: text, source: 'drawing' });
     if (commit) this.url.flush();
   }
@@ -642,7 +643,12 @@ export class Chapter1 extends LitElement {
             ></draw-canvas>
           </div>
           ${drawingProblems.length ? html`<p class="notice" role="status">The drawing in the link could not all be read: ${drawingProblems.join('; ')}.</p>` : nothing}
-          ${pic.blank ? html`<p class="notice" role="status" data-empty-drawing>${this.drawingNote || 'The drawing is empty: x₀ is all black (−1 everywhere), so x_t is just √(1 − ᾱ_t)·ε shifted down. Paint something.'}</p>` : nothing}`
+          ${pic.blank
+            ? html`<p class="notice" role="status" data-empty-drawing>
+                The drawing is empty: x<sub>0</sub> is all black (−1 everywhere), so x<sub>t</sub> is only noise,
+                √(1 − ᾱ<sub>t</sub>)·ε, shifted down by √ᾱ<sub>t</sub>. Paint something.
+              </p>`
+            : nothing}`
         : nothing}
       <div class="equation" role="group" aria-label="x_t is √ᾱ_t times x₀ plus √(1 − ᾱ_t) times ε">
         <pixel-view id="x0" .rgb=${pic.rgb} alt="x₀: ${pic.alt}" .annotations=${[{ type: 'probe', x, y } as Annotation]}>x<sub>0</sub></pixel-view>

@@ -25,12 +25,15 @@ export class DrawCanvas extends LitElement {
     controls,
     css`
       :host {
-        display: block;
-        max-width: 22rem;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem 1.25rem;
+        align-items: start;
       }
       .surface {
         position: relative;
-        width: 100%;
+        flex: 0 1 15rem;
+        min-width: 10rem;
         aspect-ratio: 1;
         touch-action: none;
         cursor: crosshair;
@@ -55,12 +58,15 @@ export class DrawCanvas extends LitElement {
         outline: 1px solid #000;
         pointer-events: none;
       }
+      .side {
+        flex: 1 1 14rem;
+        min-width: 0;
+      }
       .tools {
         display: flex;
         flex-wrap: wrap;
         gap: 0.5rem 1rem;
         align-items: end;
-        margin-top: 0.5rem;
       }
       .swatches {
         display: flex;
@@ -257,6 +263,7 @@ export class DrawCanvas extends LitElement {
             ></div>`
           : ''}
       </div>
+      <div class="side">
       <div class="tools">
         <fieldset>
           <legend>Colour</legend>
@@ -289,6 +296,7 @@ export class DrawCanvas extends LitElement {
         <button type="button" @click=${() => this.clear()}>Clear</button>
       </div>
       <p class="help" id="help">Paint with the mouse or a finger. With the keyboard: arrow keys move the cursor, Space paints, Delete erases, 0–6 pick a colour.</p>
+      </div>
     `;
   }
 }

@@ -145,8 +145,9 @@ export class PixelView extends LitElement {
           return svg`<rect x=${a.x0 - 0.5} y=${a.y0 - 0.5} width=${a.x1 - a.x0 + 2} height=${a.y1 - a.y0 + 2}
               fill="none" stroke=${c} stroke-width="0.35"></rect>
             ${a.label
-              ? svg`<text class="label" x=${Math.min(a.x0, this.width - 1)} y=${above ? a.y0 - 1.1 : a.y1 + 3.6}
-                  fill=${c}>${a.label}</text>`
+              ? // kept inside the picture: moved left when it would run off the right edge (about 0.56 em a character)
+                svg`<text class="label" x=${Math.max(0.3, Math.min(a.x0 - 0.5, this.width - 0.3 - a.label.length * 1.3))}
+                  y=${above ? a.y0 - 1.1 : a.y1 + 3.6} fill=${c}>${a.label}</text>`
               : nothing}`;
         }
         case 'path':

@@ -33,7 +33,7 @@ export const CHART_COLOURS = {
 export type ChartSpec = (size: { width: number }) => Plot.PlotOptions;
 
 export type ChartOverlay =
-  /** A vertical rule across the frame at x, with an optional label at its top. */
+  /** A vertical rule across the frame at x, with an optional label beside its foot. */
   | { type: 'ruleX'; x: number; stroke?: string; label?: string }
   /** A dot, with an optional label beside it. */
   | { type: 'dot'; x: number; y: number; fill?: string; r?: number; label?: string; anchor?: 'start' | 'end' }
@@ -269,7 +269,7 @@ export class PlotChart extends LitElement {
           const x = X(o.x);
           if (!Number.isFinite(x)) return nothing;
           return svg`<line x1=${x} x2=${x} y1=${f.top} y2=${f.bottom} stroke=${o.stroke ?? CHART_COLOURS.ink} stroke-width="1.5" stroke-dasharray="4 3"></line>
-            ${o.label ? svg`<text x=${x} y=${f.top - 6} text-anchor=${x > (f.left + f.right) / 2 ? 'end' : 'start'} fill=${o.stroke ?? CHART_COLOURS.ink}>${o.label}</text>` : nothing}`;
+            ${o.label ? svg`<text x=${x > (f.left + f.right) / 2 ? x - 5 : x + 5} y=${f.bottom - 6} text-anchor=${x > (f.left + f.right) / 2 ? 'end' : 'start'} fill=${o.stroke ?? CHART_COLOURS.ink}>${o.label}</text>` : nothing}`;
         }
         case 'dot': {
           const x = X(o.x);

@@ -525,23 +525,6 @@ export class Chapter0 extends LitElement {
               @value-input=${(e: CustomEvent<{ value: number }>) => this.url.set({ t: e.detail.value })}
             ></labelled-slider>
           </div>
-          ${drawn
-            ? html`<div class="row">
-                  <button type="button" @click=${() => this.editPoints('undo')} ?disabled=${empty}>Undo last point</button>
-                  <button type="button" @click=${() => this.editPoints('clear')} ?disabled=${empty}>Clear</button>
-                  <span class="muted">${this.data.n} of at most ${MAX_DRAWN_POINTS} points. Click or drag in the plot, or use the arrow keys and Enter.</span>
-                </div>
-                ${this.drawNote ? html`<p class="notice" role="status">${this.drawNote}</p>` : nothing}
-                ${this.dataProblems.length ? html`<p class="notice" role="status">The points in the link could not all be read: ${this.dataProblems.join('; ')}.</p>` : nothing}`
-            : nothing}
-          ${empty
-            ? html`<p class="notice" role="status" id="empty-data">
-                No points yet: the denoiser needs a data set. Click or drag inside the square (±${DATA_EXTENT}), or focus the plot and press Enter.
-              </p>`
-            : nothing}
-          <p class="readout">
-            ${term('t')} = ${s.t}: ${term('xt')} = ${f2(Math.sqrt(abar))} · ${term('x0')} + ${f2(Math.sqrt(1 - abar))} · ${term('eps')}
-          </p>
         </div>
         <div class="fig">
           <ul class="keys" aria-hidden="true">
@@ -559,6 +542,23 @@ export class Chapter0 extends LitElement {
               @chart-pointer=${this.addPoint}
             ></plot-chart>
           </div>
+          ${drawn
+            ? html`<div class="row">
+                  <button type="button" @click=${() => this.editPoints('undo')} ?disabled=${empty}>Undo last point</button>
+                  <button type="button" @click=${() => this.editPoints('clear')} ?disabled=${empty}>Clear</button>
+                  <span class="muted">${this.data.n} of at most ${MAX_DRAWN_POINTS} points. Click or drag in the plot, or use the arrow keys and Enter.</span>
+                </div>
+                ${this.drawNote ? html`<p class="notice" role="status">${this.drawNote}</p>` : nothing}
+                ${this.dataProblems.length ? html`<p class="notice" role="status">The points in the link could not all be read: ${this.dataProblems.join('; ')}.</p>` : nothing}`
+            : nothing}
+          ${empty
+            ? html`<p class="notice" role="status" id="empty-data">
+                No points yet: the denoiser needs a data set. Click or drag inside the square (±${DATA_EXTENT}), or focus the plot and press Enter.
+              </p>`
+            : nothing}
+          <p class="readout">
+            ${term('t')} = ${s.t}: ${term('xt')} = ${f2(Math.sqrt(abar))} · ${term('x0')} + ${f2(Math.sqrt(1 - abar))} · ${term('eps')}
+          </p>
         </div>
       </div>
     `;
@@ -637,14 +637,6 @@ export class Chapter0 extends LitElement {
             </div>
           </div>
           ${empty ? html`<p class="notice" role="status">Nothing to sample: draw some points above first.</p>` : nothing}
-          <p class="readout" id="sampling-readout" data-on-data=${run?.onData ?? ''}>
-            ${this.progress
-              ? this.progress
-              : run
-                ? html`Showing ${where}. At the end, <strong>${run.onData} of ${SAMPLE_PARTICLES}</strong> samples (${memo}%) lie within
-                    ${MEMORISED} of a training point; on average the nearest one is ${run.meanDistance.toFixed(3)} away.`
-                : ''}
-          </p>
         </div>
         <div class="fig">
           <ul class="keys" aria-hidden="true">
@@ -659,6 +651,14 @@ export class Chapter0 extends LitElement {
               alt="${SAMPLE_PARTICLES} particles sampled with ${s.sampler.toUpperCase()} in ${s.steps} steps from seed ${s.seed}, shown ${where || 'once computed'}${run ? `; at the end, ${memo}% of them lie within ${MEMORISED} of a training point` : ''}."
             ></plot-chart>
           </div>
+          <p class="readout" id="sampling-readout" data-on-data=${run?.onData ?? ''}>
+            ${this.progress
+              ? this.progress
+              : run
+                ? html`Showing ${where}. At the end, <strong>${run.onData} of ${SAMPLE_PARTICLES}</strong> samples (${memo}%) lie within
+                    ${MEMORISED} of a training point; on average the nearest one is ${run.meanDistance.toFixed(3)} away.`
+                : ''}
+          </p>
         </div>
       </div>
     `;

@@ -271,6 +271,18 @@ export class Chapter1 extends LitElement {
         display: block;
         font-size: 1.3rem;
       }
+      @media (max-width: 30rem) {
+        /* a phone: the pictures get the room */
+        .equation {
+          gap: 0.2rem;
+        }
+        .op {
+          font-size: 0.8rem;
+        }
+        .op b {
+          font-size: 1.1rem;
+        }
+      }
       .readout {
         font-variant-numeric: tabular-nums;
         font-size: 0.95rem;

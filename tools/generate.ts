@@ -14,7 +14,7 @@
  */
 import { ModelHost } from '../pipeline/runtime/models';
 import { fileWeights, WEIGHTS_DIR } from '../pipeline/runtime/weights-node';
-import { generateClip, resolveSampleOptions } from '../pipeline/text-to-video';
+import { textToVideo, resolveSampleOptions } from '../pipeline/text-to-video';
 import { parsePrompt } from '../pipeline/world/caption';
 import { intFlag, parseArgs } from './args';
 import { writeStrip } from './png';
@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     if (parsed.ok && parsed.phrases.some((p) => p.motion) && resolved.frames < 2) {
       console.warn('note: the prompt states a motion, but one frame cannot show one (use --frames 8)');
     }
-    clip = await generateClip(host, { ...options, frames: resolved.frames }, { backend: 'wasm' });
+    clip = await textToVideo(host, { ...options, frames: resolved.frames }, { backend: 'wasm' });
   } catch (e) {
     console.error(`error: ${(e as Error).message}`);
     return 2;

@@ -146,6 +146,8 @@ export function tensor(s: Pick<ModelSession, 'ort'>, type: 'float32' | 'int32' |
 
 // "2026-01-01 12:00:00.123456 [W:onnxruntime:, file.cc:12 Function] message"
 const ORT_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[([VIWEF]):onnxruntime:[^\]]*\]\s?([\s\S]*)$/;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
 const PLACED = /(?:All nodes|Node\(s\)) placed on \[(\w+)\]\. Number of nodes: (\d+)/;
 
 let capture: Record<string, number> | null = null;
@@ -158,7 +160,8 @@ function installLogTap(): boolean {
   const tap = (fallback: (...a: unknown[]) => void) =>
     (...args: unknown[]) => {
       const text = args.length === 1 && typeof args[0] === 'string' ? args[0] : null;
-      const m = text === null ? null : ORT_LINE.exec(text);
+      // onnxruntime colours its warnings with ANSI escapes ("\x1b[0;93m…\x1b[m"): read the line without them
+      const m = text === null ? null : ORT_LINE.exec(text.replace(ANSI, ''));
       if (m) {
         const [, level, message] = m;
         const placed = PLACED.exec(message);
@@ -169,7 +172,7 @@ function installLogTap(): boolean {
           return;
         }
         swallowing = false;
-        (level === 'W' ? original.warn : original.error)(text);
+        (level === 'W' ? original.warn : original.error)(text!.replace(ANSI, ''));
         return;
       }
       // continuation lines of a multi-line verbose message (the per-node list)

@@ -13,7 +13,7 @@ import type { DownloadProgress } from './weights';
 import type { EncodedPrompt } from '../text-to-video/prompt';
 import type { SampleOptions, SampleResult, StepProgress } from '../text-to-video/sample';
 import type { DecodedFrames, Frames } from '../text-to-video/vae';
-import type { GenerateOptions, GeneratedClip } from '../text-to-video/clip';
+import type { TextToVideoOptions, GeneratedClip } from '../text-to-video/clip';
 import type { Verdict } from '../world/judge';
 
 /** Decode the predicted clean latent x̂₀ to frames every `every` steps (and at the last), for a live preview. */
@@ -29,7 +29,7 @@ export interface Jobs {
   load: { in: { models: string[] }; out: { models: string[] } };
   encodePrompt: { in: { prompt: string; negativePrompt?: string }; out: Omit<EncodedPrompt, 'report' | 'ms'> };
   sample: { in: { options: SampleOptions; preview?: PreviewOption }; out: SampleResult };
-  generate: { in: { options: GenerateOptions; preview?: PreviewOption }; out: GeneratedClip };
+  generate: { in: { options: TextToVideoOptions; preview?: PreviewOption }; out: GeneratedClip };
   decode: { in: { latent: Float32Array; frames: number; height: number; width: number }; out: Frames };
   encodeFrames: { in: { frames: Frames }; out: { latent: Float32Array; shape: [number, number, number, number] } };
   /** One call of any model in the manifest (e.g. dit_inspect for attention maps). */

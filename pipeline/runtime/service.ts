@@ -25,7 +25,7 @@ import {
 import { encodePrompt } from '../text-to-video/prompt';
 import { sample, type StepProgress } from '../text-to-video/sample';
 import { decodeLatents, encodeFrames } from '../text-to-video/vae';
-import { generateClip, scoreClip } from '../text-to-video/clip';
+import { textToVideo, scoreClip } from '../text-to-video/clip';
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;
 
@@ -85,11 +85,14 @@ export class ModelService {
       const runner: ModelRunner = {
         manifest: () => host.manifest(),
         run: async (model, feeds, options: RunOptions = {}): Promise<RunResult> => {
+          // The request's backend and signal, whatever the pipeline function passed along (it may pass undefined).
           const r = await host.run(model, feeds, {
-            backend: message.backend,
-            signal: controller.signal,
-            onLoad: (d) => progress({ kind: 'download', ...d }),
-            ...options,
+            backend: options.backend ?? message.backend,
+            signal: options.signal ?? controller.signal,
+            onLoad: (d) => {
+              progress({ kind: 'download', ...d });
+              options.onLoad?.(d);
+            },
           });
           reports.set(model, r.report);
           return r;
@@ -151,7 +154,7 @@ export class ModelService {
         const options = job.preview ? { ...job.options, capture: { ...job.options.capture, predX0: true } } : job.options;
         const onStep = onStepWith(job.preview, options);
         if (job.kind === 'sample') return sample(runner, options as typeof job.options, { ...call, onStep });
-        return generateClip(runner, options as typeof job.options, { ...call, onStep, onStage: (stage) => progress({ kind: 'stage', stage }) });
+        return textToVideo(runner, options as typeof job.options, { ...call, onStep, onStage: (stage) => progress({ kind: 'stage', stage }) });
       }
       case 'decode': {
         const d = await decodeLatents(runner, job.latent, { frames: job.frames, height: job.height, width: job.width }, call);

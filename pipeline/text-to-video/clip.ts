@@ -7,7 +7,7 @@ import { encodePrompt, type CallOptions, type EncodedPrompt } from './prompt';
 import { sample, type SampleOptions, type SampleResult, type StepProgress } from './sample';
 import { decodeLatents, encodeFrames, type Frames } from './vae';
 
-export interface GenerateOptions extends Omit<SampleOptions, 'context' | 'fixedFrames' | 'init'> {
+export interface TextToVideoOptions extends Omit<SampleOptions, 'context' | 'fixedFrames' | 'init'> {
   prompt: string;
   negativePrompt?: string;
   /** Image-to-video: frames whose pixels are given (each (H, W, 3) bytes), kept by replacement. */
@@ -18,7 +18,7 @@ export interface GenerateOptions extends Omit<SampleOptions, 'context' | 'fixedF
   judge?: boolean;
 }
 
-export interface GenerateHooks extends CallOptions {
+export interface TextToVideoHooks extends CallOptions {
   onStep?: (p: StepProgress) => void | Promise<void>;
   /** Called as each stage starts: the page lights the stage up. */
   onStage?: (stage: 'encode' | 'sample' | 'decode' | 'judge') => void;
@@ -42,7 +42,7 @@ export function scoreClip(clip: Frames, prompt: string): Verdict {
   return judgeClip(clip.frames, clip.numFrames, clip.width, clip.height, prompt);
 }
 
-export async function generateClip(runner: ModelRunner, options: GenerateOptions, hooks: GenerateHooks = {}): Promise<GeneratedClip> {
+export async function textToVideo(runner: ModelRunner, options: TextToVideoOptions, hooks: TextToVideoHooks = {}): Promise<GeneratedClip> {
   const now = () => globalThis.performance.now();
   const t0 = now();
   const call: CallOptions = { backend: hooks.backend, signal: hooks.signal, onLoad: hooks.onLoad };
@@ -58,7 +58,7 @@ export async function generateClip(runner: ModelRunner, options: GenerateOptions
     const n = options.fixedFrames.length;
     const bytes = new Uint8Array(n * H * W * 3);
     options.fixedFrames.forEach((f, i) => {
-      if (f.frame.length !== H * W * 3) throw new RangeError(`generateClip: fixed frame ${f.index} must be ${H} × ${W} RGB bytes`);
+      if (f.frame.length !== H * W * 3) throw new RangeError(`textToVideo: fixed frame ${f.index} must be ${H} × ${W} RGB bytes`);
       bytes.set(f.frame, i * H * W * 3);
     });
     const enc = await encodeFrames(runner, { frames: bytes, numFrames: n, width: W, height: H }, call);
@@ -69,7 +69,7 @@ export async function generateClip(runner: ModelRunner, options: GenerateOptions
   let init: SampleOptions['init'];
   if (options.init) {
     const F = options.init.frames.length / (H * W * 3);
-    if (!Number.isInteger(F)) throw new RangeError(`generateClip: init frames must be whole ${H} × ${W} RGB frames`);
+    if (!Number.isInteger(F)) throw new RangeError(`textToVideo: init frames must be whole ${H} × ${W} RGB frames`);
     const enc = await encodeFrames(runner, { frames: options.init.frames, numFrames: F, width: W, height: H }, call);
     reports[enc.report.model] = enc.report;
     init = { latent: enc.latent, strength: options.init.strength };

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
-import { generateClip } from '../../pipeline/text-to-video';
+import { textToVideo } from '../../pipeline/text-to-video';
 import { decodeStrip } from '../../tools/png';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,7 +47,7 @@ withModels(['text_encoder'], 'weights from disk: a corrupt or missing file is a 
   bytes[bytes.length >> 1] ^= 0xff;
   writeFileSync(path.join(broken, manifest!.models.text_encoder.file), bytes);
   const source = fileWeights(broken);
-  const error = (p: Promise<unknown>) => p.then(() => assert.unreachable(), (e: Error) => e.message);
+  const error = (p: Promise<unknown>): Promise<string> => p.then(() => { throw new Error("expected an error"); }, (e: Error) => e.message);
   assert.match(await error(source.bytes('text_encoder')), /^text_encoder.onnx is corrupt: its sha256 is [0-9a-f]{12}…, weights\/manifest.json says [0-9a-f]{12}…$/);
   assert.match(await error(source.bytes('vae_decoder')), /vae_decoder.onnx is listed in the manifest but missing from/);
 });
@@ -68,7 +68,7 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'generate: an 8-frame clip wi
   assert.is(strip.numFrames, 8);
   // In process, the same options through the same code: the same pixels.
   const host = new ModelHost(fileWeights());
-  const clip = await generateClip(host, { prompt: 'a big red circle moving right', seed: 3, frames: 8, model: 'dit' }, { backend: 'wasm' });
+  const clip = await textToVideo(host, { prompt: 'a big red circle moving right', seed: 3, frames: 8, model: 'dit' }, { backend: 'wasm' });
   await host.release();
   assert.equal(Array.from(clip.frames), Array.from(strip.frames));
   assert.is(r.out.includes('PASS: '), clip.verdict!.pass);

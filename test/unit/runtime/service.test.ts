@@ -8,9 +8,9 @@ import * as assert from 'uvu/assert';
 import { ModelHost } from '../../../pipeline/runtime/models';
 import type { FromWorker, RequestMessage } from '../../../pipeline/runtime/protocol';
 import { ModelService } from '../../../pipeline/runtime/service';
-import { fakeWorld, NO_WEBGPU } from '../../helpers/fake-models';
+import { fakeWorld, HARDWARE_WEBGPU, NO_WEBGPU } from '../../helpers/fake-models';
 
-function harness(world = fakeWorld()) {
+function harness(world = fakeWorld(), webgpu = NO_WEBGPU) {
   const messages: FromWorker[] = [];
   const waiters: (() => void)[] = [];
   const service = new ModelService((m) => {
@@ -18,10 +18,10 @@ function harness(world = fakeWorld()) {
     waiters.splice(0).forEach((w) => w());
   });
   // Swap in a host with the JS sessions (the service otherwise builds one from a 'configure' message).
-  (service as unknown as { host: ModelHost }).host = new ModelHost(world.source, { createSession: world.createSession, webgpuSupport: async () => NO_WEBGPU });
+  (service as unknown as { host: ModelHost }).host = new ModelHost(world.source, { createSession: world.createSession, webgpuSupport: async () => webgpu });
   let id = 0;
-  const send = (cell: string, job: RequestMessage['job']) => {
-    const m = { type: 'request', id: ++id, cell, backend: 'auto', job } as RequestMessage;
+  const send = (cell: string, job: RequestMessage['job'], backend: RequestMessage['backend'] = 'auto') => {
+    const m = { type: 'request', id: ++id, cell, backend, job } as RequestMessage;
     service.handle(m);
     return m.id;
   };
@@ -98,6 +98,17 @@ test('results carry what ran each model, and previews of x̂₀ when asked', asy
     .map((m) => (m as { progress: { step: number; preview?: { numFrames: number; frames: Uint8Array } } }).progress);
   assert.equal(previews.map((p) => !!p.preview), [false, true, true]); // every 2nd step, and the last
   assert.is(previews[2].preview!.frames.length, 32 * 32 * 3);
+});
+
+test('the request\'s backend reaches every model call of the job', async () => {
+  for (const backend of ['webgpu', 'wasm'] as const) {
+    const h = harness(fakeWorld(), HARDWARE_WEBGPU);
+    const a = h.send('a', { kind: 'generate', options: { prompt: 'a red circle', model: 'dit', seed: 2, steps: 2, frames: 1 } }, backend);
+    await h.until(() => !!h.final(a));
+    const r = h.final(a) as { reports: { model: string; backend: string; requested: string }[] };
+    assert.equal(r.reports.map((x) => `${x.requested}→${x.backend}`), [`${backend}→${backend}`, `${backend}→${backend}`, `${backend}→${backend}`]);
+    assert.ok(h.world.calls.every(([, b]) => b === backend));
+  }
 });
 
 test.run();

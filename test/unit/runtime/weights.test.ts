@@ -125,7 +125,7 @@ test('a missing file (404), a server error and a model the manifest does not lis
   const manifest = manifestFor({ 'dit.onnx': dit, 'unet.onnx': dit });
   const srv = server({ 'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)), 'unet.onnx': 503 });
   const w = httpWeights(BASE, { fetch: srv.fetch });
-  const err = async (p: Promise<unknown>) => p.then(() => assert.unreachable(), (e) => e as Error & { kind: string; model: string });
+  const err = async (p: Promise<unknown>) => p.then(() => { throw new Error('expected an error'); }, (e) => e as Error & { kind: string; model: string });
   const missing = await err(w.bytes('dit'));
   assert.is(missing.message, 'dit.onnx is missing on the server (HTTP 404)');
   assert.is(missing.kind, 'missing');

@@ -191,11 +191,7 @@ withModels(['vae_decoder'], '200 rapid requests from one cell end showing the la
   }
 });
 
-test('forcing WebGPU where there is none: the cell runs on WASM and says why, visibly', async () => {
-  if (!manifest?.models.vae_decoder) {
-    console.log('  skipped: weights/manifest.json does not list vae_decoder yet');
-    return;
-  }
+withModels(['vae_decoder'], 'forcing WebGPU where there is none: the cell runs on WASM and says why, visibly', async () => {
   const w = await open('?backend=webgpu', plainBrowser);
   try {
     const ok = await within(60_000, 'decode', w.page.evaluate(async () => !!(await document.querySelector('runtime-test')!.decode(new Float32Array(256)))));

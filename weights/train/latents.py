@@ -20,7 +20,8 @@ def load_vae(tiny=False):
         raise SystemExit("no VAE checkpoint: run the vae stage first")
     model = VAE()
     model.load_state_dict(ck["model"])
-    return C.round_to_fp16(model.eval())
+    # channels_last: oneDNN's convolutions run ~2.5x faster on this CPU than in the default layout
+    return C.round_to_fp16(model.eval()).to(memory_format=torch.channels_last)
 
 
 def scaling_factor():
@@ -36,19 +37,19 @@ def encode_set(vae, name, scale, tiny=False, limit=None):
     path = C.WORK / "tiny" / f"{name}_latents.npy" if tiny else C.DATA / name / "latents.npy"
     path.parent.mkdir(parents=True, exist_ok=True)
     out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=(n, t, 4, 8, 8))
-    batch = max(1, 1024 // t)
+    batch = max(1, 128 // t)  # small batches stay in cache: 1024 frames a batch ran ~10x slower here
     for i in range(0, n, batch):
-        x = C.to_model_range(np.asarray(frames[i:i + batch]).reshape(-1, 32, 32, 3))
-        z = vae.encoder(x)[0] * scale
+        x = C.to_model_range(np.asarray(frames[i:i + batch]).reshape(-1, 32, 32, 3)).contiguous(memory_format=torch.channels_last)
+        z = vae.encoder(x)[0].contiguous() * scale
         out[i:i + batch] = z.reshape(-1, t, 4, 8, 8).numpy().astype(np.float16)
     out.flush()
-    print(f"{name}: {n} x {t} frames -> latents, std {float(np.std(out[: min(n, 2000)])):.3f}")
+    print(f"{name}: {n} x {t} frames -> latents, std {float(np.std(out[: min(n, 2000)].astype(np.float32))):.3f}")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true")
-    ap.add_argument("--clips", type=int, default=30000, help="how many eight-frame clips to encode (each is 8 frames of encoder work)")
+    ap.add_argument("--clips", type=int, default=12000, help="how many eight-frame clips to encode (each is 8 frames of encoder work)")
     args = ap.parse_args()
     C.setup_threads()
     vae, scale = load_vae(args.tiny), 1.0 if args.tiny else scaling_factor()

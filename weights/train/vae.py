@@ -148,6 +148,7 @@ def main():
             opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck["elapsed"]
         print(f"resuming {stage} at step {step}, {elapsed / 60:.1f} min" + (" (decoder only)" if args.decoder_only else ""))
+    model = model.to(memory_format=torch.channels_last)  # oneDNN's convolutions run ~2.5x faster so on this CPU
     log = C.Log(stage, fresh=ck is None)
     pool = frame_pool(args.tiny)
     held = heldout_frames(64 if args.tiny else 512)
@@ -162,7 +163,7 @@ def main():
             lr = args.lr * min(1.0, (step - step0 + 1) / 50) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
             for g in opt.param_groups:
                 g["lr"] = lr
-            x = C.to_model_range(pool[np.sort(rng.integers(0, len(pool), args.batch))])
+            x = C.to_model_range(pool[np.sort(rng.integers(0, len(pool), args.batch))]).contiguous(memory_format=torch.channels_last)
             xhat, kl = model(x)
             rec = F.mse_loss(xhat, x)
             w = 1 + args.object_weight * object_mask(x)

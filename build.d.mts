@@ -27,4 +27,4 @@ export function startStaticServer(dir: string, options?: StaticServerOptions): P
 export function copyStatic(options?: { outdir?: string; dev?: boolean }): { weights: string[] };
 export function build(options?: { outdir?: string }): Promise<{ metafile: unknown; weights: string[]; outdir: string }>;
 export const WORKER_ENTRY: Record<string, string>;
-export function buildTestPage(options: { entry: string; outdir: string; title?: string; weights?: boolean }): Promise<{ outdir: string }>;
+export function buildTestPage(options: { entry: string; outdir: string; title?: string; weights?: boolean; entries?: Record<string, string> }): Promise<{ outdir: string }>;

@@ -134,11 +134,12 @@ export async function build({ outdir = DIST } = {}) {
 /**
  * A test page: `entry` bundled exactly as the site is (same esbuild options, the model worker,
  * onnxruntime's runtime files beside it) into `outdir`, with a bare index.html that loads it.
- * `weights: true` copies weights/ (the ONNX files and manifest.json) into `outdir/weights/` too.
+ * `weights: true` copies weights/ (the ONNX files and manifest.json) into `outdir/weights/` too;
+ * `entries` ({ name: 'path.ts' }) bundles more entry points beside it (a test's own worker: `./name.js`).
  */
-export async function buildTestPage({ entry, outdir, title = 'test page', weights = false }) {
+export async function buildTestPage({ entry, outdir, title = 'test page', weights = false, entries = {} }) {
   fs.rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({ ...esbuildOptions({ dev: false, outdir }), entryPoints: { page: entry, ...WORKER_ENTRY } });
+  await esbuild.build({ ...esbuildOptions({ dev: false, outdir }), entryPoints: { page: entry, ...WORKER_ENTRY, ...entries } });
   fs.writeFileSync(
     path.join(outdir, 'index.html'),
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +

@@ -8,17 +8,20 @@
 //              execution provider; in 1.30 it loads
 //              `ort-wasm-simd-threaded.asyncify.{mjs,wasm}` (the `.jsep` files
 //              belong to the older JSEP build of `onnxruntime-web`'s default export).
-// Why not one build for both: the WebGPU build's CPU kernels are about ten
-// times slower than the plain build's. Measured with a 2.3 M-parameter DiT,
-// batch 2, eight frames, one thread: in Node ~40–65 ms a call on the plain
-// build against 500–1900 ms on the WebGPU (asyncify) build, and 400–1600 ms on
-// the default (JSEP) build; in Chromium the same holds (`npm run bench` prints
-// both figures, "wasm-plain-step" and "wasm-webgpu-build-step"). So a WASM session
-// always comes from the plain build, and the WebGPU build is downloaded only
-// by a page that runs something on WebGPU. build.mjs copies both builds'
-// runtime files next to the bundle's chunks (its `onnxruntime-web-use-extern-wasm`
-// condition picks the builds that load their Emscripten glue as a separate
-// file, which WASM threads need), and this module points `env.wasm.wasmPaths` there.
+// Why not one build for both: the WebGPU build's CPU kernels are much slower
+// than the plain build's, and its runtime is twice the download (asyncify .wasm
+// 26.8 MB against 14.2 MB, uncompressed). Measured with a 2.3 M-parameter DiT,
+// batch 2, eight frames, one thread, warm: in Node ~40–65 ms a call on the
+// plain build against ~470–1900 ms on the WebGPU (asyncify) build, and 400–1600
+// ms on the default (JSEP) build; in Chromium 156, in a worker, 37–38 ms (best)
+// and 48–63 ms (median) on the plain build against 55–84 ms (best) and 129–157
+// ms (median) on the WebGPU build, on this shared 2-core machine (`npm run bench
+// -- runtime` measures it again). So a WASM session always comes from the plain
+// build, and the WebGPU build is downloaded only by a page that runs something
+// on WebGPU. build.mjs copies both builds' runtime files next to the bundle's
+// chunks (its `onnxruntime-web-use-extern-wasm` condition picks the builds that
+// load their Emscripten glue as a separate file, which WASM threads need), and
+// this module points `env.wasm.wasmPaths` there.
 //
 // Each build has its own `env`, its own `Tensor` class and its own WASM heap:
 // a session's tensors must come from that session's module (`ModelSession.ort`,

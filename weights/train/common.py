@@ -169,6 +169,16 @@ def load_checkpoint(stage):
     return torch.load(p, map_location="cpu") if p.exists() else None
 
 
+def committed_weights(stage):
+    """The fp16 weights committed under weights/checkpoints (a fresh machine has no ckpt folder),
+    as a checkpoint dict in fp32; None when there are none."""
+    p = WEIGHTS / "checkpoints" / f"{stage}-fp16.pt"
+    if not p.exists():
+        return None
+    saved = torch.load(p)
+    return {**saved, "model": {k: v.float() for k, v in saved["model"].items()}}
+
+
 def round_to_fp16(model):
     """The weights as they ship: stored in fp16, computed in fp32."""
     with torch.no_grad():
@@ -211,12 +221,18 @@ def fp16_storage(onnx_path):
     onnx.save(m, str(onnx_path))
 
 
-def export_onnx(model, args, path, input_names, output_names, dynamic_axes=None):
+def torch_export(model, args, path, input_names, output_names, dynamic_axes=None):
+    """The one torch.onnx.export call every model goes through (fp32 initializers)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     model.eval()
     torch.onnx.export(model, args, str(path), input_names=input_names, output_names=output_names,
                       dynamic_axes=dynamic_axes or {}, opset_version=17, do_constant_folding=True)
+    return path
+
+
+def export_onnx(model, args, path, input_names, output_names, dynamic_axes=None):
+    path = torch_export(model, args, path, input_names, output_names, dynamic_axes)
     fp16_storage(path)
     return path
 

@@ -15,7 +15,7 @@ from vae import VAE
 
 
 def load_vae(tiny=False):
-    ck = C.load_checkpoint("vae-tiny" if tiny else "vae")
+    ck = C.load_checkpoint("vae-tiny" if tiny else "vae") or (None if tiny else C.committed_weights("vae"))
     if ck is None:
         raise SystemExit("no VAE checkpoint: run the vae stage first")
     model = VAE()

@@ -36,7 +36,7 @@ MODELS = {
 
 
 def load_text_encoder(tiny):
-    ck = C.load_checkpoint("clip-tiny" if tiny else "clip")
+    ck = C.load_checkpoint("clip-tiny" if tiny else "clip") or (None if tiny else C.committed_weights("clip"))
     if ck is None:
         raise SystemExit("no text encoder checkpoint: run the clip stage first")
     te = TextEncoder()

@@ -75,6 +75,9 @@ def main():
     ap.add_argument("--image-batch", type=int, default=96)
     ap.add_argument("--clip-batch", type=int, default=16)
     ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--clip-share", type=float, default=0.5, help="share of steps that train on eight-frame clips (joint models)")
+    ap.add_argument("--decay-minutes", type=float, default=0,
+                    help="cosine-decay the learning rate to 1/20 over the last N minutes of the budget")
     ap.add_argument("--snapshots", default="", help="fractions of the budget at which to export the EMA, e.g. 0.0625,0.25")
     ap.add_argument("--eval-every", type=float, default=15, help="minutes between sample checks by the judge")
     ap.add_argument("--tiny", action="store_true")
@@ -108,6 +111,7 @@ def main():
     log = C.Log(stage, fresh=ck is None)
     rng = np.random.default_rng(step + 7)
     timer = C.Timer(elapsed)
+    first = step  # warm-up counts from here: a resume may bring a fresh optimizer
     last_save = last_eval = timer.elapsed
     snaps = [float(s) for s in args.snapshots.split(",") if s]
     if not args.fresh and not args.tiny:  # a snapshot already exported is never overwritten by a later point of the run
@@ -119,10 +123,10 @@ def main():
     with C.PidFile():
         model.train()
         while (step < 4) if args.tiny else timer.elapsed < budget:
-            lr = args.lr * min(1.0, (step + 1) / 200)
+            lr = args.lr * min(1.0, (step - first + 1) / 200) * decay(timer.elapsed, budget, args.decay_minutes * 60)
             for g in opt.param_groups:
                 g["lr"] = lr
-            use_clips = clips is not None and step % 2 == 1
+            use_clips = clips is not None and math.floor((step + 1) * args.clip_share) > math.floor(step * args.clip_share)
             ds, n = (clips, args.clip_batch) if use_clips else (images, args.image_batch)
             if args.tiny:
                 n = 4
@@ -160,6 +164,14 @@ def main():
         C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
                           elapsed=timer.elapsed, snapshots=done_snaps)
         export(args.model, ema, step, timer.elapsed, tiny=args.tiny)
+
+
+def decay(elapsed, budget, span):
+    """1 until the last `span` seconds of the budget, then a cosine down to 1/20."""
+    if span <= 0 or elapsed < budget - span:
+        return 1.0
+    frac = min(1.0, (elapsed - (budget - span)) / span)
+    return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac))
 
 
 def ema_model(name, ema):

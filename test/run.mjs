@@ -11,7 +11,12 @@ import path from 'node:path';
 import { withTrainingPaused } from '../tools/pause-training.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const only = process.argv.slice(2); // e.g. `npm test -- unit`
+// `npm test -- unit` runs one suite; any other word narrows the files, e.g.
+// `npm test -- browser chapter-2` runs test/browser/chapter-2.test.ts alone.
+const args = process.argv.slice(2);
+const only = args.filter((a) => a === 'unit' || a === 'browser');
+const files = args.filter((a) => !only.includes(a));
+const pattern = files.length ? `(${files.map((f) => f.replace(/[^\w/-]/g, '')).join('|')})[^/]*\\.test\\.(ts|mjs)$` : '\\.test\\.(ts|mjs)$';
 const uvuBin = path.join(root, 'node_modules', 'uvu', 'bin.js');
 
 const suites = [
@@ -26,7 +31,7 @@ function runSuite(suite) {
   }
   const res = spawnSync(
     process.execPath,
-    ['--import', 'tsx', uvuBin, suite.dir, '\\.test\\.(ts|mjs)$', '--no-color'],
+    ['--import', 'tsx', uvuBin, suite.dir, pattern, '--no-color'],
     { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, FORCE_COLOR: '0' } },
   );
   process.stdout.write(res.stdout ?? '');

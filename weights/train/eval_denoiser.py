@@ -18,6 +18,15 @@ from latents import load_vae, scaling_factor
 from train_denoiser import MODELS, load_text_encoder
 
 
+# The issue's quality table (issue 4): the bar each score must reach. Never lowered here.
+BARS = {
+    "unet": {"images": {"single object": 0.98, "two objects": 0.85, "colour": 0.95, "position": 0.85, "colour binding": 0.75, "size": 0.90}},
+    "dit": {"images": {"single object": 0.98, "two objects": 0.90, "colour": 0.95, "position": 0.90, "colour binding": 0.80, "size": 0.90},
+            "clips": {"single object": 0.95, "two objects": 0.85, "colour": 0.95, "colour binding": 0.75, "size": 0.90, "motion": 0.90,
+                      "temporal consistency": 0.90}},
+}
+
+
 def prompt_sets():
     r = subprocess.run(["npx", "tsx", "tools/prompt-sets.ts"], cwd=C.ROOT, capture_output=True, text=True, check=True)
     return json.loads(r.stdout)
@@ -50,7 +59,7 @@ def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, bat
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scale) if space == "latent" else z.reshape(-1, 3, 32, 32)
         pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(chunk), -1, 32, 32, 3)
         out.append(pix.numpy())
-    return np.concatenate(out), [p for p, _ in jobs]
+    return np.concatenate(out), [p for p, _ in jobs], [s for _, s in jobs]
 
 
 def main():
@@ -75,7 +84,7 @@ def main():
     sets = prompt_sets()
     wanted = [c for c in args.categories.split(",") if c]
     frame_counts = [args.frames] if args.frames else ([1, 8] if data == "joint" else [1])
-    results = {}
+    results, verdicts = {}, []
     for frames in frame_counts:
         for cat in sets["categories"]:
             if wanted and cat not in wanted:
@@ -83,12 +92,23 @@ def main():
             clip_cat = cat in sets["clip_categories"]
             if (frames == 1 and clip_cat) or (frames == 8 and cat == "position"):
                 continue
-            pix, prompts = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space)
-            r = judge(pix, prompts, f"{args.model}-{frames}-{cat.replace(' ', '_')}")
-            results.setdefault("clips" if frames == 8 else "images", {})[cat] = r
-            print(f"{args.model} {'clips' if frames == 8 else 'images'} {cat}: {r['rate']:.3f} of {r['n']} (95 % CI {r['ci95']})", flush=True)
+            kind = "clips" if frames == 8 else "images"
+            pix, prompts, seeds = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space)
+            name = f"{args.model}-{frames}-{cat.replace(' ', '_')}"
+            r = judge(pix, prompts, name)
+            lines = (C.WORK / "eval" / f"{name}.verdicts.txt").read_text().splitlines()
+            verdicts += [f"{kind}\t{cat}\tseed {s}\t{line}" for s, line in zip(seeds, lines)]
+            bar = BARS.get(args.model, {}).get(kind, {}).get(cat)
+            if bar is not None:
+                r["bar"] = bar
+            results.setdefault(kind, {})[cat] = r
+            verdict = "" if bar is None else f"  bar {bar:.2f}: {'PASS' if r['rate'] >= bar else 'FAIL'}"
+            print(f"{args.model} {kind} {cat}: {r['rate']:.3f} of {r['n']} (95 % CI {r['ci95']}){verdict}", flush=True)
     for kind, cats in results.items():
         cats["overall"] = round(float(np.mean([c["rate"] for c in cats.values()])), 4)
+    # Each sample's verdict: kind, category, seed, PASS/FAIL, prompt, the judge's reason.
+    (C.WEIGHTS / "eval").mkdir(exist_ok=True)
+    (C.WEIGHTS / "eval" / f"{args.model}.verdicts.tsv").write_text("\n".join(verdicts) + "\n")
     doc = {"model": args.model, "seeds_per_prompt": args.seeds, "steps": args.steps, "guidance": args.guidance, "sampler": "ddim (eta 0), trailing",
            "how": "python3 weights/train/eval_denoiser.py (PyTorch sampling of the fp16 EMA weights, the world's judge)", "scores": results}
     (C.WEIGHTS / "eval").mkdir(exist_ok=True)

@@ -21,7 +21,55 @@ ABOUT = {
                       "Not part of Sora's published pipeline; here it trains the text encoder and scores clips."),
     "dit": ("Video Diffusion Transformer", "DiT with adaLN-Zero for the timestep and cross-attention to the text tokens in each block (PixArt-alpha style), over spacetime patches of 1 x 2 x 2 of the latent; fixed sin-cos positions of (t, row, column) computed from coordinates, so any number of frames and any even latent size work. Trained jointly on images (one-frame clips) and eight-frame clips, v-prediction, cosine schedule, min-SNR-5 loss weights, the prompt dropped 10 % of the time.",
             "Sora is a DiT over spacetime patches too, but vastly larger, trained on real video at native resolutions, durations and aspect ratios; this one has seen 32 x 32 coloured shapes only."),
+    "unet": ("Latent U-Net", "A small latent U-Net like Stable Diffusion's: two levels (64 and 128 channels), ResBlocks with the timestep embedding added, and at every level a spatial transformer (self-attention, cross-attention to the text tokens, feed-forward); skip connections concatenate. Images only: the frames of a clip are denoised independently. Same ONNX signature as the DiT, so the page swaps one for the other.",
+             "Sora replaced the U-Net with a transformer over spacetime patches; this U-Net is here to compare against, as in chapter 5."),
+    "unet_pixel": ("Pixel-space U-Net (trained briefly)", "The same U-Net design on 32 x 32 x 3 pixels instead of 8 x 8 x 4 latents (widths 32, 64, 128, 128; attention from the third level). Trained briefly, only for chapter 3's cost comparison: its quality is not a goal.",
+                   "Sora, like Stable Diffusion, denoises in a compressed latent space; this model shows what the pixel space would cost."),
+    "dit_adaln": ("Image DiT, text through adaLN", "A 4-block image DiT whose text enters only through adaptive layer norm: the pooled caption embedding is added to the timestep embedding (DiT's class-conditioning route).",
+                  "For chapter 6's comparison of conditioning mechanisms (DiT paper, figure 5)."),
+    "dit_cross": ("Image DiT, text through cross-attention", "A 4-block image DiT with cross-attention to the text tokens after self-attention in each block (PixArt-alpha's route); adaLN-Zero carries the timestep.",
+                  "For chapter 6's comparison of conditioning mechanisms."),
+    "dit_in_context": ("Image DiT, text in context", "A 4-block image DiT that appends the text tokens to the sequence of patch tokens (in-context conditioning); adaLN-Zero carries the timestep.",
+                       "For chapter 6's comparison of conditioning mechanisms."),
 }
+
+DATA = {
+    "default": "Shapes World v1 (../../shared/world-spec.md): 50,000 eight-frame clips (seed 1) and 60,000 images (seed 2), captions with optional parts dropped",
+    "dit": "Shapes World v1 (../../shared/world-spec.md): VAE latents of 60,000 images (seed 2) and of the first 12,000 of the 50,000 eight-frame clips (seed 1); captions with optional parts dropped at random, the prompt dropped 10 % of the time",
+    "unet": "Shapes World v1: VAE latents of 60,000 images (seed 2); captions with optional parts dropped at random, the prompt dropped 10 % of the time",
+    "unet_pixel": "Shapes World v1: 60,000 images (seed 2) as pixels; captions with optional parts dropped, the prompt dropped 10 % of the time",
+}
+for _m in ("dit_adaln", "dit_cross", "dit_in_context"):
+    DATA[_m] = DATA["unet"]
+
+# How each denoiser was trained, recipe by recipe, with what the judge said (filled in by hand from the logs).
+RECIPES = {}
+
+
+def quality_table(doc):
+    """weights/eval/<model>.json as a Markdown table: category, rate, samples, 95 % interval, the issue's bar."""
+    out = [f"{doc['seeds_per_prompt']} seeds a prompt, {doc['steps']} DDIM steps, guidance {doc['guidance']} ({doc['how']}).", "",
+           "| kind | category | pass rate | samples | 95 % interval | bar |", "|---|---|---|---|---|---|"]
+    for kind, cats in doc["scores"].items():
+        for cat, r in cats.items():
+            if cat == "overall":
+                continue
+            bar = r.get("bar")
+            mark = "" if bar is None else f"{bar:.2f} {'met' if r['rate'] >= bar else '**not met**'}"
+            out.append(f"| {kind} | {cat} | {r['rate']:.3f} | {r['n']} | {r['ci95'][0]:.3f}–{r['ci95'][1]:.3f} | {mark} |")
+    return out
+
+
+def eval_curve(rows, stage):
+    """The judge's quick checks during training (rows with an 'eval' key) as an SVG per kind of sample."""
+    out = []
+    for kind in ("frames1", "frames8"):
+        pts = [{"minutes": r["minutes"], "rate": r["eval"][kind]["rate"]} for r in rows if "eval" in r and kind in r["eval"]]
+        svg = svg_curve(pts, "rate", f"{stage}: judge pass rate of quick checks ({kind.replace('frames', '')}-frame prompts) against minutes")
+        if svg:
+            (CARDS / f"{stage}-eval-{kind}.svg").write_text(svg)
+            out.append(f"![{stage} quick checks {kind}]({stage}-eval-{kind}.svg)")
+    return out
 
 
 def svg_curve(rows, key, title, width=480, height=160):
@@ -63,13 +111,16 @@ def main():
                  f"| file | {e['bytes'] / 1e6:.2f} MB (weights stored as fp16, computed in fp32) |",
                  f"| FLOPs a call | {e['flops'] / 1e6:.1f} M at {e.get('flops_shapes')} (counted from the ONNX graph) |" if "flops" in e else "| FLOPs | not counted |",
                  f"| training | {e.get('steps', '?')} steps, {e.get('train_minutes', '?')} minutes of a 2-core CPU (Debian's PyTorch 1.13) |",
-                 f"| data | Shapes World v1 (../../shared/world-spec.md): 50,000 eight-frame clips and 60,000 images, captions with optional parts dropped |",
+                 f"| data | {DATA.get(stage.split('-')[0], DATA['default'])} |",
                  f"| inputs | {json.dumps(e.get('inputs', {}))} |", f"| outputs | {json.dumps(e.get('outputs', {}))} |", ""]
         measured = {k: v for k, v in e.items() if k in ("heldout_psnr_db", "retrieval_top1", "judge_round_trip")}
         if measured:
             lines += ["## Measured", "", "```json", json.dumps(measured, indent=2), "```", ""]
         if quality.exists():
-            lines += ["## Quality (npm run eval, the world's judge)", "", "```json", quality.read_text().strip(), "```", ""]
+            lines += ["## Quality (npm run eval, the world's judge)", ""] + quality_table(json.loads(quality.read_text())) + [""]
+        if base in RECIPES:
+            lines += ["## Recipes tried", ""] + RECIPES[base] + [""]
+        curves += eval_curve(rows, stage)
         if curves:
             lines += ["## Learning curves", ""] + curves + [""]
         lines += ["## Limits", "", "Trained only on the Shapes World: 32 x 32 frames, six colours, three shapes, two sizes, at most two objects, four directions of motion. Anything outside that is out of distribution.", ""]

@@ -22,7 +22,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { sharedModelClient, type ModelClient, type RequestOptions } from '../pipeline/runtime/client';
 import type { Job, JobKind, JobResult, Progress } from '../pipeline/runtime/protocol';
-import type { BackendPreference, BackendReport } from '../pipeline/runtime/models';
+import type { BackendPreference, BackendReport, ModelRunner } from '../pipeline/runtime/models';
 import type { Manifest } from '../pipeline/runtime/manifest';
 import { formatBytes } from '../pipeline/runtime/manifest';
 import type { WebGpuSupport } from '../pipeline/runtime/ort';
@@ -38,6 +38,16 @@ export interface ModelControllerOptions {
 
 export interface RunInCellOptions {
   onProgress?: (p: Progress) => void;
+}
+
+/** What a task of several jobs gets (see `runTask`). */
+export interface CellTask {
+  /** Aborted when a newer run in the cell replaces this one. */
+  signal: AbortSignal;
+  /** Sends one job as part of this task; several may be in flight at once. */
+  request<K extends JobKind>(job: Job<K>, options?: RunInCellOptions): Promise<JobResult<K>>;
+  /** A ModelRunner whose model calls are 'run' jobs: pipeline functions that take one run unchanged on the page. */
+  runner: ModelRunner;
 }
 
 const LABELS: Record<string, string> = {
@@ -147,6 +157,50 @@ export class ModelController implements ReactiveController {
     if (!answer) return undefined;
     this.showReports(cell, answer.reports);
     return answer.result;
+  }
+
+  /**
+   * Runs a task of several jobs in `cell` as one run: one busy state, one error with Retry, one
+   * footer naming what ran them all; a newer run in the cell aborts every job of this one.
+   * Resolves as `run` does.
+   */
+  async runTask<T>(cell: LiveCell, task: (t: CellTask) => Promise<T>): Promise<T | undefined> {
+    const key = cellKey(cell);
+    this.cells.add(key);
+    const seen: BackendReport[] = [];
+    let part = 0;
+    const result = await cell.run(async (signal) => {
+      const request = async <K extends JobKind>(job: Job<K>, options: RunInCellOptions = {}): Promise<JobResult<K>> => {
+        const onProgress = (p: Progress) => {
+          if (p.kind === 'download') this.onDownload(p);
+          options.onProgress?.(p);
+        };
+        try {
+          // each job its own key, so the task's jobs never cancel one another
+          const answer = await this.client.request(`${key}/${++part}`, job, { signal, backend: this.backend, onProgress });
+          seen.push(...answer.reports);
+          return answer.result;
+        } catch (e) {
+          seen.push(...((e as { reports?: BackendReport[] }).reports ?? []));
+          throw e;
+        }
+      };
+      const runner: ModelRunner = {
+        manifest: async () => this.manifest ?? (await request({ kind: 'status', models: [] })).manifest,
+        run: async (model, feeds) => {
+          const t0 = globalThis.performance.now();
+          const r = await request({ kind: 'run', model, feeds });
+          const report = [...seen].reverse().find((x) => x.model === model) ?? null;
+          return { outputs: r.outputs, ms: r.ms ?? globalThis.performance.now() - t0, report: report! };
+        },
+      };
+      try {
+        return await task({ signal, request, runner });
+      } finally {
+        if (!signal.aborted && seen.length) this.showReports(cell, seen);
+      }
+    });
+    return result;
   }
 
   private showReports(cell: LiveCell, reports: BackendReport[]): void {

@@ -19,6 +19,8 @@ import type { Verdict } from '../world/judge';
 /** Decode the predicted clean latent x̂₀ to frames every `every` steps (and at the last), for a live preview. */
 export interface PreviewOption {
   every?: number;
+  /** Decode the step's input x_t too (a VAE call of its own), sent as the step's `previewInput`. */
+  input?: boolean;
 }
 
 /** Every job the worker does, by kind: what it takes and what it answers. */
@@ -45,7 +47,7 @@ export type JobResult<K extends JobKind> = Jobs[K]['out'];
 export type Progress =
   | ({ kind: 'download' } & DownloadProgress)
   | { kind: 'stage'; stage: 'encode' | 'sample' | 'decode' | 'judge' }
-  | ({ kind: 'step'; preview?: DecodedFrames } & StepProgress);
+  | ({ kind: 'step'; preview?: DecodedFrames; previewInput?: DecodedFrames } & StepProgress);
 
 // ---------------------------------------------------------------------------
 // Page → worker.

@@ -112,17 +112,19 @@ export class ModelService {
 
   private async execute(host: ModelHost, runner: ModelRunner, job: Job, signal: AbortSignal, progress: (p: Progress) => void): Promise<JobResult<JobKind>> {
     const call = { signal };
-    // A step's progress; with a preview, x̂₀ decoded to frames every `every` steps (a VAE call of its own).
+    // A step's progress; with a preview, x̂₀ decoded to frames every `every` steps (a VAE call of its own),
+    // and with `preview.input` the step's input x_t too (another).
     const onStepWith = (preview: PreviewOption | undefined, size: { height?: number; width?: number }) =>
       async (p: StepProgress) => {
-        let decoded;
+        let decoded, decodedInput;
         const every = Math.max(1, Math.floor(preview?.every ?? 1));
         if (preview && p.predX0 && (p.step % every === 0 || p.step === p.of)) {
           const height = size.height ?? 8, width = size.width ?? 8;
           const frames = p.predX0.length / (4 * height * width);
           decoded = await decodeLatents(runner, p.predX0, { frames, height, width }, call);
+          if (preview.input && p.input) decodedInput = await decodeLatents(runner, p.input, { frames, height, width }, call);
         }
-        progress({ kind: 'step', ...p, ...(decoded ? { preview: decoded } : {}) });
+        progress({ kind: 'step', ...p, ...(decoded ? { preview: decoded } : {}), ...(decodedInput ? { previewInput: decodedInput } : {}) });
       };
     switch (job.kind) {
       case 'status': {
@@ -150,8 +152,10 @@ export class ModelService {
       }
       case 'sample':
       case 'generate': {
-        // A preview needs x̂₀ of the steps it shows.
-        const options = job.preview ? { ...job.options, capture: { ...job.options.capture, predX0: true } } : job.options;
+        // A preview needs x̂₀ of the steps it shows (and x_t, when it decodes the input too).
+        const options = job.preview
+          ? { ...job.options, capture: { ...job.options.capture, predX0: true, ...(job.preview.input ? { input: true } : {}) } }
+          : job.options;
         const onStep = onStepWith(job.preview, options);
         if (job.kind === 'sample') return sample(runner, options as typeof job.options, { ...call, onStep });
         return textToVideo(runner, options as typeof job.options, { ...call, onStep, onStage: (stage) => progress({ kind: 'stage', stage }) });

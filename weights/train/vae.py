@@ -128,10 +128,19 @@ def main():
     ap.add_argument("--fresh", action="store_true", help="ignore the checkpoint")
     ap.add_argument("--decoder-only", action="store_true",
                     help="fine-tune the decoder alone (as Stable Diffusion's ft-MSE decoder): the encoder, and so every cached latent and trained denoiser, stays valid")
+    ap.add_argument("--export-only", action="store_true", help="export the checkpoint (or the committed weights) again, no training")
     args = ap.parse_args()
     C.setup_threads()
     torch.manual_seed(0)
     stage = "vae-tiny" if args.tiny else "vae"
+    if args.export_only:
+        ck = C.load_checkpoint(stage) or C.committed_weights("vae")
+        model = VAE()
+        model.load_state_dict(ck["model"])
+        info = manifest.load()["models"].get("vae_encoder", {})
+        export(model, stage, ck.get("step", info.get("steps")), ck.get("elapsed", 60 * info.get("train_minutes", 0)),
+               heldout_frames(64 if args.tiny else 512), args.tiny, keep=("judge_round_trip",))
+        return
     budget = 5 if args.tiny else args.minutes * 60
 
     model = VAE()
@@ -186,16 +195,18 @@ def main():
 
 
 @torch.no_grad()
-def export(model, stage, step, elapsed, held, tiny):
+def export(model, stage, step, elapsed, held, tiny, keep=()):
+    """Encoder and decoder take any height and width that are multiples of 4 (32 x 32 frames are what they learnt).
+    `keep`: manifest keys measured on these same weights that a re-export carries over."""
     model = C.round_to_fp16(model.eval())
     mean, _ = model.encoder(held)
     scale = 1.0 / mean.std().item()
     p = psnr(model.decoder(mean), held)
     out = C.WORK / "tiny" if tiny else C.WEIGHTS
     enc_path = C.export_onnx(EncoderMean(model.encoder), (held[:1],), out / "vae_encoder.onnx", ["frames"], ["latent"],
-                             {"frames": {0: "batch"}, "latent": {0: "batch"}})
+                             {"frames": {0: "batch", 2: "height", 3: "width"}, "latent": {0: "batch", 2: "height", 3: "width"}})
     dec_path = C.export_onnx(model.decoder, (mean[:1],), out / "vae_decoder.onnx", ["latent"], ["frames"],
-                             {"latent": {0: "batch"}, "frames": {0: "batch"}})
+                             {"latent": {0: "batch", 2: "height", 3: "width"}, "frames": {0: "batch", 2: "height", 3: "width"}})
     if tiny:
         print(f"tiny export ok: {enc_path}, {dec_path}")
         return
@@ -204,10 +215,14 @@ def export(model, stage, step, elapsed, held, tiny):
     C.write_golden("vae_decoder", dec_path, {"latent": mean[:2]}, {"frames": model.decoder(mean[:2])})
     common = {"stage": "vae", "steps": step, "train_minutes": round(elapsed / 60, 1), "heldout_psnr_db": round(p, 2)}
     manifest.add_model("vae_encoder", enc_path, params=C.count_params(model.encoder), flops_shapes={"frames": [1, 3, 32, 32]},
-                       inputs={"frames": "float32 (N, 3, 32, 32) in [-1, 1]"}, outputs={"latent": "float32 (N, 4, 8, 8), posterior mean, unscaled"}, **common)
+                       inputs={"frames": "float32 (N, 3, H, W) in [-1, 1]; trained at 32 x 32"}, outputs={"latent": "float32 (N, 4, H/4, W/4), posterior mean, unscaled"},
+                       keep=keep, **common)
     manifest.add_model("vae_decoder", dec_path, params=C.count_params(model.decoder), flops_shapes={"latent": [1, 4, 8, 8]},
-                       inputs={"latent": "float32 (N, 4, 8, 8), unscaled"}, outputs={"frames": "float32 (N, 3, 32, 32) in about [-1, 1]"}, **common)
-    manifest.set_value("vae", {"scaling_factor": round(scale, 5), "latent_channels": 4, "downsample": 4, "heldout_psnr_db": round(p, 2)})
+                       inputs={"latent": "float32 (N, 4, h, w), unscaled; trained at 8 x 8"}, outputs={"frames": "float32 (N, 3, 4h, 4w) in about [-1, 1]"},
+                       keep=keep, **common)
+    previous = manifest.load().get("vae", {})
+    manifest.set_value("vae", {"scaling_factor": round(scale, 5), "latent_channels": 4, "downsample": 4, "heldout_psnr_db": round(p, 2),
+                               **{k: previous[k] for k in keep if k in previous}})
     print(f"exported VAE: held-out PSNR {p:.2f} dB, latent std {1 / scale:.4f}, scale factor {scale:.5f}")
 
 

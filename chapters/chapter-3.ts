@@ -129,11 +129,6 @@ interface PairLatents {
   rb: Uint8Array;
 }
 
-interface Cost {
-  rows: CostRow[];
-  message: string;
-}
-
 @customElement('chapter-3')
 export class Chapter3 extends LitElement {
   static styles = [
@@ -169,7 +164,7 @@ export class Chapter3 extends LitElement {
       }
       .pipeline {
         display: grid;
-        grid-template-columns: minmax(6rem, 8.5rem) auto minmax(14rem, 1fr) auto minmax(6rem, 8.5rem) minmax(6rem, 8.5rem);
+        grid-template-columns: minmax(6rem, 7.5rem) auto minmax(16rem, 1fr) auto minmax(6rem, 7.5rem) minmax(6rem, 7.5rem);
         gap: 0.6rem;
         align-items: start;
       }
@@ -284,6 +279,9 @@ export class Chapter3 extends LitElement {
       .stack > * + * {
         margin-top: 0.75rem;
       }
+      cost-table {
+        margin-top: 0.9rem;
+      }
     `,
   ];
 
@@ -297,7 +295,7 @@ export class Chapter3 extends LitElement {
   private pair: Pair | null = null;
   private pairLatents: PairLatents | null = null;
   private mixed: { key: string; rgb: Uint8Array; reading: string } | null = null;
-  private cost: Cost = { rows: [], message: '' };
+  private cost: { rows: CostRow[] } = { rows: [] };
   /** What each cell was last asked for: a result for anything else is stale. */
   private asked = { vae: '', edit: '', pair: '', mix: '' };
 
@@ -391,94 +389,91 @@ export class Chapter3 extends LitElement {
 
   // ---------------------------------------------------------------- model calls
 
-  private async encodePicture(pic: Picture) {
+  // Each cell's work is one task (ModelController.runTask) that also stores its result, so the
+  // cell's Retry redoes all of it; a result for anything but what the cell was last asked is dropped.
+
+  private encodePicture(pic: Picture) {
     this.asked.vae = pic.key;
-    const cell = this.cell('vae');
-    const enc = await this.models.run(cell, { kind: 'encodeFrames', frames: { frames: pic.rgb, numFrames: 1, width: SIZE, height: SIZE } });
-    if (!enc || this.asked.vae !== pic.key) return;
-    const dec = await this.models.run(cell, { kind: 'decode', latent: enc.latent, frames: 1, height: LATENT, width: LATENT });
-    if (!dec || this.asked.vae !== pic.key) return;
-    const error = errorMap(pic.rgb, dec.frames, SIZE, SIZE);
-    this.encoded = {
-      key: pic.key,
-      latent: enc.latent,
-      recon: dec.frames,
-      psnr: psnr(pic.rgb, dec.frames),
-      error,
-      maxError: error.reduce((m, v) => Math.max(m, v), 0),
-      reading: describeReading(readFrames(dec.frames, 1, SIZE, SIZE)),
-    };
-    this.requestUpdate();
+    void this.models.runTask(this.cell('vae'), async ({ request }) => {
+      const enc = await request({ kind: 'encodeFrames', frames: { frames: pic.rgb, numFrames: 1, width: SIZE, height: SIZE } });
+      const dec = await request({ kind: 'decode', latent: enc.latent, frames: 1, height: LATENT, width: LATENT });
+      if (this.asked.vae !== pic.key) return;
+      const error = errorMap(pic.rgb, dec.frames, SIZE, SIZE);
+      this.encoded = {
+        key: pic.key,
+        latent: enc.latent,
+        recon: dec.frames,
+        psnr: psnr(pic.rgb, dec.frames),
+        error,
+        maxError: error.reduce((m, v) => Math.max(m, v), 0),
+        reading: describeReading(readFrames(dec.frames, 1, SIZE, SIZE)),
+      };
+      this.requestUpdate();
+    });
   }
 
-  private async decodeEdit(key: string, enc: Encoded) {
+  private decodeEdit(key: string, enc: Encoded) {
     this.asked.edit = key;
     const latent = editChannel(enc.latent, { channels: CHANNELS, height: LATENT, width: LATENT }, this.edit);
-    const dec = await this.models.run(this.cell('edit'), { kind: 'decode', latent, frames: 1, height: LATENT, width: LATENT });
-    if (!dec || this.asked.edit !== key) return;
-    this.edited = { key, latent, rgb: dec.frames, psnr: psnr(enc.recon, dec.frames), reading: describeReading(readFrames(dec.frames, 1, SIZE, SIZE)) };
-    this.requestUpdate();
+    void this.models.runTask(this.cell('edit'), async ({ request }) => {
+      const dec = await request({ kind: 'decode', latent, frames: 1, height: LATENT, width: LATENT });
+      if (this.asked.edit !== key) return;
+      this.edited = { key, latent, rgb: dec.frames, psnr: psnr(enc.recon, dec.frames), reading: describeReading(readFrames(dec.frames, 1, SIZE, SIZE)) };
+      this.requestUpdate();
+    });
   }
 
-  private async encodePair(pair: Pair) {
+  private encodePair(pair: Pair) {
     const key = String(pair.seed);
     this.asked.pair = key;
     const both = new Uint8Array(2 * FRAME_BYTES);
     both.set(pair.a);
     both.set(pair.b, FRAME_BYTES);
-    const cell = this.cell('mix');
-    const enc = await this.models.run(cell, { kind: 'encodeFrames', frames: { frames: both, numFrames: 2, width: SIZE, height: SIZE } });
-    if (!enc || this.asked.pair !== key) return;
-    const dec = await this.models.run(cell, { kind: 'decode', latent: enc.latent, frames: 2, height: LATENT, width: LATENT });
-    if (!dec || this.asked.pair !== key) return;
-    this.pairLatents = {
-      seed: pair.seed,
-      za: enc.latent.slice(0, LATENT_VALUES),
-      zb: enc.latent.slice(LATENT_VALUES),
-      ra: dec.frames.slice(0, FRAME_BYTES),
-      rb: dec.frames.slice(FRAME_BYTES),
-    };
-    this.requestUpdate();
+    void this.models.runTask(this.cell('mix'), async ({ request }) => {
+      const enc = await request({ kind: 'encodeFrames', frames: { frames: both, numFrames: 2, width: SIZE, height: SIZE } });
+      const dec = await request({ kind: 'decode', latent: enc.latent, frames: 2, height: LATENT, width: LATENT });
+      if (this.asked.pair !== key) return;
+      this.pairLatents = {
+        seed: pair.seed,
+        za: enc.latent.slice(0, LATENT_VALUES),
+        zb: enc.latent.slice(LATENT_VALUES),
+        ra: dec.frames.slice(0, FRAME_BYTES),
+        rb: dec.frames.slice(FRAME_BYTES),
+      };
+      this.requestUpdate();
+    });
   }
 
-  private async decodeMix(key: string, pl: PairLatents, alpha: number) {
+  private decodeMix(key: string, pl: PairLatents, alpha: number) {
     this.asked.mix = key;
     const latent = mixLatents(pl.za, pl.zb, alpha);
-    const dec = await this.models.run(this.cell('mix'), { kind: 'decode', latent, frames: 1, height: LATENT, width: LATENT });
-    if (!dec || this.asked.mix !== key) return;
-    this.mixed = { key, rgb: dec.frames, reading: describeReading(readFrames(dec.frames, 1, SIZE, SIZE)) };
-    this.requestUpdate();
+    void this.models.runTask(this.cell('mix'), async ({ request }) => {
+      const dec = await request({ kind: 'decode', latent, frames: 1, height: LATENT, width: LATENT });
+      if (this.asked.mix !== key) return;
+      this.mixed = { key, rgb: dec.frames, reading: describeReading(readFrames(dec.frames, 1, SIZE, SIZE)) };
+      this.requestUpdate();
+    });
   }
 
-  /** Times a step of each of the two U-Nets here (a warm-up call, then the median of five). */
+  /** Times a step of each of the two U-Nets here (two warm-up calls, then the median of seven). */
   async measureCost(): Promise<void> {
     const manifest = this.models.manifest;
-    const missing = COST_MODELS.filter((m) => !manifest?.models[m]);
-    if (!manifest || missing.length) return;
-    const cell = this.cell('cost');
+    if (!manifest || COST_MODELS.some((m) => !manifest.models[m])) return;
     const rows = this.costRows();
-    this.cost = { rows, message: '' };
+    this.cost = { rows };
     this.requestUpdate();
-    const stop = new Error('stopped');
-    try {
+    await this.models.runTask(this.cell('cost'), async ({ request, signal }) => {
       for (let i = 0; i < COST_MODELS.length; i++) {
         const model = COST_MODELS[i];
         const shapes = flopsShapes(manifest.models[model]);
         if (!shapes) throw new Error(`weights/manifest.json gives no input shapes (flops_shapes) for ${model}`);
         const feeds = feedsForShapes(shapes);
-        const timing = await timeCalls(async () => {
-          const r = await this.models.run(cell, { kind: 'run', model, feeds });
-          if (!r) throw stop;
-          return r.ms;
-        });
+        const timing = await timeCalls(async () => (await request({ kind: 'run', model, feeds })).ms, { warmup: 2, repeats: 7, signal });
         rows[i] = { ...rows[i], ms: timing.median, times: timing.times };
-        this.cost = { rows: [...rows], message: '' };
+        this.cost = { rows: [...rows] };
         this.requestUpdate();
       }
-    } catch (e) {
-      if (e !== stop) this.cost = { rows, message: `The measurement stopped: ${e instanceof Error ? e.message : String(e)}` };
-      this.requestUpdate();
-    }
+    });
   }
 
   private costRows(): CostRow[] {
@@ -497,13 +492,6 @@ export class Chapter3 extends LitElement {
   }
 
   // ---------------------------------------------------------------- events
-
-  /** Retry in a cell: ask for its result again (the cell reruns only its last call, whose answer nobody awaits). */
-  private retry(which: 'vae' | 'edit' | 'pair') {
-    this.asked[which] = '';
-    if (which === 'pair') this.asked.mix = '';
-    this.requestUpdate();
-  }
 
   private onTryThis(e: CustomEvent<TryThisDetail>) {
     this.url.clearProblems();
@@ -678,7 +666,7 @@ export class Chapter3 extends LitElement {
           <pixel-view id="edit-before" .rgb=${enc?.recon ?? null} alt="The reconstruction before the edit"></pixel-view>
         </div>
         <div>
-          <p class="stage-label">decoded after the edit</p>
+          <p class="stage-label">after the edit</p>
           <pixel-view id="edit-after" .rgb=${ed?.rgb ?? null} alt=${ed ? `The frame decoded from the edited latent; the judge reads ${ed.reading}` : 'not decoded yet'}></pixel-view>
         </div>
       </div>
@@ -758,9 +746,8 @@ export class Chapter3 extends LitElement {
     return html`
       <div class="row">
         <button type="button" id="measure" @click=${() => void this.measureCost()}>Time one step of each</button>
-        <span class="muted">Downloads ${formatBytes(bytes)} the first time; each model is called once to warm up, then five times.</span>
+        <span class="muted">Downloads ${formatBytes(bytes)} the first time; each model is called twice to warm up, then seven times; the table gives the median.</span>
       </div>
-      ${this.cost.message ? html`<p class="notice" role="status">${this.cost.message}</p>` : nothing}
       <cost-table .rows=${rows} ratio-to="0" caption="One denoising step (the batch the manifest counted FLOPs at)"></cost-table>
       <p class="readout">
         The FLOPs are counted from each ONNX graph (2 × every multiply-add of its convolutions and matrix products). The latent
@@ -788,7 +775,7 @@ export class Chapter3 extends LitElement {
           numbers. Pick a frame, or draw one, and see it go in and come back.
         </p>
         ${this.models.renderWeights()}
-        <live-cell id="vae" @cell-retry=${() => this.retry('vae')} label="A frame, squeezed into 256 numbers and restored">${this.renderEncode()}</live-cell>
+        <live-cell id="vae" label="A frame, squeezed into 256 numbers and restored">${this.renderEncode()}</live-cell>
         <p>
           The decoder does not get the frame back exactly: the error map shows where it misses, mostly on edges, where a
           shape's anti-aliased rim is hard to describe at a quarter of the resolution. PSNR (peak signal-to-noise ratio,
@@ -805,7 +792,7 @@ export class Chapter3 extends LitElement {
           give a recognisable frame with different colours or edges; large ones give latents the decoder never saw in
           training, and its output stops being a Shapes World frame.
         </p>
-        <live-cell id="edit" @cell-retry=${() => this.retry('edit')} label="Edit the latent, decode again">${this.renderEdit()}</live-cell>
+        <live-cell id="edit" label="Edit the latent, decode again">${this.renderEdit()}</live-cell>
         <h3>Mixing two frames</h3>
         <p>
           Take the first and last frame of a clip where something moves, and mix them: (1 − α)·first + α·last. In pixel
@@ -814,7 +801,7 @@ export class Chapter3 extends LitElement {
           motion is not a mix of frames. A video model has to learn it, which is why the clip's frames are denoised
           together in the next chapters.
         </p>
-        <live-cell id="mix" @cell-retry=${() => this.retry('pair')} label="The same mix, in pixel space and in latent space">${this.renderMix()}</live-cell>
+        <live-cell id="mix" label="The same mix, in pixel space and in latent space">${this.renderMix()}</live-cell>
         <h3>What a step costs in a latent, and in pixels</h3>
         <p>
           The saving is in the denoiser. A convolution costs in proportion to the positions it slides over, and attention

@@ -39,7 +39,8 @@ export class ChannelRasters extends LitElement {
     }
     figcaption {
       text-align: center;
-      font-size: 0.85rem;
+      white-space: nowrap;
+      font-size: 0.8rem;
       line-height: 1.3;
       margin-top: 0.15rem;
       font-variant-numeric: tabular-nums;
@@ -47,7 +48,7 @@ export class ChannelRasters extends LitElement {
     .range {
       display: block;
       color: var(--muted);
-      font-size: 0.75rem;
+      font-size: 0.7rem;
     }
     .legend {
       max-width: 18rem;

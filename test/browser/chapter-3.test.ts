@@ -342,7 +342,7 @@ withModels(['unet', 'unet_pixel'], 'the cost cell: a step of each U-Net timed he
     const rows = await page.evaluate(() => document.querySelector('chapter-3')!.figure.cost);
     assert.is(rows[0].flops, manifest!.models.unet.flops);
     assert.is(rows[1].flops, manifest!.models.unet_pixel.flops);
-    for (const r of rows) assert.is(r.times!.length, 5);
+    for (const r of rows) assert.is(r.times!.length, 7);
     assertClean(w);
   } finally {
     await w.close();

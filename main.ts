@@ -2,8 +2,10 @@
 // models it uses) loads when the reader comes near the chapter, or follows a
 // link into it. index.html holds one element per chapter, in reading order.
 
-/** Chapter elements and their code; esbuild makes each dynamic import its own chunk. */
+/** Chapter elements and their code; esbuild makes each dynamic import its own chunk. The first screen
+ *  (the whole pipeline, live, above the chapters) loads the same way, at once when the page opens at the top. */
 export const CHAPTERS: Record<string, () => Promise<unknown>> = {
+  'first-screen': () => import('./chapters/first-screen'),
   'chapter-0': () => import('./chapters/chapter-0'),
   'chapter-1': () => import('./chapters/chapter-1'),
   'chapter-2': () => import('./chapters/chapter-2'),

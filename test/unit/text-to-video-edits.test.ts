@@ -148,4 +148,34 @@ test('pictures: a film strip, latent tiles, a heat map', () => {
   assert.throws(() => heatMap(new Float32Array(3), 2, 2), /expected 4/);
 });
 
+
+
+test('stage clock: the stages light up in order from the worker\'s messages, timed; the end takes the worker\'s timings', async () => {
+  const { StageClock } = await import('../../pipeline/text-to-video/stages');
+  let t = 0;
+  const clock = new StageClock(() => t);
+  clock.start(0.2);
+  assert.equal([clock.states.tokens.status, clock.states.encode.status, clock.running], ['done', 'waiting', null]);
+  clock.progress({ kind: 'stage', stage: 'encode' });
+  assert.is(clock.running, 'encode');
+  t = 40;
+  clock.tick();
+  assert.is(clock.states.encode.ms, 40);
+  clock.progress({ kind: 'stage', stage: 'sample' });
+  assert.equal([clock.states.encode.status, clock.states.encode.ms, clock.states.noise.status, clock.running], ['done', 40, 'done', 'denoise']);
+  t = 100;
+  clock.progress({ kind: 'step', step: 3, of: 30, timestep: 899, prevTimestep: 866, ms: 50, report: {} as never });
+  assert.equal([clock.step, clock.of, clock.states.denoise.ms], [3, 30, 60]);
+  clock.progress({ kind: 'stage', stage: 'decode' });
+  clock.progress({ kind: 'stage', stage: 'judge' });
+  assert.equal([clock.states.decode.status, clock.running], ['done', 'judge']);
+  clock.finish({ encode: 41, sample: 1500, decode: 20, judge: 3 });
+  assert.equal(Object.values(clock.states).map((s) => s.status), ['done', 'done', 'done', 'done', 'done', 'done']);
+  assert.equal([clock.states.tokens.ms, clock.states.denoise.ms, clock.step], [0.2, 1500, 30]);
+  // a run that stops while denoising
+  clock.start(null);
+  clock.progress({ kind: 'stage', stage: 'sample' });
+  clock.fail();
+  assert.equal([clock.states.denoise.status, clock.states.decode.status, clock.running], ['failed', 'waiting', null]);
+});
 test.run();

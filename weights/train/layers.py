@@ -71,12 +71,36 @@ def mlp(dim, ratio=4):
     return nn.Sequential(nn.Linear(dim, ratio * dim), nn.GELU(), nn.Linear(ratio * dim, dim))
 
 
+# sin and cos written out with multiplications and additions: WebGPU's sin and cos are only
+# required to be within 2^-11 (SwiftShader's measured 1.9e-4 off, everywhere), which moved a
+# DiT call by 1.2e-3 between WebGPU and WASM; these agree with torch.sin/cos to ~1e-6 on both.
+_TWO_PI_HI = 6.28125                      # 2*pi to 8 bits: k * _TWO_PI_HI is exact for |k| < 2^16
+_TWO_PI_LO = 2 * math.pi - 6.28125
+_SIN = [(-1) ** n / math.factorial(2 * n + 1) for n in range(1, 9)]   # x^3 ... x^17
+_COS = [(-1) ** n / math.factorial(2 * n) for n in range(1, 10)]      # x^2 ... x^18
+
+
+def sin_cos(x):
+    """(sin x, cos x) for float tensors, |x| up to ~1e5: Cody-Waite reduction to [-pi, pi], then Taylor series."""
+    k = torch.floor(x / (2 * math.pi) + 0.5)
+    r = (x - k * _TWO_PI_HI) - k * _TWO_PI_LO
+    r2 = r * r
+    s = _SIN[-1]
+    for c in reversed(_SIN[:-1]):
+        s = c + r2 * s
+    c_ = _COS[-1]
+    for c in reversed(_COS[:-1]):
+        c_ = c + r2 * c_
+    return r + r * r2 * s, 1 + r2 * c_
+
+
 def timestep_embedding(t, dim=256, max_period=10000):
     """DiT's sinusoidal timestep features: cos then sin, frequencies exp(-ln(1e4)·i/(dim/2))."""
     half = dim // 2
     freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32) / half)
     args = t.float()[:, None] * freqs[None]
-    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+    sin, cos = sin_cos(args)
+    return torch.cat([cos, sin], dim=-1)
 
 
 def sincos_1d(pos, dim):
@@ -84,4 +108,5 @@ def sincos_1d(pos, dim):
     half = dim // 2
     omega = 1.0 / 10000 ** (torch.arange(half, dtype=torch.float32) / half)
     out = pos.float()[..., None] * omega
-    return torch.cat([torch.sin(out), torch.cos(out)], dim=-1)
+    sin, cos = sin_cos(out)
+    return torch.cat([sin, cos], dim=-1)

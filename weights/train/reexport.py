@@ -1,0 +1,65 @@
+"""Export denoisers again with the current model code, without training: from the
+committed fp16 EMA weights (weights/checkpoints/<model>-ema-fp16.pt), or, for the
+snapshots, whose PyTorch weights were never kept, from their committed ONNX files
+(from_onnx.py reads the weights back out). Goldens and manifest entries are
+rewritten; the training figures (steps, minutes) carry over.
+
+    python3 weights/train/reexport.py dit dit_snap16 dit_snap4
+"""
+import argparse
+
+import torch
+
+import common as C
+import from_onnx
+import layers
+import manifest
+from train_denoiser import MODELS, Exported, export
+
+
+def axes():
+    return {"latent": {0: "batch", 1: "frames", 3: "height", 4: "width"}, "timestep": {0: "batch"}, "context": {0: "batch"},
+            "prediction": {0: "batch", 1: "frames", 3: "height", 4: "width"}}
+
+
+def weights_from_onnx(name, fname):
+    """The model's weights read out of weights/<fname>.onnx, exported by the code of the time (torch's sin and cos)."""
+    model = MODELS[name][0]()
+    frames = 8 if MODELS[name][1] == "joint" else 1
+    shape = (2, frames, 4, 8, 8) if MODELS[name][2] == "latent" else (2, 1, 3, 32, 32)
+    args = (torch.zeros(shape), torch.tensor([999.0, 250.0]), torch.zeros(2, 24, 128))
+    exact = layers.sin_cos
+    layers.sin_cos = lambda x: (torch.sin(x), torch.cos(x))  # the graph those files were exported with
+    try:
+        missing = from_onnx.recover(Exported(model, False), lambda m, p: C.torch_export(
+            m, args, p, ["latent", "timestep", "context"], ["prediction"], axes()), C.WEIGHTS / f"{fname}.onnx")
+    finally:
+        layers.sin_cos = exact
+    if missing:
+        raise SystemExit(f"{fname}: parameters not found in the ONNX file: {missing}")
+    return model
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("names", nargs="+", help="dit, unet, …, or a snapshot such as dit_snap16")
+    args = ap.parse_args()
+    C.setup_threads()
+    for fname in args.names:
+        name, _, snap = fname.partition("_snap")
+        suffix = f"_snap{snap}" if snap else ""
+        info = manifest.load()["models"].get(fname, {})
+        if suffix:
+            model = weights_from_onnx(name, fname)
+            step, elapsed = info.get("steps", 0), 60 * info.get("train_minutes", 0)
+        else:
+            saved = torch.load(C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
+            model = MODELS[name][0]()
+            model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
+            step, elapsed = saved["step"], saved["elapsed"]
+        ema = C.EMA(model, 0.999)
+        export(name, ema, step, elapsed, suffix=suffix)
+
+
+if __name__ == "__main__":
+    main()

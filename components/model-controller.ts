@@ -102,7 +102,8 @@ export class ModelController implements ReactiveController {
   /** Reads the manifest and what is cached (no download); the sizes show before anything loads. */
   async refreshStatus(): Promise<void> {
     try {
-      const { result } = await this.client.request(`status:${cellKey(this.host)}`, { kind: 'status', models: this.models });
+      // keyed by the models too: two controllers on one element must not cancel each other's status
+      const { result } = await this.client.request(`status:${cellKey(this.host)}:${this.models.join(',')}`, { kind: 'status', models: this.models });
       this.manifest = result.manifest;
       this.cached = result.cached;
       this.webgpu = result.webgpu;

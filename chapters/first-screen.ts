@@ -192,61 +192,63 @@ export class FirstScreen extends LitElement {
   async make(): Promise<GeneratedClip | undefined> {
     await this.updateComplete;
     const id = ++this.run;
+    const current = () => id === this.run;
     const s = { ...this.url.state };
     this.url.flush();
     this.madeFrom = s;
-    this.preview = null;
-    this.trace.stages = [];
-    this.trace.previews = [];
-    const t0 = performance.now();
-    tokenize(s.prompt);
-    this.clock.start(performance.now() - t0);
-    const cell = this.cell;
-    this.phase = 'loading';
-    const loaded = await this.models.load(cell);
-    if (id !== this.run) return undefined;
-    if (!loaded) {
-      this.phase = 'failed';
-      return undefined;
-    }
-    this.phase = 'running';
-    this.stopTimer();
-    // the running stage's time counts up between messages
-    this.timer = setInterval(() => {
-      this.clock.tick();
-      this.requestUpdate();
-    }, 100);
-    const clip = await this.models.run(
-      cell,
-      { kind: 'generate', options: { prompt: s.prompt, model: 'dit', seed: s.seed, frames: 8 }, preview: { every: PREVIEW_EVERY } },
-      {
-        onProgress: (p) => {
-          if (id !== this.run) return;
-          const before = this.clock.running;
-          this.clock.progress(p);
-          const now = this.clock.running;
-          if (now && now !== before) this.trace.stages.push(now);
-          if (p.kind === 'step' && p.preview) {
-            this.preview = p.preview;
-            this.trace.previews.push(p.step);
-          }
-          this.requestUpdate();
-        },
-      },
-    );
-    if (id !== this.run) return undefined;
-    this.stopTimer();
-    if (!clip) {
+    // one task in the cell: the models' download, then the clip; Retry reruns both
+    const result = await this.models.runTask(this.cell, async ({ request }) => {
+      this.preview = null;
+      this.trace.stages = [];
+      this.trace.previews = [];
+      const t0 = performance.now();
+      tokenize(s.prompt);
+      this.clock.start(performance.now() - t0);
+      this.phase = 'loading';
+      await request({ kind: 'load', models: FIRST_SCREEN_MODELS });
+      if (!current()) return undefined;
+      this.phase = 'running';
+      this.stopTimer();
+      // the running stage's time counts up between messages
+      this.timer = setInterval(() => {
+        this.clock.tick();
+        this.requestUpdate();
+      }, 100);
+      try {
+        const clip = await request(
+          { kind: 'generate', options: { prompt: s.prompt, model: 'dit', seed: s.seed, frames: 8 }, preview: { every: PREVIEW_EVERY } },
+          {
+            onProgress: (p) => {
+              if (!current()) return;
+              const before = this.clock.running;
+              this.clock.progress(p);
+              const now = this.clock.running;
+              if (now && now !== before) this.trace.stages.push(now);
+              if (p.kind === 'step' && p.preview) {
+                this.preview = p.preview;
+                this.trace.previews.push(p.step);
+              }
+              this.requestUpdate();
+            },
+          },
+        );
+        if (!current()) return undefined;
+        this.clock.finish(clip.timings);
+        this.clip = clip;
+        this.made++;
+        this.preview = null;
+        this.phase = 'done';
+        return clip;
+      } finally {
+        if (current()) this.stopTimer();
+      }
+    });
+    if (current() && result === undefined && this.phase !== 'done') {
+      this.stopTimer();
       this.clock.fail();
       this.phase = 'failed';
-      return undefined;
     }
-    this.clock.finish(clip.timings);
-    this.clip = clip;
-    this.made++;
-    this.preview = null;
-    this.phase = 'done';
-    return clip;
+    return result;
   }
 
   private submit(prompt: string) {

@@ -27,7 +27,7 @@ function pathSpec(points: TrackPoint[], width: number, height: number): ChartSpe
       height: size,
       marginLeft: 34,
       marginBottom: 34,
-      marginTop: 12,
+      marginTop: 26,
       marginRight: 12,
       x: { domain: [0, width], label: 'x (px) →', ticks: [0, 8, 16, 24, 32].filter((t) => t <= width) },
       y: { domain: [0, height], reverse: true, label: '↓ y (px)', ticks: [0, 8, 16, 24, 32].filter((t) => t <= height) },

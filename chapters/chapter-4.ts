@@ -62,6 +62,8 @@ export const chapter4Schema = defineSchema({
   /** The DiT's clips of other shapes. */
   prompt: text(160, 'a big red circle moving right'),
   seed: integer(0, 99_999, 0),
+  /** Seeds of each shape the tally judges (seed, seed + 1, …). */
+  seeds: integer(2, 16, 6),
 });
 export type Chapter4State = StateOf<typeof chapter4Schema>;
 
@@ -103,6 +105,21 @@ interface ShapeResult {
   height: number;
   prompt: string;
   verdict: Verdict | null;
+}
+
+interface TallyRow {
+  id: string;
+  label: string;
+  passes: number;
+  /** The judge's verdict on each seed so far, in order. */
+  verdicts: boolean[];
+}
+
+interface Tally {
+  key: string;
+  seeds: number;
+  rows: TallyRow[];
+  done: number;
 }
 
 @customElement('chapter-4')
@@ -262,6 +279,7 @@ export class Chapter4 extends LitElement {
   private shapesVisible = false;
   private observer: IntersectionObserver | null = null;
   private timing: CostRow[] = [];
+  private tally: Tally | null = null;
   private tokenSpec: { key: string; spec: ChartSpec | null; values: Float32Array | null } = { key: '', spec: null, values: null };
 
   /** What the figures show, for tests. */
@@ -279,6 +297,7 @@ export class Chapter4 extends LitElement {
       shapes: this.shapeResults,
       shapesKey: `${s.prompt}|${s.seed}`,
       timing: this.timing,
+      tally: this.tally,
     };
   }
 
@@ -624,6 +643,79 @@ export class Chapter4 extends LitElement {
           </live-cell>`;
         })}
       </div>
+      <live-cell id="tally" label="One seed is an anecdote: the judge on several seeds of each shape">${this.renderTally()}</live-cell>
+    `;
+  }
+
+  /** Makes `seeds` clips of each shape (seeds seed, seed + 1, …) and counts the judge's passes. */
+  async runTally(): Promise<void> {
+    const s = this.url.state;
+    const key = `${s.prompt}|${s.seed}|${s.seeds}`;
+    const rows: TallyRow[] = SHAPES.map((sh) => ({ id: sh.id, label: sh.label, passes: 0, verdicts: [] }));
+    this.tally = { key, seeds: s.seeds, rows, done: 0 };
+    this.requestUpdate();
+    await this.models.runTask(this.cell('tally'), async ({ request }) => {
+      for (let k = 0; k < s.seeds; k++) {
+        for (let i = 0; i < SHAPES.length; i++) {
+          const sh = SHAPES[i];
+          const options = { prompt: promptForShape(s.prompt, sh.frames), model: 'dit', seed: (s.seed + k) % 100_000, frames: sh.frames, height: sh.height, width: sh.width };
+          const clip = await request({ kind: 'generate', options });
+          const pass = !!clip.verdict?.pass;
+          rows[i] = { ...rows[i], passes: rows[i].passes + (pass ? 1 : 0), verdicts: [...rows[i].verdicts, pass] };
+          this.tally = { key, seeds: s.seeds, rows: [...rows], done: this.tally!.done + 1 };
+          this.requestUpdate();
+        }
+      }
+    });
+  }
+
+  private renderTally() {
+    const s = this.url.state;
+    const t = this.tally;
+    const key = `${s.prompt}|${s.seed}|${s.seeds}`;
+    const total = s.seeds * SHAPES.length;
+    const running = t && t.key === key && t.done < total;
+    const rows = t?.rows ?? [];
+    const spec: ChartSpec | null = t
+      ? ({ width }) => ({
+          width,
+          height: 40 + 34 * rows.length,
+          marginLeft: 130,
+          marginRight: 60,
+          marginBottom: 34,
+          x: { domain: [0, t.seeds], label: 'clips the judge passes →', ticks: Math.min(t.seeds, 8) },
+          y: { domain: rows.map((r) => r.label), label: null },
+          marks: [
+            Plot.barX(rows, { y: 'label', x: 'passes', fill: CHART_COLOURS.accent }),
+            Plot.barX(rows, { y: 'label', x1: 'passes', x2: (r: TallyRow) => r.verdicts.length, fill: CHART_COLOURS.noise, fillOpacity: 0.35 }),
+            Plot.text(rows, { y: 'label', x: (r: TallyRow) => r.verdicts.length, text: (r: TallyRow) => `${r.passes} of ${r.verdicts.length}`, dx: 6, textAnchor: 'start' }),
+            Plot.ruleX([0]),
+          ],
+        })
+      : null;
+    return html`
+      <div class="controls">
+        <labelled-slider
+          label="Seeds of each shape"
+          min="2"
+          max="16"
+          .value=${s.seeds}
+          .format=${(v: number) => `${v} (seeds ${s.seed}–${s.seed + v - 1})`}
+          @value-change=${(e: CustomEvent<{ value: number }>) => this.url.set({ seeds: e.detail.value })}
+        ></labelled-slider>
+        <div class="row">
+          <button type="button" id="run-tally" @click=${() => void this.runTally()}>Judge ${total} clips</button>
+          <span class="muted">${running ? `${t!.done} of ${total} made` : `${s.seeds} times the work of the five clips above`}</span>
+        </div>
+      </div>
+      ${t && t.key !== key ? html`<p class="muted" role="status">These counts are for another prompt, seed or number of seeds; judge again to update them.</p>` : nothing}
+      ${spec
+        ? html`<plot-chart
+            id="tally-chart"
+            .spec=${spec}
+            alt=${`Of ${t!.seeds} seeds of “${t!.key.split('|')[0]}”, the judge passes: ${rows.map((r) => `${r.label}, ${r.passes} of ${r.verdicts.length}`).join('; ')}.`}
+          ></plot-chart>`
+        : html`<p class="muted">Each shape made from seeds ${s.seed} to ${s.seed + s.seeds - 1} of this prompt, and judged: how often does each hold?</p>`}
     `;
   }
 

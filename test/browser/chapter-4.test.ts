@@ -249,7 +249,7 @@ withModels(['dit'], 'a DiT step timed on the five shapes here; the formula\'s FL
 });
 
 withModels(['text_encoder', 'dit', 'vae_decoder'], 'clips of five shapes, made when scrolled to: the same pixels and verdicts as the pipeline in Node; a new seed makes new ones', async () => {
-  const w = await open('&c4.seed=2');
+  const w = await open('&c4.seed=2&c4.seeds=2');
   const { page } = w;
   try {
     const ch = page.locator('chapter-4');
@@ -281,12 +281,25 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'clips of five shapes, made w
     assert.is(page1.image.prompt, 'a big red circle', 'the image is asked without the motion');
     const verdicts = await ch.locator('#shapes .verdict').count();
     assert.is(verdicts, 5, 'five verdicts shown');
-    // a new seed: five new clips
+    // the tally: seeds 2 and 3 of each shape; seed 2's verdicts are the ones just checked against Node
+    await ch.getByRole('button', { name: 'Judge 10 clips' }).click();
+    await within(300_000, 'the tally', page.waitForFunction(() => document.querySelector('chapter-4')!.figure.tally?.done === 10, null, { timeout: 300_000, polling: 250 }));
+    const tally = (await page.evaluate(() => document.querySelector('chapter-4')!.figure.tally))!;
+    for (const row of tally.rows) {
+      assert.is(row.verdicts.length, 2);
+      assert.is(row.verdicts[0], page1[row.id].pass, `${row.label}: the tally's seed 2 is the clip above`);
+      assert.is(row.passes, row.verdicts.filter(Boolean).length);
+    }
+    const alt = (await ch.locator('plot-chart#tally-chart').getAttribute('alt'))!;
+    for (const row of tally.rows) assert.ok(alt.includes(`${row.label}, ${row.passes} of 2`), alt);
+    // a new seed: five new clips, and the tally is said to be for another state
     await ch.getByRole('button', { name: 'New seed' }).click();
     await page.waitForFunction(() => document.querySelector('chapter-4')!.state.seed === 3);
     await made();
     const page2 = await read();
     assert.not.equal(page2.f8.frames, page1.f8.frames, 'seed 3 makes another clip');
+    for (const row of tally.rows) assert.is(row.verdicts[1], page2[row.id].pass, `${row.label}: the tally's seed 3 is the clip made for seed 3`);
+    await ch.getByText('These counts are for another prompt').waitFor();
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c4.seed') === '3');
     assertClean(w);
   } finally {

@@ -765,7 +765,7 @@ export class Chapter3 extends LitElement {
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           A frame of the Shapes World is 32 × 32 pixels with three colours each: 3,072 numbers. A clip of 8 frames is 24,576.
-          The denoiser is called 30 times or more for one sample, twice a step with guidance, so every number it must see is
+          The denoiser is called 30 times or more for one sample, on two copies of it each time with guidance, so every number it must see is
           paid for again and again. Latent diffusion pays less: a <em>variational autoencoder</em> (VAE) squeezes each frame into a
           much smaller <em>latent</em> ${term('z')}, the diffusion model works only there, and the VAE's decoder turns its
           final latent back into pixels, once.

@@ -536,7 +536,7 @@ export class Chapter4 extends LitElement {
     return html`
       <div class="row">
         <button type="button" id="measure" @click=${() => void this.measureDit()}>Time a step of the DiT</button>
-        <span class="muted">Each shape: two calls to warm up, then seven; the table gives the median.</span>
+        <span class="muted">Each shape: two calls to warm up, then seven; the table gives the median. Times vary with whatever else the computer is doing: run it twice.</span>
       </div>
       <cost-table .rows=${rows} ratio-to="0" caption="One DiT step: a batch of 2 (with and without the prompt), 24 text tokens"></cost-table>
       ${entry
@@ -705,9 +705,15 @@ export class Chapter4 extends LitElement {
         ></labelled-slider>
         <div class="row">
           <button type="button" id="run-tally" @click=${() => void this.runTally()}>Judge ${total} clips</button>
-          <span class="muted">${running ? `${t!.done} of ${total} made` : `${s.seeds} times the work of the five clips above`}</span>
+          <span class="muted" role="status">${running ? `${t!.done} of ${total} made` : `${s.seeds} times the work of the five clips above`}</span>
         </div>
       </div>
+      ${t
+        ? html`<ul class="keys" aria-hidden="true">
+            <li style="--key:${CHART_COLOURS.accent}">the judge passes</li>
+            <li style="--key:#e8b5a3">it fails</li>
+          </ul>`
+        : nothing}
       ${t && t.key !== key ? html`<p class="muted" role="status">These counts are for another prompt, seed or number of seeds; judge again to update them.</p>` : nothing}
       ${spec
         ? html`<plot-chart
@@ -736,9 +742,9 @@ export class Chapter4 extends LitElement {
         <p>
           A transformer reads a sequence of tokens. Sora makes video into one: the VAE compresses the clip into a latent (the
           last chapter, frame by frame here; Sora compresses time too), and the latent is cut into <em>spacetime patches</em>,
-          small blocks of a few frames × a few rows × a few columns with all their channels. Each patch, flattened, is a token;
-          a linear layer embeds it, and fixed sine and cosine features of its place in time, row and column are added, so the
-          transformer knows where each token came from.
+          small blocks of a few frames × a few rows × a few columns with all their channels. Each patch, flattened, is a token.
+          In the DiT here a linear layer embeds it, and fixed sine and cosine features of its place in time, row and column
+          are added, so the transformer knows where each token came from.
         </p>
         <p>
           Choose the patch. The numbers are the order in which the DiT here reads the tokens: time first, then rows, then

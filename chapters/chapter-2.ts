@@ -105,7 +105,7 @@ const median = (xs: number[]) => {
 
 const TRY_THIS: TryThis<Partial<Chapter2State>>[] = [
   {
-    question: 'What does a single step make? Why is it a blur, and why does it look like x̂₀ at the first step of a 30-step run?',
+    question: 'What does a single step make? Why is it a blur, and why is it exactly x̂₀ at the first step of a 30-step run with the same seed?',
     state: { steps: 1, sampler: 'ddim', eta: 0, step: 1, frames: '1' },
   },
   {
@@ -113,8 +113,8 @@ const TRY_THIS: TryThis<Partial<Chapter2State>>[] = [
     state: { guidance: 0, step: 100 },
   },
   {
-    question: 'DDIM with 20 steps and with 50 makes nearly the same picture for a seed. Does DDPM? Try 20, then 50: why not?',
-    state: { sampler: 'ddpm', steps: 20, eta: 0, step: 100 },
+    question: 'For “a yellow triangle”, DDIM makes nearly the same picture in 20 steps as in 50. Does DDPM? Try 20, then 50: why not?',
+    state: { prompt: 'a yellow triangle', frames: '1', sampler: 'ddpm', steps: 20, eta: 0, step: 100 },
   },
 ];
 
@@ -211,6 +211,14 @@ export class Chapter2 extends LitElement {
       .muted {
         color: var(--muted);
         font-size: 0.9rem;
+      }
+      .sr {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
       }
       .hint {
         margin: 0.2rem 0 0;
@@ -632,6 +640,14 @@ export class Chapter2 extends LitElement {
     void this.sample();
   }
 
+  /**
+   * Retry in a cell: the cell reruns its last job by itself, but that job's answer would reach no figure,
+   * so the chapter starts the figure's run again right after (which replaces the cell's rerun).
+   */
+  private retry(again: () => Promise<void>) {
+    queueMicrotask(() => void again());
+  }
+
   private setStep(step: number) {
     this.url.set({ step });
   }
@@ -810,7 +826,8 @@ export class Chapter2 extends LitElement {
     return html`
       <div class="row">
         <button type="button" class="run" id="run" @click=${() => void this.sample()}>${r?.running ? 'Restart' : 'Run'}</button>
-        <p class="status" id="status" role="status" data-state=${r?.running ? 'running' : r?.result ? 'done' : 'idle'}>${text}</p>
+        <p class="status" id="status" data-state=${r?.running ? 'running' : r?.result ? 'done' : 'idle'}>${text}</p>
+        <span class="sr" role="status">${r?.running ? 'Sampling…' : r?.result ? `Done: ${r.of} steps. ${r.result.verdict && parsePrompt(r.result.prompt).ok ? (r.result.verdict.pass ? 'The judge: pass.' : 'The judge: fail.') : ''}` : ''}</span>
       </div>
       ${stale ? html`<p class="notice" id="stale" role="status">The settings changed since this run: press Run (or Shift+Enter) to sample them.</p>` : nothing}
     `;
@@ -881,8 +898,8 @@ export class Chapter2 extends LitElement {
             </div>
             <p class="readout" id="step-readout" data-step=${k} data-t=${st.timestep}>
               Step ${k} of ${r.of}: <span class="math">t</span> = ${st.timestep} → ${last ? 'the end' : st.prevTimestep}.
-              ${term('alphaBar')} = ${fmt(st.alphaBar, 4)}, so
-              x̂<sub>0</sub> = (x<sub>t</sub> − ${fmt(b)}·ε̂) / ${fmt(a)}.
+              ${term('alphaBar')} = ${fmt(st.alphaBar, 4)}, so from the model’s v̂,
+              x̂<sub>0</sub> = ${fmt(a)}·x<sub>t</sub> − ${fmt(b)}·v̂ and ε̂ = ${fmt(a)}·v̂ + ${fmt(b)}·x<sub>t</sub>.
             </p>
           </div>
           <div>
@@ -1085,7 +1102,7 @@ export class Chapter2 extends LitElement {
           ε̂ = ε̂<sub>∅</sub> + ${term('s')}·(ε̂<sub>prompt</sub> − ε̂<sub>∅</sub>).
         </p>
         ${this.models.renderWeights()}
-        <live-cell id="sampler" label="Sampling: from noise to a picture, step by step">
+        <live-cell id="sampler" label="Sampling: from noise to a picture, step by step" streaming @cell-retry=${() => this.retry(() => this.sample({ keepStep: true }))}>
           <div @keydown=${this.onKey}>
             ${this.missingNotice(SAMPLE_MODELS)}
             ${this.renderControls()}
@@ -1111,7 +1128,7 @@ export class Chapter2 extends LitElement {
           large ${term('t')}, where little of the picture is left and the model can only guess what was there. The
           dashed lines give the same images the empty prompt: the caption helps most where the picture is gone.
         </p>
-        <live-cell id="error" label="The denoiser’s error against t, measured on world images">
+        <live-cell id="error" label="The denoiser’s error against t, measured on world images" @cell-retry=${() => this.retry(() => this.measure())}>
           ${this.missingNotice(ERROR_MODELS)} ${this.renderError()}
         </live-cell>
         <h3>The seed is the picture</h3>
@@ -1121,7 +1138,7 @@ export class Chapter2 extends LitElement {
           left open (a yellow triangle can be anywhere, and big or small), and where a seed fails is the model’s
           fault.
         </p>
-        <live-cell id="seeds" label="Four seeds, one prompt">${this.missingNotice(SAMPLE_MODELS)} ${this.renderSeeds()}</live-cell>
+        <live-cell id="seeds" label="Four seeds, one prompt" @cell-retry=${() => this.retry(() => this.makeSeeds())}>${this.missingNotice(SAMPLE_MODELS)} ${this.renderSeeds()}</live-cell>
         ${this.models.renderBackend()}
       </chapter-section>
     `;

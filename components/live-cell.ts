@@ -84,7 +84,7 @@ export class LiveCell extends LitElement {
         font-size: 0.85rem;
         overflow-wrap: anywhere;
       }
-      .content[aria-busy='true'] {
+      .content[aria-busy='true']:not(.streaming) {
         opacity: 0.7;
         transition: opacity 0.2s;
       }
@@ -112,6 +112,8 @@ export class LiveCell extends LitElement {
   @property() backend = '';
   /** A note about the last run the reader should see, e.g. "WebGPU failed (…); this ran on WASM". */
   @property() note = '';
+  /** The figure fills in while the cell runs (a sampler's steps): it is not dimmed while busy. */
+  @property({ type: Boolean }) streaming = false;
 
   @state() private status: Status = 'idle';
   @state() private message = '';
@@ -200,7 +202,7 @@ export class LiveCell extends LitElement {
             </div>`
           : nothing}
         ${this.note ? html`<p class="note" role="status">${this.note}</p>` : nothing}
-        <div class="content" aria-busy=${this.status === 'running' ? 'true' : 'false'}>
+        <div class="content ${this.streaming ? 'streaming' : ''}" aria-busy=${this.status === 'running' ? 'true' : 'false'}>
           <slot></slot>
         </div>
       </figure>

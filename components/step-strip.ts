@@ -35,6 +35,11 @@ export class StepStrip extends LitElement {
       gap: 0.3rem;
       align-items: center;
     }
+    .label.step {
+      font-style: normal;
+      font-size: 0.75rem;
+      color: var(--muted);
+    }
     .label {
       font-size: 0.85rem;
       font-style: italic;
@@ -131,6 +136,7 @@ export class StepStrip extends LitElement {
             )}
           </button>`,
         )}
+        <span class="label step" aria-hidden="true" style="grid-row: ${R + 1}; grid-column: 1">step</span>
         <div class="t" aria-hidden="true" style="grid-row: ${R + 1}">${this.columns.map((c) => html`<span>${c.step}</span>`)}</div>
       </div>
     `;

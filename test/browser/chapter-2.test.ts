@@ -427,7 +427,7 @@ withModels(SAMPLE, '"try this" sets the state, puts it in the URL and samples it
     n = fig.run!.serial;
     await tryThis(2).click();
     fig = await finished(page, n);
-    assert.equal([fig.run!.settings.sampler, fig.run!.of, fig.run!.shown], ['ddpm', 20, 20]);
+    assert.equal([fig.run!.settings.sampler, fig.run!.of, fig.run!.shown, fig.run!.settings.prompt], ['ddpm', 20, 20, 'a yellow triangle']);
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c2.sampler') === 'ddpm');
     assertClean(w);
   } finally {

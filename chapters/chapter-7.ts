@@ -249,7 +249,7 @@ export class Chapter7 extends LitElement {
         grid-template-columns: repeat(2, minmax(0, 17rem));
       }
       .three {
-        grid-template-columns: repeat(3, minmax(0, 15rem));
+        grid-template-columns: repeat(3, minmax(0, 16.5rem));
       }
       @media (max-width: 40rem) {
         .pipeline-grid {
@@ -258,8 +258,10 @@ export class Chapter7 extends LitElement {
         .pipeline-grid > clip-card {
           max-width: 20rem;
         }
+        /* a phone: one clip a row, so each keeps its player's controls */
+        .two,
         .three {
-          grid-template-columns: repeat(2, minmax(0, 1fr));
+          grid-template-columns: minmax(0, 18rem);
         }
       }
       .inside h4,
@@ -841,7 +843,7 @@ export class Chapter7 extends LitElement {
             <p class="caption">8 frames × 4 channels of 8 × 8: ${FRAMES * 256} normal numbers from seed #${s.seed}, the same on every device.</p>
           </div>
           <div>
-            <h4>DiT steps: its guess of the clean clip, ${term('x0')}-hat, decoded</h4>
+            <h4>DiT steps: its guess of the clean clip, x̂<sub>0</sub>, decoded</h4>
             ${previews.length
               ? html`<div class="previews" id="previews">
                   ${previews.map(
@@ -878,7 +880,7 @@ export class Chapter7 extends LitElement {
         </caption>
         <thead><tr><th scope="col">Stage</th><th scope="col">Time</th><th scope="col">Ran on</th></tr></thead>
         <tbody>
-          ${rows.map(([what, ms, on]) => html`<tr><td>${what}</td><td>${ms === null ? '—' : formatMs(ms)}</td><td>${on}</td></tr>`)}
+          ${rows.map(([what, ms, on]) => html`<tr><td>${what}</td><td style="white-space:nowrap">${ms === null ? '—' : formatMs(ms)}</td><td>${on}</td></tr>`)}
         </tbody>
       </table>
     </div>`;

@@ -55,7 +55,7 @@ export class FirstScreen extends LitElement {
       }
       .layout {
         display: grid;
-        grid-template-columns: minmax(11rem, 15rem) minmax(0, 1fr);
+        grid-template-columns: minmax(11rem, 16.5rem) minmax(0, 1fr);
         grid-template-areas:
           'clip prompt'
           'clip stages';

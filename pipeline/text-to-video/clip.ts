@@ -79,7 +79,12 @@ export async function textToVideo(runner: ModelRunner, options: TextToVideoOptio
   const { prompt: _p, negativePrompt: _n, judge: _j, ...rest } = options;
   const sampled = await sample(
     runner,
-    { ...rest, context: { cond: encoded.prompt.hidden, uncond: encoded.negative.hidden }, fixedFrames, init },
+    {
+      ...rest,
+      context: { cond: encoded.prompt.hidden, uncond: encoded.negative.hidden, pooledCond: encoded.prompt.pooled, pooledUncond: encoded.negative.pooled },
+      fixedFrames,
+      init,
+    },
     { ...call, onStep: hooks.onStep },
   );
   const t2 = now();

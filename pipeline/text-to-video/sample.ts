@@ -27,7 +27,7 @@ import { prevTimestepOf, setTimesteps } from '../diffusion/timesteps';
 import { createRandom, fillNormal } from '../random';
 import { denoiserSettings, modelEntry, type Manifest, type SamplerName } from '../runtime/manifest';
 import { float32, type BackendReport, type ModelRunner } from '../runtime/models';
-import { CONTEXT_WIDTH, type CallOptions } from './prompt';
+import { CONTEXT_WIDTH, POOLED_WIDTH, type CallOptions } from './prompt';
 import { MAX_TOKENS } from '../world/tokenizer';
 
 export const LATENT_CHANNELS = 4;
@@ -37,6 +37,12 @@ export interface Contexts {
   cond: Float32Array;
   /** (24, 128) of the empty (or negative) prompt. */
   uncond: Float32Array;
+  /**
+   * The pooled caption embeddings (64,) of the prompt and of the empty (or negative) prompt,
+   * for a denoiser that takes a `pooled` input (dit_adaln, see `denoiserTakesPooled`); others ignore them.
+   */
+  pooledCond?: Float32Array;
+  pooledUncond?: Float32Array;
 }
 
 export interface FixedFrame {
@@ -137,6 +143,16 @@ export interface SampleResult {
   report: BackendReport | null;
 }
 
+/**
+ * Whether a denoiser takes the pooled caption embedding as an input `pooled` (dit_adaln: text
+ * through adaLN): its manifest entry lists it among its inputs or in the shapes its FLOPs were counted at.
+ */
+export function denoiserTakesPooled(manifest: Manifest, model: string): boolean {
+  const e = modelEntry(manifest, model);
+  const has = (v: unknown) => !!v && typeof v === 'object' && Object.hasOwn(v, 'pooled');
+  return has(e.inputs) || has(e.flops_shapes);
+}
+
 /** The frames a model makes by default: 8 when it was trained on clips, else 1. */
 export function defaultFrames(manifest: Manifest, model: string): number {
   const e = modelEntry(manifest, model);
@@ -222,6 +238,18 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
   const B = halves.length;
   const context = new Float32Array(B * ctx);
   halves.forEach((h, i) => context.set(options.context[h], i * ctx));
+  // A denoiser that takes the pooled caption embedding too (text through adaLN) gets it, half by half.
+  const takesPooled = denoiserTakesPooled(manifest, o.model);
+  let pooled: Float32Array | null = null;
+  if (takesPooled) {
+    const { pooledCond, pooledUncond } = options.context;
+    if (!pooledCond || !pooledUncond || pooledCond.length !== POOLED_WIDTH || pooledUncond.length !== POOLED_WIDTH) {
+      throw new RangeError(`sample: ${o.model} takes the pooled caption embedding; give context.pooledCond and pooledUncond of (${POOLED_WIDTH})`);
+    }
+    const halvesPooled = { cond: pooledCond, uncond: pooledUncond };
+    pooled = new Float32Array(B * POOLED_WIDTH);
+    halves.forEach((h, i) => pooled!.set(halvesPooled[h], i * POOLED_WIDTH));
+  }
   const latentIn = new Float32Array(B * n);
   const every = Math.max(1, Math.floor(options.capture?.every ?? 1));
   const cap = options.capture ?? {};
@@ -239,6 +267,7 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
         latent: float32(latentIn, [B, F, LATENT_CHANNELS, H, W]),
         timestep: float32(new Float32Array(B).fill(t), [B]),
         context: float32(context, [B, MAX_TOKENS, CONTEXT_WIDTH]),
+        ...(pooled ? { pooled: float32(pooled, [B, POOLED_WIDTH]) } : {}),
       },
       hooks,
     );

@@ -38,6 +38,8 @@ const MODEL = 'dit';
 const SAMPLE_MODELS = ['text_encoder', MODEL, 'vae_decoder'];
 const ERROR_MODELS = ['vae_encoder', 'text_encoder', MODEL];
 const SEEDS = 4;
+/** A prompt that leaves most of the picture open, for the seeds cell. */
+const OPEN_PROMPT = 'a yellow triangle';
 const LATENT = { channels: 4, height: 8, width: 8 };
 
 export const chapter2Schema = defineSchema({
@@ -211,6 +213,23 @@ export class Chapter2 extends LitElement {
       .muted {
         color: var(--muted);
         font-size: 0.9rem;
+      }
+      .eq {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem 2.5rem;
+        font-size: 1.08rem;
+        margin: 0 0 1em 1.5rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .eq span {
+        white-space: nowrap;
+      }
+      @media (max-width: 30rem) {
+        .eq {
+          margin-left: 0.5rem;
+          font-size: 1rem;
+        }
       }
       .sr {
         position: absolute;
@@ -648,6 +667,12 @@ export class Chapter2 extends LitElement {
     queueMicrotask(() => void again());
   }
 
+  /** The DiT's size from its manifest entry (a retrained DiT may differ). */
+  private paramsText(): string {
+    const p = this.models.manifest?.models[MODEL]?.params;
+    return typeof p === 'number' ? `${(p / 1e6).toFixed(2)} M parameters` : 'a few million parameters';
+  }
+
   private setStep(step: number) {
     this.url.set({ step });
   }
@@ -1054,6 +1079,12 @@ export class Chapter2 extends LitElement {
     return html`
       <div class="row">
         <button type="button" class="run" id="make-seeds" @click=${() => void this.makeSeeds()}>Make four</button>
+        ${o.prompt !== OPEN_PROMPT
+          ? html`<button type="button" id="open-prompt" @click=${() => {
+              this.url.set({ prompt: OPEN_PROMPT, frames: '1' });
+              void this.makeSeeds();
+            }}>Four of “${OPEN_PROMPT}”</button>`
+          : nothing}
         <p class="status" id="seeds-status" data-state=${r.running ? 'running' : 'done'}>
           “${o.prompt || '(no prompt)'}”, ${o.sampler.toUpperCase()}${o.sampler === 'ddim' && o.eta ? ` η ${o.eta}` : ''}, ${o.steps} steps, guidance ${o.guidance}, seeds ${o.seed}–${o.seed + SEEDS - 1}.
           ${judged.length ? html`<strong>${passed} of ${judged.length}</strong> pass the judge.` : nothing}
@@ -1086,21 +1117,28 @@ export class Chapter2 extends LitElement {
         <p>
           Chapter 1 noised a picture in one jump. Sampling goes the other way, in steps: start from pure noise
           ${term('xt')} at ${term('t')} = 999 and ask the denoiser, again and again, what it sees. The denoiser here
-          is this page’s small Diffusion Transformer (2.27 M parameters, trained on the Shapes World in the VAE’s
+          is this page’s small Diffusion Transformer (${this.paramsText()}, trained on the Shapes World in the VAE’s
           latent space, which chapter 3 explains). Given ${term('xt')}, ${term('t')} and the prompt, it predicts the
           <em>velocity</em> v = √${term('alphaBar')}·${term('eps')} − √(1 − ${term('alphaBar')})·${term('x0')}, and
-          from v̂ and ${term('xt')} follow both the noise it sees, ${term('epsHat')} = √ᾱ<sub>t</sub>·v̂ + √(1 − ᾱ<sub>t</sub>)·x<sub>t</sub>,
-          and the clean picture it guesses, x̂<sub>0</sub> = √ᾱ<sub>t</sub>·x<sub>t</sub> − √(1 − ᾱ<sub>t</sub>)·v̂.
+          from v̂ and ${term('xt')} follow both the noise it sees and the clean picture it guesses:
+        </p>
+        <p class="eq">
+          <span>${term('epsHat')} = √ᾱ<sub>t</sub>·v̂ + √(1 − ᾱ<sub>t</sub>)·x<sub>t</sub></span>
+          <span>x̂<sub>0</sub> = √ᾱ<sub>t</sub>·x<sub>t</sub> − √(1 − ᾱ<sub>t</sub>)·v̂</span>
         </p>
         <p>
           A <em>sampler</em> turns them into the next, less noisy x<sub>t′</sub>. <strong>DDIM</strong> puts the guess
-          back together at the lower noise level, x<sub>t′</sub> = √ᾱ<sub>t′</sub>·x̂<sub>0</sub> + √(1 − ᾱ<sub>t′</sub>)·ε̂:
-          no randomness after the start, so the seed alone decides the picture. <strong>DDPM</strong> steps to the
-          average x<sub>t′</sub> given x<sub>t</sub> and x̂<sub>0</sub>, then adds fresh Gaussian noise, at every step
-          but the last; DDIM’s η blends the two (η = 1 is DDPM’s noise). Classifier-free guidance runs the denoiser on
-          the prompt and on the empty prompt and pushes away from the empty one:
-          ε̂ = ε̂<sub>∅</sub> + ${term('s')}·(ε̂<sub>prompt</sub> − ε̂<sub>∅</sub>).
+          back together at the lower noise level,
         </p>
+        <p class="eq"><span>x<sub>t′</sub> = √ᾱ<sub>t′</sub>·x̂<sub>0</sub> + √(1 − ᾱ<sub>t′</sub>)·ε̂,</span></p>
+        <p>
+          with no randomness after the start, so the seed alone decides the picture. <strong>DDPM</strong> steps to
+          the average x<sub>t′</sub> given x<sub>t</sub> and x̂<sub>0</sub>, then adds fresh Gaussian noise, at every
+          step but the last; DDIM’s η blends the two (η = 1 is DDPM’s noise). Classifier-free guidance runs the
+          denoiser on the prompt and on the empty prompt and pushes away from the empty one, by the guidance scale
+          ${term('s')}:
+        </p>
+        <p class="eq"><span>ε̂ = ε̂<sub>∅</sub> + ${term('s')}·(ε̂<sub>prompt</sub> − ε̂<sub>∅</sub>)</span></p>
         ${this.models.renderWeights()}
         <live-cell id="sampler" label="Sampling: from noise to a picture, step by step" streaming @cell-retry=${() => this.retry(() => this.sample({ keepStep: true }))}>
           <div @keydown=${this.onKey}>
@@ -1135,7 +1173,7 @@ export class Chapter2 extends LitElement {
         <p>
           With DDIM the starting noise decides everything that follows, so a seed is a picture. Four seeds of the
           settings above, side by side, each read by the world’s judge: where they differ is everything the prompt
-          left open (a yellow triangle can be anywhere, and big or small), and where a seed fails is the model’s
+          left open (“a yellow triangle” can be anywhere, big or small), and where a seed fails is the model’s
           fault.
         </p>
         <live-cell id="seeds" label="Four seeds, one prompt" @cell-retry=${() => this.retry(() => this.makeSeeds())}>${this.missingNotice(SAMPLE_MODELS)} ${this.renderSeeds()}</live-cell>

@@ -164,6 +164,10 @@ withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm run g
     assert.is(differing(fig.final!.frames, node.frames), 0, 'the final frames differ from Node\'s');
     assert.is(fig.final!.reason, node.verdict!.reason);
     assert.equal(fig.final!.timesteps, node.sample.timesteps);
+    assert.is(
+      (await inChapter(page, '#command').textContent())!.trim(),
+      'npm run generate -- --prompt "a big red circle in the top left" --seed 3 --sampler ddim --steps 12 --guidance 4 --frames 1 --out x.png',
+    );
     const close = (a: number[], b: Float32Array, what: string) => {
       let max = 0;
       for (let i = 0; i < b.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
@@ -256,12 +260,15 @@ withModels(SAMPLE, 'every control changes the sample after Run, Enter or Shift+E
     assert.equal([fig.run!.settings.sampler, fig.run!.settings.eta], ['ddim', 1]);
     frames.eta1 = fig.final!.frames;
     await page.keyboard.press('Home');
-    // steps: 8 → 5 with the arrow keys, then the Run button
+    // steps: 8 → 5 with the arrow keys, then the Run button; the schedule chart is redrawn for the new timesteps
+    const sched = await chart(page, 'schedule-chart');
     const steps = inChapter(page, 'labelled-slider').filter({ hasText: 'Steps' }).getByRole('slider');
     await steps.focus();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
     await rerun(() => inChapter(page, '#run').click());
     assert.equal([fig.run!.of, fig.final!.timesteps.length, fig.run!.settings.eta], [5, 5, 0]);
+    const sched5 = await chart(page, 'schedule-chart');
+    assert.equal([sched!.dots, sched5!.dots], [8, 5], 'the schedule chart marks the 5 timesteps');
     frames.steps5 = fig.final!.frames;
     // guidance 0
     const guidance = inChapter(page, 'labelled-slider').filter({ hasText: 'Guidance' }).getByRole('slider');
@@ -403,6 +410,12 @@ withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the first i
     console.log(`      the judge passed ${passed} of ${n} prompted images here; the training log's last check: ${logged ? `${Math.round(logged.rate * logged.n)} of ${logged.n}` : 'none'}`);
     if (logged) assert.ok(passed / n >= logged.rate - 0.35, `${passed}/${n} passed, the log says ${logged.rate}`);
     else assert.ok(passed >= 1, 'at least one prompted image passes');
+    // an open prompt, in one click: four different pictures
+    await inChapter(page, '#open-prompt').click();
+    await done('a yellow triangle');
+    const open = await seeds();
+    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) assert.ok(differing(open[i].frames, open[j].frames) > 0, `seeds ${i} and ${j} made the same picture`);
+    assert.is(await inChapter(page, '#open-prompt').count(), 0, 'the button goes once its prompt is shown');
     assertClean(w);
   } finally {
     await w.close();

@@ -30,6 +30,9 @@ export const CHART_COLOURS = {
   field: '#3d7a68',
 } as const;
 
+/** Narrower than this, a chart keeps its last drawing (Plot's margins alone take ~80 px). */
+export const MIN_CHART_WIDTH = 120;
+
 export type ChartSpec = (size: { width: number }) => Plot.PlotOptions;
 
 export type ChartOverlay =
@@ -143,7 +146,9 @@ export class PlotChart extends LitElement {
     super.connectedCallback();
     this.resize = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0]?.contentRect.width ?? 0);
-      if (w > 0 && w !== this.width) {
+      // A passing layout (a resize, a screenshot, a phone turning) can be narrower than the
+      // chart's margins, where Plot would draw rects of negative width: keep the last chart.
+      if (w >= MIN_CHART_WIDTH && w !== this.width) {
         this.width = w;
         this.requestUpdate();
       }

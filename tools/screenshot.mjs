@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// npm run screenshot -- [--chapter N | --top] [--width 1280] [--wait 20] [--query "c2.seed=3"] [--out shot.png]
+//
+// Builds the site into a scratch folder, serves it, opens it in Debian's Chromium
+// and saves a full-length picture of one chapter (or of the first screen), after
+// waiting for its live cells to finish (no cell busy, after at least 8 s) or --wait seconds. A
+// training run is paused meanwhile. For looking at what we build.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build, startStaticServer } from '../build.mjs';
+import { withTrainingPaused } from './pause-training.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+};
+const chapter = flag('chapter', null);
+const width = Number(flag('width', '1280'));
+const wait = Number(flag('wait', '20'));
+const query = flag('query', '');
+const out = path.resolve(flag('out', `screenshot-${chapter ?? 'top'}-${width}.png`));
+if (!Number.isFinite(width) || width < 200 || width > 4000) throw new Error(`--width: expected 200 to 4000, got ${flag('width')}`);
+
+await withTrainingPaused(root, async () => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'shot-'));
+  await build({ outdir });
+  const server = await startStaticServer(outdir);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
+    await page.goto(`${server.url}${query ? `?${query}` : ''}${chapter !== null ? `#chapter-${chapter}` : ''}`);
+    const target = chapter !== null ? page.locator(`chapter-${chapter}`) : page.locator('body');
+    await target.scrollIntoViewIfNeeded();
+    const deadline = Date.now() + wait * 1000;
+    await page.waitForTimeout(Math.min(wait, 8) * 1000);
+    while (Date.now() < deadline) {
+      const busy = await page.evaluate(() => {
+        const all = (root) => [...root.querySelectorAll('*')].flatMap((e) => [e, ...(e.shadowRoot ? all(e.shadowRoot) : [])]);
+        return all(document).some((e) => e.tagName === 'LIVE-CELL' && (e.status === 'running' || e.shadowRoot?.querySelector('[aria-busy="true"]')));
+      });
+      if (!busy) break;
+      await page.waitForTimeout(500);
+    }
+    await target.screenshot({ path: out });
+    console.log(`wrote ${out}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

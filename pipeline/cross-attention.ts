@@ -138,10 +138,33 @@ export function frameMap(map: Float32Array, grid: TokenGrid, frame: number, heig
   return upsampleBilinear(map.subarray(frame * n, (frame + 1) * n), grid.rows, grid.cols, height, width);
 }
 
-/** The pixel of the largest value (the first, reading rows top to bottom, on a tie). */
+/**
+ * The peak of a map: among the pixels that share the largest value (bilinear upsampling
+ * makes a flat top: 2 × 2 pixels round a token's centre, a 4-pixel band at an edge token),
+ * the one nearest their centroid, so an edge token's peak is not pushed into the corner.
+ */
 export function peakOf(map: Float32Array, width: number): { x: number; y: number; value: number } {
-  let best = 0;
-  for (let i = 1; i < map.length; i++) if (map[i] > map[best]) best = i;
+  let max = -Infinity;
+  for (let i = 0; i < map.length; i++) if (map[i] > max) max = map[i];
+  const tol = Math.abs(max) * 1e-6;
+  let sx = 0, sy = 0, n = 0;
+  for (let i = 0; i < map.length; i++) {
+    if (max - map[i] <= tol) {
+      sx += i % width;
+      sy += Math.floor(i / width);
+      n++;
+    }
+  }
+  const cx = sx / n, cy = sy / n;
+  let best = -1, bestD = Infinity;
+  for (let i = 0; i < map.length; i++) {
+    if (max - map[i] > tol) continue;
+    const d = (i % width - cx) ** 2 + (Math.floor(i / width) - cy) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
   return { x: best % width, y: Math.floor(best / width), value: map[best] };
 }
 
@@ -305,3 +328,48 @@ export async function textToVideoWithAttention(
 
 /** Pixels of the frame one token of the grid covers (one side). */
 export const TOKEN_PIXELS = PATCH_SIDE * VAE_DOWNSAMPLE;
+
+/** Inferno-like stops, dark to bright: attention as heat. */
+const HEAT: readonly (readonly [number, number, number])[] = [
+  [0, 0, 4], [40, 11, 84], [101, 21, 110], [159, 42, 99], [212, 72, 66], [245, 125, 21], [250, 193, 39], [252, 255, 164],
+];
+
+/** The heat colour of v in [0, 1]. */
+export function heatColour(v: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, v)) * (HEAT.length - 1);
+  const i = Math.min(HEAT.length - 2, Math.floor(x)), f = x - i;
+  const a = HEAT[i], b = HEAT[i + 1];
+  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
+}
+
+/**
+ * A word's map over a clip, as RGB frames (F, height, width, 3): each frame's map upsampled,
+ * divided by the largest value over all frames (so frames compare), coloured as heat, with
+ * the frame itself showing through (`through` of its brightness). Also the per-frame peaks.
+ */
+export function attentionOverlay(
+  frames: Uint8Array,
+  map: Float32Array,
+  grid: TokenGrid,
+  height: number,
+  width: number,
+  through = 0.35,
+): { rgb: Uint8Array; peaks: { x: number; y: number; value: number }[]; max: number } {
+  const plane = height * width;
+  if (frames.length !== grid.frames * plane * 3) throw new RangeError('attentionOverlay: frames do not match the grid');
+  const ups = Array.from({ length: grid.frames }, (_, f) => frameMap(map, grid, f, height, width));
+  let max = 0;
+  for (const u of ups) for (const v of u) max = Math.max(max, v);
+  const inv = max > 0 ? 1 / max : 0;
+  const rgb = new Uint8Array(frames.length);
+  ups.forEach((u, f) => {
+    for (let p = 0; p < plane; p++) {
+      const [r, g, b] = heatColour(u[p] * inv);
+      const o = (f * plane + p) * 3;
+      rgb[o] = Math.round(r * (1 - through) + frames[o] * through);
+      rgb[o + 1] = Math.round(g * (1 - through) + frames[o + 1] * through);
+      rgb[o + 2] = Math.round(b * (1 - through) + frames[o + 2] * through);
+    }
+  });
+  return { rgb, peaks: ups.map((u) => peakOf(u, width)), max };
+}

@@ -307,7 +307,7 @@ export function expandPrompt(input: string, options: { seed: number; mode: Expan
     fire('fill', '(no object)', 'one object', 'a caption names at least one object');
   }
   const articles = words.filter((w) => w === 'a' || w === 'an').length;
-  if (articles < objects.length) fire('article', '', '“a” before each object', 'every phrase starts with “a”');
+  if (articles < objects.length) fire('article', '', 'adds “a” before each object', 'every phrase starts with “a”');
   const phrases: ObjectPhrase[] = [];
   const usedColours = new Set(objects.map((o) => o.colour).filter(Boolean) as Colour[]);
   const usedCells: number[] = objects.map((o) => (o.position ? cellIndex(o.position) : -1)).filter((c) => c >= 0);

@@ -62,6 +62,11 @@ test('bilinear upsampling (align_corners = false): constant stays constant, edge
   const p = peakOf(up, 32);
   assert.ok(p.x >= 16 && p.x < 24 && p.y >= 8 && p.y < 16, `peak at ${p.x}, ${p.y}`);
   assert.equal(peakOf(Float32Array.from([1, 3, 3, 0]), 2), { x: 1, y: 0, value: 3 });
+  // a corner token's flat top is pixels 0–3 in x and y: the peak is taken near its middle, not in the corner
+  const corner4 = new Float32Array(16);
+  corner4[0] = 1;
+  const cp = peakOf(frameMap(corner4, { frames: 1, rows: 4, cols: 4 }, 0, 32, 32), 32);
+  assert.equal([cp.x, cp.y], [1, 1]);
   const mask = new Uint8Array(25);
   mask[12] = 200;
   const g = growMask(mask, 5, 5, 1);

@@ -25,6 +25,21 @@ export interface StaticServerOptions {
 
 export function startStaticServer(dir: string, options?: StaticServerOptions): Promise<StaticServer>;
 export function copyStatic(options?: { outdir?: string; dev?: boolean }): { weights: string[] };
-export function build(options?: { outdir?: string }): Promise<{ metafile: unknown; weights: string[]; outdir: string }>;
+export function build(options?: { outdir?: string }): Promise<{ metafile: unknown; weights: string[]; outdir: string; precache: PrecacheManifestJson }>;
+
+/** dist/precache-manifest.json (pipeline/offline/precache.ts: PrecacheManifest). */
+export interface PrecacheManifestJson {
+  format: 1;
+  version: string;
+  weightsBase: string;
+  files: { path: string; sha256: string; bytes: number }[];
+  onDemand: { path: string; sha256: string; bytes: number }[];
+  weights: { model: string; file: string; path: string; sha256: string; bytes: number }[];
+}
+export const SW_FILE: string;
+export const PRECACHE_FILE: string;
+export const ON_DEMAND_FILES: string[];
+/** Writes outdir/precache-manifest.json and outdir/sw.js for the files now in outdir. */
+export function writeServiceWorker(options?: { outdir?: string; minify?: boolean }): Promise<{ precache: PrecacheManifestJson }>;
 export const WORKER_ENTRY: Record<string, string>;
 export function buildTestPage(options: { entry: string; outdir: string; title?: string; weights?: boolean; entries?: Record<string, string> }): Promise<{ outdir: string }>;

@@ -16,6 +16,17 @@
 //                                      chunks; each is fetched only when its backend is used
 //                                      (pipeline/runtime/ort.ts says why there are two)
 //   weights/                           *.onnx and manifest.json from weights/, where they exist
+//   sw.js, precache-manifest.json      the service worker (pipeline/offline/service-worker.ts) and the
+//                                      list of every file it keeps for offline use, each with its
+//                                      sha256 (writeServiceWorker below; pipeline/offline/precache.ts)
+//
+// Offline: main.ts registers sw.js (components/service-worker-client.ts). After one visit the
+// whole site, weights included, works offline. A new build has a new version (a hash of every
+// file), so a new sw.js: the browser installs it beside the old one, which keeps serving any
+// open page; it takes over when no page of the old version is open (the next visit), or at once
+// when the reader presses Reload in the notice the page shows; the old cache is then deleted.
+// The development server (--serve) writes no precache: its sw.js unregisters any worker a
+// production build left on that origin and reloads the page, so live reload keeps working.
 //
 // The development server is a small node:http front over dist/ (esbuild's own
 // server cannot send headers) that sends
@@ -114,9 +125,12 @@ export function copyStatic({ outdir = DIST, dev = false } = {}) {
       '</body>',
       `<script type="module">new EventSource('./${LIVE_RELOAD_PATH}').addEventListener('message', () => location.reload());</script>\n</body>`,
     );
+    // no service worker while developing (components/service-worker-client.ts reads this)
+    html = html.replace('</head>', `<meta name="${SW_META}" content="off" />\n</head>`);
   }
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, 'index.html'), html);
+  if (dev) fs.writeFileSync(path.join(outdir, SW_FILE), DEV_SERVICE_WORKER);
   for (const f of ORT_RUNTIME_FILES) copyIfChanged(path.join(ORT_DIST, f), path.join(outdir, f));
   const weights = weightFiles();
   for (const f of weights) copyIfChanged(path.join(root, 'weights', f), path.join(outdir, 'weights', f));
@@ -128,7 +142,99 @@ export async function build({ outdir = DIST } = {}) {
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = await esbuild.build(esbuildOptions({ dev: false, outdir }));
   const { weights } = copyStatic({ outdir });
-  return { metafile: result.metafile, weights, outdir };
+  const { precache } = await writeServiceWorker({ outdir });
+  return { metafile: result.metafile, weights, outdir, precache };
+}
+
+// ---------------------------------------------------------------------------
+// The service worker and its precache manifest.
+
+export const SW_FILE = 'sw.js';
+export const PRECACHE_FILE = 'precache-manifest.json';
+const SW_META = 'sora-service-worker';
+const SW_ENTRY = 'pipeline/offline/service-worker.ts';
+/** Fetched only where WebGPU runs (pipeline/runtime/ort.ts): kept at install where there is a hardware adapter, else on first use. */
+export const ON_DEMAND_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+
+/** The development server's sw.js: it replaces a production worker left on this origin, deletes its caches, and reloads the pages. */
+const DEV_SERVICE_WORKER = `// development server: no offline copy (build.mjs)
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil((async () => {
+  for (const name of await caches.keys()) if (name.startsWith('sora-app ')) await caches.delete(name);
+  await self.registration.unregister();
+  for (const client of await self.clients.matchAll({ type: 'window' })) client.navigate(client.url);
+})()));
+`;
+
+const sha256Of = (file) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** Every file under `dir`, as '/'-separated paths relative to it. */
+function listFiles(dir, rel = '') {
+  const out = [];
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(dir, r));
+    else if (entry.isFile()) out.push(r);
+  }
+  return out.sort();
+}
+
+/**
+ * Writes `outdir/precache-manifest.json` (every file of the build with its sha256 and size; see
+ * pipeline/offline/precache.ts) and `outdir/sw.js` (the service worker with that manifest inlined,
+ * so any change to the build changes sw.js and browsers install the new version). Weight files are
+ * listed only where their bytes match weights/manifest.json (a mismatched one would fail the page's
+ * own check anyway, and must not stop the rest of the site from being kept).
+ */
+export async function writeServiceWorker({ outdir = DIST, minify = true } = {}) {
+  for (const f of [SW_FILE, PRECACHE_FILE]) fs.rmSync(path.join(outdir, f), { force: true });
+  const weightsBase = 'weights/';
+  let weightsManifest = { models: {} };
+  const wm = path.join(outdir, weightsBase, 'manifest.json');
+  if (fs.existsSync(wm)) weightsManifest = JSON.parse(fs.readFileSync(wm, 'utf8'));
+  const weights = [];
+  const skipped = [];
+  for (const [model, e] of Object.entries(weightsManifest.models ?? {})) {
+    const p = `${weightsBase}${e.file}`;
+    const file = path.join(outdir, p);
+    if (!fs.existsSync(file)) continue;
+    const sha256 = sha256Of(file);
+    const bytes = fs.statSync(file).size;
+    if (sha256 !== e.sha256 || bytes !== e.bytes) {
+      skipped.push(p);
+      continue;
+    }
+    weights.push({ model, file: e.file, path: p, sha256, bytes });
+  }
+  if (skipped.length) console.warn(`offline copy: left out ${skipped.join(', ')}: the bytes differ from weights/manifest.json`);
+  const files = [];
+  const onDemand = [];
+  for (const p of listFiles(outdir)) {
+    if (p.endsWith('.map') || p === SW_FILE || p === PRECACHE_FILE) continue;
+    if (p.startsWith(weightsBase) && p !== `${weightsBase}manifest.json`) continue; // the models: only as listed above
+    const full = path.join(outdir, p);
+    const entry = { path: p, sha256: sha256Of(full), bytes: fs.statSync(full).size };
+    (ON_DEMAND_FILES.includes(p) ? onDemand : files).push(entry);
+  }
+  const code = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [SW_ENTRY],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify,
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+  const swCode = code.outputFiles[0].text;
+  const listed = { weightsBase, files, onDemand, weights };
+  const version = createHash('sha256').update(JSON.stringify(listed)).update(swCode).digest('hex').slice(0, 16);
+  const precache = { format: 1, version, ...listed };
+  fs.writeFileSync(path.join(outdir, PRECACHE_FILE), `${JSON.stringify(precache, null, 1)}\n`);
+  fs.writeFileSync(path.join(outdir, SW_FILE), `self.__PRECACHE__ = ${JSON.stringify(precache)};\n${swCode}`);
+  return { precache };
 }
 
 /**
@@ -328,11 +434,12 @@ if (isMain) {
       await serve(args);
     } else {
       const t0 = Date.now();
-      const { metafile, weights } = await build();
+      const { metafile, weights, precache } = await build();
       const outputs = Object.entries(metafile.outputs).filter(([f]) => f.endsWith('.js'));
       const kb = (n) => `${(n / 1024).toFixed(0)} kB`;
       console.log(`Built dist/ in ${Date.now() - t0} ms: ${outputs.length} scripts, ${kb(outputs.reduce((s, [, o]) => s + o.bytes, 0))}; ` +
-        `onnxruntime runtime files; ${weights.length ? `weights: ${weights.join(', ')}` : 'no weights yet'}.`);
+        `onnxruntime runtime files; ${weights.length ? `weights: ${weights.join(', ')}` : 'no weights yet'}; ` +
+        `service worker ${precache.version} keeping ${precache.files.length} files, ${precache.weights.length} models.`);
     }
   } catch (e) {
     console.error(e.message ?? e);

@@ -2,6 +2,8 @@
 // models it uses) loads when the reader comes near the chapter, or follows a
 // link into it. index.html holds one element per chapter, in reading order.
 
+import { registerServiceWorker } from './components/service-worker-client';
+
 /** Chapter elements and their code; esbuild makes each dynamic import its own chunk. The first screen
  *  (the whole pipeline, live, above the chapters) loads the same way, at once when the page opens at the top. */
 export const CHAPTERS: Record<string, () => Promise<unknown>> = {
@@ -132,3 +134,5 @@ function markCurrentSection() {
 }
 
 start();
+// The offline copy (sw.js): after one visit the whole explainer works without a network.
+void registerServiceWorker();

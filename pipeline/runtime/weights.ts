@@ -65,7 +65,9 @@ export interface HttpWeightsOptions {
   fetch?: typeof fetch;
 }
 
-const DEFAULT_CACHE = 'sora-weights-v1';
+/** The Cache Storage name weights are kept under (the service worker, pipeline/offline/, fills the same cache). */
+export const WEIGHTS_CACHE = 'sora-weights-v1';
+const DEFAULT_CACHE = WEIGHTS_CACHE;
 
 /** Weights over HTTP from `base` (a folder URL ending in '/'), cached in Cache Storage where it exists. */
 export function httpWeights(base: string, options: HttpWeightsOptions = {}): WeightSource {
@@ -166,7 +168,8 @@ export function httpWeights(base: string, options: HttpWeightsOptions = {}): Wei
   return source;
 }
 
-function cacheKey(base: string, entry: ManifestModel): string {
+/** A checked file's key in the weights cache: its URL plus its sha256 (so a changed file is a new key). */
+export function cacheKey(base: string, entry: Pick<ManifestModel, 'file' | 'sha256'>): string {
   return `${new URL(entry.file, base).href}?sha256=${entry.sha256}`;
 }
 

@@ -46,7 +46,7 @@ export interface WatchedPage {
   console: ConsoleLine[];
   /** Console errors, and uncaught exceptions in the page. */
   errors: string[];
-  /** Requests to any origin but the page's own (they are also blocked). */
+  /** Requests to any origin but the page's own (they are also blocked), the service worker's own fetches included. */
   outside: string[];
   /** Same-origin requests, as URLs. */
   requests: string[];
@@ -57,12 +57,20 @@ export interface WatchedPage {
 export async function watchedPage(
   browser: Browser,
   origin: string,
-  options: { width?: number; height?: number; reducedMotion?: 'reduce' | 'no-preference' } = {},
+  options: {
+    width?: number;
+    height?: number;
+    reducedMotion?: 'reduce' | 'no-preference';
+    /** The site's service worker (sw.js): blocked unless a test asks for it (offline.test.ts), so the other
+     *  tests see every request the page makes, and no test downloads the whole site in the background. */
+    serviceWorkers?: 'allow' | 'block';
+  } = {},
 ): Promise<WatchedPage> {
   const allowed = new URL(origin).origin;
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     reducedMotion: options.reducedMotion ?? 'no-preference',
+    serviceWorkers: options.serviceWorkers ?? 'block',
   });
   context.setDefaultTimeout(60_000);
   const watched: WatchedPage = {

@@ -48,43 +48,46 @@ export interface Expansion {
   rules: FiredRule[];
 }
 
+/** A word table without a prototype: "constructor" or "__proto__" typed in a prompt are words it does not have. */
+const wordTable = <T>(table: Record<string, T>): Readonly<Record<string, T>> => Object.freeze(Object.assign(Object.create(null) as Record<string, T>, table));
+
 /** Words the world does not have, and the world's word for them. */
-export const SHAPE_SYNONYMS: Readonly<Record<string, Shape>> = {
+export const SHAPE_SYNONYMS: Readonly<Record<string, Shape>> = wordTable({
   ball: 'circle', balls: 'circle', disc: 'circle', discs: 'circle', disk: 'circle', disks: 'circle', dot: 'circle', dots: 'circle',
   round: 'circle', ring: 'circle', sphere: 'circle', orb: 'circle', bubble: 'circle', circles: 'circle', coin: 'circle',
   box: 'square', boxes: 'square', block: 'square', blocks: 'square', cube: 'square', cubes: 'square', tile: 'square', rectangle: 'square', squares: 'square', crate: 'square',
   pyramid: 'triangle', pyramids: 'triangle', wedge: 'triangle', cone: 'triangle', tent: 'triangle', triangles: 'triangle', arrow: 'triangle',
-};
+});
 
-export const COLOUR_SYNONYMS: Readonly<Record<string, Colour>> = {
+export const COLOUR_SYNONYMS: Readonly<Record<string, Colour>> = wordTable({
   crimson: 'red', scarlet: 'red', ruby: 'red', cherry: 'red', orange: 'red',
   lime: 'green', emerald: 'green', olive: 'green', mint: 'green',
   navy: 'blue', azure: 'blue', cobalt: 'blue', sapphire: 'blue',
   gold: 'yellow', golden: 'yellow', lemon: 'yellow', amber: 'yellow',
   violet: 'purple', magenta: 'purple', lilac: 'purple', lavender: 'purple', pink: 'purple', indigo: 'purple',
   teal: 'cyan', aqua: 'cyan', turquoise: 'cyan',
-};
+});
 
-export const SIZE_SYNONYMS: Readonly<Record<string, Size>> = {
+export const SIZE_SYNONYMS: Readonly<Record<string, Size>> = wordTable({
   large: 'big', huge: 'big', giant: 'big', massive: 'big', enormous: 'big', bigger: 'big', largest: 'big',
   tiny: 'small', little: 'small', mini: 'small', miniature: 'small', smaller: 'small', wee: 'small',
-};
+});
 
 /** Verbs of motion: the direction that follows (or the one they mean) is a motion. */
 const MOTION_VERBS = new Set(['moving', 'move', 'moves', 'going', 'goes', 'heading', 'rolling', 'rolls', 'sliding', 'slides', 'drifting', 'drifts', 'flying', 'flies', 'travelling', 'traveling', 'running', 'runs', 'gliding', 'glides', 'bouncing', 'shifting']);
 /** Words that are a motion by themselves. */
-const MOTION_WORDS: Readonly<Record<string, Motion>> = {
+const MOTION_WORDS: Readonly<Record<string, Motion>> = wordTable({
   falling: 'down', falls: 'down', dropping: 'down', drops: 'down', sinking: 'down', sinks: 'down', descending: 'down',
   rising: 'up', rises: 'up', climbing: 'up', climbs: 'up', ascending: 'up', floating: 'up',
   still: 'still', static: 'still', stationary: 'still', resting: 'still', motionless: 'still', sitting: 'still', idle: 'still', parked: 'still', frozen: 'still',
   leftward: 'left', leftwards: 'left', rightward: 'right', rightwards: 'right', upward: 'up', upwards: 'up', downward: 'down', downwards: 'down',
-};
+});
 /** Position words and the world's. */
-const POSITION_WORDS: Readonly<Record<string, 'top' | 'bottom' | 'left' | 'right' | 'center'>> = {
+const POSITION_WORDS: Readonly<Record<string, 'top' | 'bottom' | 'left' | 'right' | 'center'>> = wordTable({
   top: 'top', upper: 'top', up: 'top', above: 'top', bottom: 'bottom', lower: 'bottom', below: 'bottom', down: 'bottom',
   left: 'left', right: 'right', center: 'center', centre: 'center', middle: 'center', centered: 'center', centred: 'center',
-};
-const NUMBERS: Readonly<Record<string, number>> = { one: 1, '1': 1, single: 1, two: 2, '2': 2, pair: 2, couple: 2, both: 2, three: 3, '3': 3, several: 3, many: 3, some: 3 };
+});
+const NUMBERS: Readonly<Record<string, number>> = wordTable({ one: 1, '1': 1, single: 1, two: 2, '2': 2, pair: 2, couple: 2, both: 2, three: 3, '3': 3, several: 3, many: 3, some: 3 });
 /** Words that join two objects. */
 const JOINERS = new Set(['and', 'with', 'plus', 'beside', 'next', 'near', 'besides', 'alongside']);
 const GLUE = new Set(['a', 'an', 'in', 'the']);

@@ -127,9 +127,18 @@ function codePoints(s: string): number {
 /** Shortest text that reads back as the same number (JavaScript's own). */
 const fmt = (x: number): string => String(x);
 
+/** Any value as text for a message; never throws (an object without a prototype, or whose toString throws, has no String()). */
+function textOf(raw: unknown): string {
+  try {
+    return String(raw);
+  } catch {
+    return Object.prototype.toString.call(raw);
+  }
+}
+
 /** Repairs one value; `given` is what the URL or the caller supplied. */
 function coerce(f: Field, raw: unknown, param: string, problems: Problem[]): string | number {
-  const given = raw === undefined || raw === null ? null : typeof raw === 'string' ? raw : String(raw);
+  const given = raw === undefined || raw === null ? null : typeof raw === 'string' ? raw : textOf(raw);
   const problem = (message: string) => problems.push({ param, given, message });
   if (f.kind === 'number') {
     let x: number;

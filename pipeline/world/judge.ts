@@ -39,6 +39,15 @@ const fmt = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
 const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 const isIn = (list: readonly string[], v: unknown) => typeof v === 'string' && list.includes(v);
 
+/** A value for a message, whatever it is (JSON.stringify throws on a BigInt or a cycle, String on an object without a prototype). */
+function shown(v: unknown): string {
+  try {
+    return (JSON.stringify(v) ?? String(v)).slice(0, 80);
+  } catch {
+    return typeof v === 'bigint' ? `${v}` : Object.prototype.toString.call(v);
+  }
+}
+
 /** Parse a prompt, or check a list of phrases, into a ParsedPrompt. Never throws. */
 export function parseJudgePrompt(prompt: unknown): ParsedPrompt {
   if (typeof prompt === 'string') return parsePrompt(prompt);
@@ -48,7 +57,7 @@ export function parseJudgePrompt(prompt: unknown): ParsedPrompt {
   prompt.forEach((raw: unknown, i) => {
     const p = (raw ?? {}) as Record<string, unknown>;
     const bad = (field: string, list: readonly string[]) => {
-      if (p[field] !== undefined && !isIn(list, p[field])) problems.push(`phrase ${i + 1} has ${field} ${JSON.stringify(p[field]) ?? String(p[field])}, not one of ${list.join(', ')}`);
+      if (p[field] !== undefined && !isIn(list, p[field])) problems.push(`phrase ${i + 1} has ${field} ${shown(p[field])}, not one of ${list.join(', ')}`);
     };
     if (typeof raw !== 'object' || raw === null) {
       problems.push(`phrase ${i + 1} is not a phrase object`);

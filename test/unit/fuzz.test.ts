@@ -1,0 +1,296 @@
+// Hostile input, thousands of times: the URL-state parser (pipeline/url-state.ts,
+// with every chapter's schema as the chapter exports it, and the backend switch),
+// the tokenizer (pipeline/world/tokenizer.ts), the prompt parsers
+// (pipeline/world parsePrompt and the judge's parseJudgePrompt) and the prompt
+// expansion rules (pipeline/prompt-expansion.ts). Inputs mix HTML and script,
+// unicode (emoji, combining marks, right-to-left overrides, lone surrogates,
+// characters whose lower case is longer), huge strings, NaN / Infinity /
+// negative / hex / exotic digits, '__proto__' and 'constructor', broken
+// percent-encoding and null bytes. Checked: no exception escapes, every value
+// stays in its declared range, a state written back reads back the same, and no
+// object prototype is polluted.
+//
+// Seeded (pipeline/random.ts): FUZZ_SEED=… reproduces a run, FUZZ_ROUNDS=… runs
+// more; a failure prints the seed, the round and the input.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRandom, type Random } from '../../pipeline/random';
+import { readState, validateState, writeState, type Schema } from '../../pipeline/url-state';
+import { backendSchema, readBackend } from '../../pipeline/runtime/backend-state';
+import { BACKEND_PREFERENCES } from '../../pipeline/runtime/models';
+import { MAX_TOKENS, PAD_ID, START_ID, END_ID, EMPTY_ID, UNKNOWN_ID, VOCAB, tokenize } from '../../pipeline/world/tokenizer';
+import { captionText, parsePrompt } from '../../pipeline/world/caption';
+import { parseJudgePrompt } from '../../pipeline/world/judge';
+import { MAX_PROMPT_CHARS, splitWords } from '../../pipeline/world/text';
+import { COLOURS, MOTIONS, POSITIONS, SHAPES, SIZES } from '../../pipeline/world/spec';
+import { expandPrompt } from '../../pipeline/prompt-expansion';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SEED = process.env.FUZZ_SEED ?? '8a-hostile';
+const ROUNDS = Number(process.env.FUZZ_ROUNDS) || 2000;
+
+/** Runs `check` on `rounds` inputs from `make`; a failure names the seed, the round and the input. */
+function fuzz<T>(name: string, rounds: number, make: (rng: Random, round: number) => T, check: (input: T) => void) {
+  const seed = `${SEED}:${name}`;
+  const rng = createRandom(seed);
+  for (let round = 0; round < rounds; round++) {
+    const input = make(rng, round);
+    try {
+      check(input);
+    } catch (e) {
+      const shown = JSON.stringify(input, (_, v) =>
+        typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}… (${v.length} chars)`
+        : (typeof v === 'number' && !Number.isFinite(v)) || typeof v === 'bigint' || typeof v === 'symbol' ? `(${typeof v}) ${String(v)}`
+        : v && typeof v === 'object' && Object.getPrototypeOf(v) === null ? '(object without a prototype)'
+        : v);
+      throw new Error(`fuzz "${name}" failed at round ${round} (FUZZ_SEED=${JSON.stringify(SEED)} reproduces it): ${(e as Error).message}\n  input: ${shown}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Hostile pieces.
+
+const HTML = [
+  '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', "'><iframe src=javascript:alert(1)>",
+  'javascript:alert(1)', '</textarea><x-injected>', '<style>*{display:none}</style>', '{{constructor.constructor("alert(1)")()}}',
+  '${alert(1)}', '<!--', ']]>', '&lt;b&gt;', '&amp;', '<a href="https://evil.example/">click</a>', '\u003cscript\u003e',
+];
+const PROTO = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf', '__proto__[polluted]', 'constructor.prototype.polluted'];
+const NUMBERS = [
+  'NaN', 'Infinity', '-Infinity', '-0', '0', '-1', '1e309', '-1e309', '5e-324', '1e-7', '9007199254740993', '0x10', '0b11', '0o7', '1_000',
+  ' 5 ', '.5', '5.', '+3', '--3', '3-', '1e', 'e5', '١٢', '５', '½', '2²', '7.5.1', '1,5', '', ' ', '\t3', '3\n', 'null', 'undefined', 'true', '[]', '{}',
+];
+const UNICODE = [
+  '👩‍👩‍👧‍👦', '🔴⬛🔺', 'e\u0301', 'ﬁ', 'ß', 'İ', 'ǅ', 'Σ', '\u202eright-to-left', '\u200b', '\u200d', '\ufeff', '\ud800', '\udc00', '\udbff\udfff',
+  '\u0000', '\u0007', '\u001b[31m', '\u0085', '\u2028', '\u2029', '\r\n', '\t', '\uffff', '\ufffd', '红色的圆', 'красный круг', 'دائرة حمراء', 'Ⓡⓔⓓ', '𝐫𝐞𝐝',
+];
+const PERCENT = ['%', '%%', '%2', '%ZZ', '%00', '%E0%A4%A', '%C0%AF', '%uD800', '%ED%A0%80', '%FF', '%2B', '%26c0.t%3D5', '%3Cscript%3E', '+', '&', '=', '&&==', '#', '?'];
+const WORDS = ['a', 'an', 'the', 'red', 'green', 'blue', 'yellow', 'purple', 'cyan', 'big', 'small', 'circle', 'square', 'triangle', 'moving', 'left', 'right', 'up', 'down', 'staying', 'still', 'in', 'top', 'bottom', 'center', 'and', 'ball', 'two', 'falling', 'with', '<pad>', '<unk>', '<start>'];
+const ALL_PIECES = [HTML, PROTO, NUMBERS, UNICODE, PERCENT, WORDS];
+
+function hostileString(rng: Random): string {
+  const r = rng.uniform();
+  if (r < 0.01) return rng.pick(['a ', 'red ', '<b>', '👩‍👩‍👧', '%', '\u0000', 'é', 'x']).repeat(rng.int(100_000) + 2001); // huge
+  if (r < 0.08) return Array.from({ length: rng.int(60) }, () => String.fromCharCode(rng.int(0x10000))).join(''); // any UTF-16, lone surrogates too
+  const n = rng.int(6) + 1;
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) parts.push(rng.pick(rng.pick(ALL_PIECES)));
+  return parts.join(rng.pick(['', ' ', ' ', ',', '\u00a0', '\n', '.']));
+}
+
+/** A value of any JavaScript type a caller might hand in. */
+function hostileValue(rng: Random): unknown {
+  switch (rng.int(12)) {
+    case 0: return rng.pick([NaN, Infinity, -Infinity, -0, -1, 1e308, Number.MIN_VALUE, 2 ** 53 + 1, 0.1 + 0.2]);
+    case 1: return rng.range(-1e6, 1e6);
+    case 2: return null;
+    case 3: return rng.pick([true, false]);
+    case 4: return [hostileString(rng)];
+    case 5: return JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}}');
+    case 6: return BigInt(rng.int(1000));
+    case 7: return Object.create(null);
+    case 8: return { toString: () => '<script>alert(1)</script>', valueOf: () => NaN };
+    case 9: return Symbol('s');
+    default: return hostileString(rng);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Prototype pollution: nothing new on any built-in prototype, ever.
+
+const PROTOTYPES = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Function.prototype];
+const before = PROTOTYPES.map((p) => Object.getOwnPropertyNames(p).sort().join(','));
+function assertNoPollution() {
+  PROTOTYPES.forEach((p, i) => assert.is(Object.getOwnPropertyNames(p).sort().join(','), before[i], 'a built-in prototype gained a property'));
+  assert.is(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype.polluted');
+}
+
+// ---------------------------------------------------------------------------
+// The chapters' schemas, as they export them, with the prefix each chapter reads them under.
+
+interface NamedSchema {
+  name: string;
+  schema: Schema;
+  prefix?: string;
+}
+
+async function chapterSchemas(): Promise<NamedSchema[]> {
+  const dir = path.join(root, 'chapters');
+  const out: NamedSchema[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+    const source = readFileSync(path.join(dir, file), 'utf8');
+    const prefixes = new Map([...source.matchAll(/new UrlStateController\(\s*this,\s*(\w+),\s*'([\w-]+)'/g)].map((m) => [m[1], m[2]]));
+    if (!prefixes.size) continue;
+    const mod = (await import(path.join(dir, file))) as Record<string, unknown>;
+    for (const [exported, prefix] of prefixes) {
+      const schema = mod[exported] as Schema | undefined;
+      assert.ok(schema, `${file} uses ${exported} for its URL state but does not export it`);
+      out.push({ name: `${file}: ${exported}`, schema, prefix });
+    }
+  }
+  return out;
+}
+
+function checkState(schema: Schema, state: Record<string, unknown>) {
+  assert.equal(Object.keys(state).sort(), Object.keys(schema).sort(), 'exactly the schema\'s keys');
+  assert.is(Object.getPrototypeOf(state), Object.prototype);
+  for (const [key, f] of Object.entries(schema)) {
+    const v = state[key];
+    if (f.kind === 'number') {
+      assert.type(v, 'number', `${key} is a number`);
+      const x = v as number;
+      assert.ok(Number.isFinite(x) && x >= f.min && x <= f.max, `${key} = ${x} is outside [${f.min}, ${f.max}]`);
+      if (f.integer) assert.ok(Number.isInteger(x), `${key} = ${x} is not an integer`);
+      assert.not.ok(Object.is(x, -0), `${key} is -0`);
+    } else if (f.kind === 'enum') {
+      assert.ok(typeof v === 'string' && f.values.includes(v), `${key} = ${String(v)} is not one of its values`);
+    } else {
+      assert.type(v, 'string', `${key} is text`);
+      const s = v as string;
+      assert.ok([...s].length <= f.maxLength, `${key} is ${[...s].length} characters, more than ${f.maxLength}`);
+      // eslint-disable-next-line no-control-regex
+      assert.not.ok(/[\u0000-\u001f\u007f-\u009f]/.test(s), `${key} holds a control character`);
+    }
+  }
+}
+
+/** A query string of this schema's parameters (and strays), with hostile names and values, as raw text. */
+function hostileQuery(rng: Random, schema: Schema, prefix?: string): string {
+  const keys = Object.keys(schema);
+  const name = () => {
+    const r = rng.uniform();
+    const key = r < 0.6 ? rng.pick(keys) : r < 0.8 ? rng.pick(PROTO) : hostileString(rng).slice(0, 40);
+    return prefix && rng.uniform() < 0.9 ? `${prefix}.${key}` : key;
+  };
+  const encode = (s: string) => (rng.chance(0.5) ? encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '?')) : s.replace(/[&#]/g, ''));
+  const value = (key: string) => {
+    const f = schema[key.slice(prefix && key.startsWith(`${prefix}.`) ? prefix.length + 1 : 0)];
+    const r = rng.uniform();
+    if (f?.kind === 'number' && r < 0.5) return rng.pick([...NUMBERS, String(f.min - 1), String(f.max + 1), String(f.min), String(f.max), String((f.min + f.max) / 2 + 0.37)]);
+    if (f?.kind === 'enum' && r < 0.5) return rng.chance(0.5) ? rng.pick(f.values) : rng.pick(f.values).toUpperCase() + rng.pick(['', ' ', '\u0000']);
+    return hostileString(rng);
+  };
+  const parts: string[] = [];
+  const n = rng.int(keys.length * 2 + 2);
+  for (let i = 0; i < n; i++) {
+    const k = name();
+    const r = rng.uniform();
+    if (r < 0.05) parts.push(k); // no '='
+    else if (r < 0.1) parts.push(rng.pick(PERCENT));
+    else parts.push(`${encode(k)}=${r < 0.3 ? rng.pick(PERCENT) : encode(value(k))}`);
+  }
+  return parts.join(rng.chance(0.9) ? '&' : rng.pick(['&&', ';', '&amp;']));
+}
+
+test('URL state: every chapter\'s schema (as exported, under its prefix) and the backend switch read thousands of hostile queries without throwing, values in range, no pollution; what is written reads back the same', async () => {
+  const schemas = await chapterSchemas();
+  assert.ok(schemas.length >= 6, `found the chapters' schemas: ${schemas.map((s) => s.name).join(', ')}`);
+  schemas.push({ name: 'backend', schema: backendSchema });
+  const per = Math.max(200, Math.round(ROUNDS / 2));
+  for (const { name, schema, prefix } of schemas) {
+    fuzz(`url ${name}`, per, (rng) => hostileQuery(rng, schema, prefix), (query) => {
+      // both ways a page gets its parameters: URLSearchParams on location.search, and URL's parser
+      for (const params of [new URLSearchParams(query), new URL(`http://x.test/?${query}`).searchParams]) {
+        const { state, problems } = readState(schema, params, { prefix });
+        checkState(schema, state as Record<string, unknown>);
+        for (const p of problems) assert.ok(typeof p.param === 'string' && typeof p.message === 'string' && (p.given === null || typeof p.given === 'string'));
+        // the repaired state, written and read again: the same state, nothing left to repair (a reload restores the figure)
+        const written = writeState(schema, state, new URLSearchParams(), { prefix });
+        const again = readState(schema, new URLSearchParams(written.toString()), { prefix });
+        assert.equal(again.state, state, 'written state reads back the same');
+        assert.equal(again.problems, [], 'a written state has nothing to repair');
+      }
+      assertNoPollution();
+    });
+  }
+  fuzz('backend', ROUNDS, (rng) => hostileQuery(rng, backendSchema), (query) => {
+    const { backend } = readBackend(new URLSearchParams(query));
+    assert.ok(BACKEND_PREFERENCES.includes(backend));
+  });
+});
+
+test('URL state in code (validateState, as a slider or "try this" applies it): any JavaScript value, hostile keys; values in range, stray keys dropped, no pollution', async () => {
+  const schemas = await chapterSchemas();
+  for (const { name, schema } of schemas) {
+    fuzz(`validate ${name}`, Math.max(200, Math.round(ROUNDS / 4)), (rng) => {
+      const input: Record<string, unknown> = JSON.parse('{"__proto__": {"polluted": true}}');
+      for (const key of Object.keys(schema)) if (rng.chance(0.7)) input[key] = hostileValue(rng);
+      if (rng.chance(0.3)) input[rng.pick(PROTO)] = hostileValue(rng);
+      return input;
+    }, (input) => {
+      const { state } = validateState(schema, input);
+      checkState(schema, state as Record<string, unknown>);
+      assertNoPollution();
+    });
+  }
+});
+
+test('tokenizer: any input gives exactly 24 ids in the vocabulary, <start> … <end> then padding, unknown words kept visible, quickly', () => {
+  fuzz('tokenize', ROUNDS, (rng) => (rng.chance(0.9) ? hostileString(rng) : hostileValue(rng)), (input) => {
+    const t0 = performance.now();
+    const t = tokenize(input);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 250, `took ${ms.toFixed(0)} ms`);
+    assert.ok(t.ids instanceof Int32Array && t.ids.length === MAX_TOKENS);
+    assert.ok(t.ids.every((id) => Number.isInteger(id) && id >= 0 && id < VOCAB.length));
+    assert.ok(t.length >= 3 && t.length <= MAX_TOKENS && t.pieces.length === t.length);
+    assert.is(t.ids[0], START_ID);
+    assert.is(t.ids[t.length - 1], END_ID);
+    for (let i = t.length; i < MAX_TOKENS; i++) assert.is(t.ids[i], PAD_ID);
+    t.pieces.forEach((p, i) => assert.is(p.id, t.ids[i]));
+    const words = splitWords(input);
+    if (words.length === 0) assert.equal([...t.ids.slice(0, 3)], [START_ID, EMPTY_ID, END_ID]);
+    assert.equal(t.unknown, t.pieces.filter((p) => p.kind === 'unknown').map((p) => p.text));
+    assert.ok(t.pieces.filter((p) => p.kind === 'unknown').every((p) => p.id === UNKNOWN_ID));
+    // the 24-id limit, and the cut said in words
+    assert.is(t.truncated, words.length > MAX_TOKENS - 2 || (typeof input === 'string' && input.length > MAX_PROMPT_CHARS));
+    if (t.truncated) assert.match(t.notice, /cut/);
+    assert.type(t.notice, 'string');
+    assertNoPollution();
+  });
+});
+
+test('prompt parser and the judge\'s: any input parses without throwing into phrases of the world\'s own words; a prompt it accepts is a caption that reads back the same', () => {
+  const words = (ps: { shape: string; colour?: string; size?: string; position?: string; motion?: string }[]) =>
+    ps.every((p) => SHAPES.includes(p.shape as never) && (p.colour === undefined || COLOURS.includes(p.colour as never)) && (p.size === undefined || SIZES.includes(p.size as never)) && (p.position === undefined || POSITIONS.includes(p.position as never)) && (p.motion === undefined || MOTIONS.includes(p.motion as never)));
+  fuzz('parsePrompt', ROUNDS, (rng) => (rng.chance(0.1) ? hostileValue(rng) : rng.chance(0.5) ? Array.from({ length: rng.int(14) + 1 }, () => rng.pick(WORDS)).join(' ') : hostileString(rng)), (input) => {
+    const p = parsePrompt(input);
+    assert.ok(Array.isArray(p.phrases) && Array.isArray(p.problems) && Array.isArray(p.words));
+    assert.ok(words(p.phrases), `phrases outside the world's words: ${JSON.stringify(p.phrases)}`);
+    assert.ok(p.problems.every((s) => typeof s === 'string' && s.length < 400));
+    assert.is(p.ok, p.problems.length === 0);
+    if (p.ok) assert.equal(parsePrompt(captionText(p.phrases)).phrases, p.phrases);
+    const j = parseJudgePrompt(input);
+    assert.ok(words(j.phrases));
+    assertNoPollution();
+  });
+  fuzz('parseJudgePrompt phrases', ROUNDS / 4, (rng) => Array.from({ length: rng.int(4) }, () => (rng.chance(0.8) ? { shape: hostileValue(rng), colour: rng.pick([...COLOURS, ...PROTO]), size: hostileValue(rng), [rng.pick(PROTO)]: 1 } : hostileValue(rng))), (input) => {
+    const j = parseJudgePrompt(input);
+    assert.ok(words(j.phrases));
+    assert.is(j.ok, j.problems.length === 0);
+    assertNoPollution();
+  });
+});
+
+test('prompt expansion: any prompt, either mode, any seed gives a caption in the grammar, only the world\'s words, rules as text', () => {
+  fuzz('expandPrompt', ROUNDS, (rng) => ({
+    input: rng.chance(0.5) ? Array.from({ length: rng.int(10) + 1 }, () => rng.pick([...WORDS, ...PROTO, 'ball', 'boxes', 'three', 'crimson', 'tiny', 'rising', 'upper', 'not', 'moving'])).join(' ') : hostileString(rng),
+    seed: rng.chance(0.8) ? rng.int(1_000_000) : (rng.pick([NaN, -1, Infinity, 1e20, 0.5]) as number),
+    mode: rng.pick(['image', 'clip'] as const),
+  }), ({ input, seed, mode }) => {
+    const e = expandPrompt(input, { seed, mode });
+    const parsed = parsePrompt(e.expanded);
+    assert.ok(parsed.ok, `the expansion "${e.expanded}" is not in the grammar: ${parsed.problems.join('; ')}`);
+    assert.equal(parsed.phrases, e.phrases);
+    assert.ok(e.phrases.every((p) => (mode === 'image' ? p.position && !p.motion : p.motion && !p.position)));
+    if (e.intent) assert.ok(parsePrompt(e.intent).ok, `intent "${e.intent}"`);
+    assert.ok(e.rules.every((r) => typeof r.from === 'string' && typeof r.to === 'string' && typeof r.why === 'string'));
+    assertNoPollution();
+  });
+});
+
+test.run();

@@ -81,6 +81,32 @@ export class TrackChart extends LitElement {
       color: var(--error);
       font-weight: 600;
     }
+    @media (max-width: 30rem) {
+      /* a phone: each object's measurements as a list of label and value */
+      thead {
+        display: none;
+      }
+      tr,
+      td {
+        display: block;
+      }
+      td {
+        display: flex;
+        justify-content: space-between;
+        gap: 0.75rem;
+        border-bottom: 0;
+        padding: 0.1rem 0;
+      }
+      td::before {
+        content: attr(data-label);
+        color: var(--muted);
+        font-weight: 600;
+      }
+      tr {
+        border-bottom: 1px solid var(--rule);
+        padding: 0.3rem 0;
+      }
+    }
     .swatch {
       display: inline-block;
       width: 0.7rem;
@@ -136,28 +162,30 @@ export class TrackChart extends LitElement {
       <div class="table">
         ${s.length
           ? html`<table>
-              <caption class="note" style="caption-side: bottom; text-align: left; padding-top: 0.4rem">
-                Moved: net displacement from the first frame to the last, y down. Speed: mean distance between consecutive
-                frames. The judge reads “moving” at 4 px or more along a direction (less than half of that across) and
-                “staying still” within 2 px.
-              </caption>
               <thead>
                 <tr><th scope="col">Object</th><th scope="col">Found in</th><th scope="col">Moved (x, y)</th><th scope="col">Speed</th><th scope="col">Judge reads</th><th scope="col">Same shape and size</th></tr>
               </thead>
               <tbody>
                 ${s.map(
                   (t) => html`<tr data-colour=${t.colour}>
-                    <td><span class="swatch" style="background:${rgb(t.colour)}"></span>${t.noun}</td>
-                    <td class=${t.present < t.frames ? 'no' : ''}>${t.present} of ${t.frames} frames</td>
-                    <td>${num(t.dx)}, ${num(t.dy)} px</td>
-                    <td>${num(t.speed)} px a frame</td>
-                    <td class=${t.motion ? '' : 'no'}>${t.motion ? MOTION_WORDS[t.motion] : r.numFrames < 2 ? 'an image' : 'drifting: no clean motion'}</td>
-                    <td class=${t.consistent ? '' : 'no'}>${t.consistent ? 'yes' : 'no'}</td>
+                    <td data-label="Object"><span><span class="swatch" style="background:${rgb(t.colour)}"></span>${t.noun}</span></td>
+                    <td data-label="Found in" class=${t.present < t.frames ? 'no' : ''}>${t.present} of ${t.frames} frames</td>
+                    <td data-label="Moved (x, y)">${num(t.dx)}, ${num(t.dy)} px</td>
+                    <td data-label="Speed">${num(t.speed)} px a frame</td>
+                    <td data-label="Judge reads" class=${t.motion ? '' : 'no'}>${t.motion ? MOTION_WORDS[t.motion] : r.numFrames < 2 ? 'an image' : 'drifting: no clean motion'}</td>
+                    <td data-label="Same shape and size" class=${t.consistent ? '' : 'no'}>${t.consistent ? 'yes' : 'no'}</td>
                   </tr>`,
                 )}
               </tbody>
             </table>`
           : html`<p class="empty">The judge found no object.</p>`}
+        ${s.length
+          ? html`<p class="note" style="margin-top:0.4rem">
+              Moved: net displacement from the first frame to the last, y down. Speed: mean distance between consecutive
+              frames. The judge reads “moving” at 4 px or more along a direction (less than half of that across) and
+              “staying still” within 2 px.
+            </p>`
+          : nothing}
         ${r.problems.length ? html`<p class="note" style="margin-top:0.5rem">The judge also says: ${r.problems.join('; ')}.</p>` : nothing}
       </div>
     `;

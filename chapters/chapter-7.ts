@@ -1313,7 +1313,7 @@ export class Chapter7 extends LitElement {
           into frames. Below, each stage shows what it made and how long it took on your device.
         </p>
         ${this.renderBackend()}
-        <live-cell id="make" label="Text to video, stage by stage">${this.renderMake()}</live-cell>
+        <live-cell id="make" label="Text to video, stage by stage" streaming>${this.renderMake()}</live-cell>
 
         <h3>Animating a picture</h3>
         <p>
@@ -1356,7 +1356,7 @@ export class Chapter7 extends LitElement {
           saved at 1/16 and 1/4 of its training and at the end; the three checkpoints are the same network, run the
           same way, on the same prompts and seeds. The judge counts how many clips do what the prompt says.
         </p>
-        <live-cell id="scale" label="Three checkpoints, the same prompts and seeds">${this.renderScale()}</live-cell>
+        <live-cell id="scale" label="Three checkpoints, the same prompts and seeds" streaming>${this.renderScale()}</live-cell>
 
         <h3>Measuring the clip just made</h3>
         <p>

@@ -285,7 +285,7 @@ export class FirstScreen extends LitElement {
     const busy = this.phase === 'loading' || this.phase === 'running';
     return html`
       <state-notice .messages=${this.url.messages()}></state-notice>
-      <live-cell label="From a prompt to a clip, made in your browser">
+      <live-cell label="From a prompt to a clip, made in your browser" streaming>
         <div class="layout">
           <prompt-field
             class="prompt"

@@ -21,14 +21,26 @@ export const CHAPTERS: Record<string, () => Promise<unknown>> = {
 type LoadState = 'loading' | 'loaded' | 'failed';
 
 const loads = new Map<string, Promise<void>>();
+const failedChunks = new Map<string, string>();
+
+/** The script URL a failed dynamic import names ("Failed to fetch dynamically imported module: http://…/chapter-3-X.js"). */
+function chunkUrlOf(error: unknown): string | null {
+  const m = /(https?:\/\/[^\s'"]+?\.js)(?:\?[^\s'"]*)?/.exec(error instanceof Error ? error.message : String(error));
+  return m && new URL(m[1]).origin === location.origin ? m[1] : null;
+}
 
 /** Loads a chapter's code once; a failure is shown in the chapter's place with a Retry button. */
 function loadChapter(el: HTMLElement): Promise<void> {
   const tag = el.localName;
   const existing = loads.get(tag);
   if (existing) return existing;
-  const load = CHAPTERS[tag];
-  if (!load) return Promise.resolve();
+  const first = CHAPTERS[tag];
+  if (!first) return Promise.resolve();
+  // Browsers remember a module whose fetch failed and answer a second import() of it with the
+  // same failure, without asking the network: a retry imports the chunk's URL (read from the
+  // error) with a query that makes it a new module. Without a URL in the error, import again.
+  const failedUrl = failedChunks.get(tag);
+  const load = failedUrl ? () => import(/* @vite-ignore */ `${failedUrl}?retry=${Date.now()}`) : first;
   el.dataset.load = 'loading' satisfies LoadState;
   const p = load().then(
     () => {
@@ -36,6 +48,8 @@ function loadChapter(el: HTMLElement): Promise<void> {
     },
     (error: unknown) => {
       loads.delete(tag);
+      const url = chunkUrlOf(error);
+      if (url) failedChunks.set(tag, url);
       el.dataset.load = 'failed' satisfies LoadState;
       showLoadError(el, error);
     },

@@ -60,14 +60,17 @@ function watchForUpdates(container: ServiceWorkerContainer, registration: Servic
   const offer = (worker: ServiceWorker) => {
     if (container.controller) void showNotice(container, worker);
   };
-  if (registration.waiting) offer(registration.waiting);
-  registration.addEventListener('updatefound', () => {
-    const worker = registration.installing;
+  const track = (worker: ServiceWorker | null) => {
     if (!worker) return;
+    if (worker.state === 'installed') return offer(worker);
     worker.addEventListener('statechange', () => {
       if (worker.state === 'installed') offer(worker);
     });
-  });
+  };
+  // the browser may have found the new version while the page loaded, before this ran
+  track(registration.waiting);
+  track(registration.installing);
+  registration.addEventListener('updatefound', () => track(registration.installing));
 }
 
 let shown = false;

@@ -9,7 +9,9 @@
 //
 //   files     every file of the build but source maps, sw.js and the manifest
 //             itself, with its sha256: fetched at install into one cache whose
-//             name carries the build's version, checked byte for byte
+//             name carries the build's version, checked byte for byte (a file
+//             the version before had with the same sha256 is copied from its
+//             cache instead: a new build downloads only what changed)
 //   onDemand  onnxruntime's WebGPU build (27 MB, fetched only where WebGPU runs):
 //             fetched at install where the browser has a hardware WebGPU
 //             adapter, otherwise kept the first time the page asks for it
@@ -187,6 +189,8 @@ export interface PrecacheContext {
 export interface InstallReport {
   /** Files fetched into the versioned cache (the build's own files, on-demand ones where included). */
   fetched: number;
+  /** Files copied from an older version's cache, unchanged (same path, same sha256). */
+  reused: number;
   /** Weight files downloaded (not already in the weights cache). */
   weightsFetched: number;
   /** Weight files found in the weights cache already. */
@@ -196,9 +200,24 @@ export interface InstallReport {
 
 const absolute = (ctx: Pick<PrecacheContext, 'scope'>, path: string) => new URL(path, ctx.scope).href;
 
-/** A response rebuilt around bytes already read, with the original status and headers (COOP/COEP for index.html). */
-function rebuilt(res: Response, body: ArrayBuffer): Response {
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+/** The header a cached copy carries its sha256 in, so the next version can reuse an unchanged file. */
+export const SHA_HEADER = 'X-Offline-Sha256';
+
+/** A response rebuilt around bytes already read, with the original status and headers (COOP/COEP for index.html), and its sha256. */
+function rebuilt(res: Response, body: ArrayBuffer, sha256: string): Response {
+  const headers = new Headers(res.headers);
+  headers.set(SHA_HEADER, sha256);
+  return new Response(body, { status: res.status, statusText: res.statusText, headers });
+}
+
+/** The same file (same path, same sha256) in another version's cache at this scope, if one holds it. */
+async function priorCopy(ctx: PrecacheContext, file: PrecacheFile): Promise<Response | null> {
+  const url = absolute(ctx, file.path);
+  for (const name of staleAppCaches(await ctx.caches.keys(), ctx.scope, ctx.manifest.version)) {
+    const hit = await (await ctx.caches.open(name)).match(url);
+    if (hit && hit.headers.get(SHA_HEADER) === file.sha256) return hit;
+  }
+  return null;
 }
 
 /** One file of the build, fetched and checked against its sha256 (again past the HTTP cache if the first copy was stale). */
@@ -213,7 +232,7 @@ async function fetchChecked(ctx: PrecacheContext, file: PrecacheFile): Promise<R
     }
     const body = await res.arrayBuffer();
     const got = await sha256Hex(new Uint8Array(body));
-    if (got === file.sha256 && body.byteLength === file.bytes) return rebuilt(res, body);
+    if (got === file.sha256 && body.byteLength === file.bytes) return rebuilt(res, body, got);
     why = `its sha256 is ${got.slice(0, 12)}…, the build says ${file.sha256.slice(0, 12)}…`;
   }
   throw new Error(`offline copy: ${file.path} could not be fetched as built (${why})`);
@@ -235,11 +254,17 @@ async function inParallel<T>(items: readonly T[], n: number, each: (item: T) => 
  */
 export async function install(ctx: PrecacheContext, options: { includeOnDemand?: boolean } = {}): Promise<InstallReport> {
   const { manifest } = ctx;
-  const report: InstallReport = { fetched: 0, weightsFetched: 0, weightsKept: 0, bytes: 0 };
+  const report: InstallReport = { fetched: 0, reused: 0, weightsFetched: 0, weightsKept: 0, bytes: 0 };
   const cache = await ctx.caches.open(appCacheName(ctx.scope, manifest.version));
   const files = options.includeOnDemand ? [...manifest.files, ...manifest.onDemand] : manifest.files;
   await inParallel(files, ctx.parallel ?? 4, async (file) => {
     if (await cache.match(absolute(ctx, file.path))) return; // an install that stopped halfway, tried again
+    const prior = await priorCopy(ctx, file);
+    if (prior) {
+      await cache.put(absolute(ctx, file.path), prior);
+      report.reused++;
+      return;
+    }
     const res = await fetchChecked(ctx, file);
     await cache.put(absolute(ctx, file.path), res);
     report.fetched++;
@@ -265,7 +290,7 @@ export async function install(ctx: PrecacheContext, options: { includeOnDemand?:
     report.weightsFetched++;
     report.bytes += w.bytes;
   }
-  ctx.log?.(`offline copy of ${manifest.version}: ${report.fetched} files and ${report.weightsFetched} weight files fetched, ${report.weightsKept} weight files already kept`);
+  ctx.log?.(`offline copy of ${manifest.version}: ${report.fetched} files fetched, ${report.reused} unchanged ones kept from the version before; ${report.weightsFetched} weight files fetched, ${report.weightsKept} already kept`);
   return report;
 }
 
@@ -331,7 +356,7 @@ export function answer(ctx: PrecacheContext, route: Route, request: string | Req
         try {
           const body = await copy.arrayBuffer();
           if (body.byteLength === route.file.bytes && (await sha256Hex(new Uint8Array(body))) === route.file.sha256) {
-            await cache.put(key, rebuilt(copy, body));
+            await cache.put(key, rebuilt(copy, body, route.file.sha256));
           }
         } catch {
           /* not kept: fetched again next time */

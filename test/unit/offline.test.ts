@@ -208,7 +208,7 @@ test('routing: the build\'s files from the cache (any query), weights from the w
 test('install: every file fetched and checked into the versioned cache, weights into the weights cache under the model worker\'s keys; a second install downloads no weights', async () => {
   const { ctx, s, storage, manifest, weights } = fixture();
   const r = await install(ctx);
-  assert.equal(r, { fetched: 4, weightsFetched: 2, weightsKept: 0, bytes: r.bytes });
+  assert.equal(r, { fetched: 4, reused: 0, weightsFetched: 2, weightsKept: 0, bytes: r.bytes });
   const app = storage.caches.get(appCacheName(SCOPE, manifest.version))!;
   assert.equal([...app.store.keys()].sort(), ['chunk-ABC.js', 'index.html', 'main.js', 'weights/manifest.json'].map((p) => SCOPE + p).sort());
   assert.not.ok(app.store.has(`${SCOPE}ort-wasm-simd-threaded.asyncify.wasm`), 'the WebGPU build waits until it is used');
@@ -218,13 +218,19 @@ test('install: every file fetched and checked into the versioned cache, weights 
   assert.equal([...w.store.keys()].sort(), [cacheKey(base, { file: 'dit.onnx', sha256: sha(weights.dit) }), cacheKey(base, { file: 'vae_decoder.onnx', sha256: sha(weights.vae_decoder) })].sort());
   assert.ok(app.store.size + w.store.size === 6, 'nothing is stored twice');
   assert.ok(s.requests.filter((q) => q.path.endsWith('.onnx')).every((q) => q.cache === 'no-store'));
-  // the next version: same weights, other code
-  const next = { ...ctx, manifest: { ...manifest, version: 'cccc2222dddd3333' } };
+  // the next version: same weights, main.js changed, the rest the same
+  const newMain = new TextEncoder().encode('console.log(2)');
+  s.serve.set('main.js', () => newMain);
+  const files = manifest.files.map((f) => (f.path === 'main.js' ? { ...f, sha256: sha(newMain), bytes: newMain.length } : f));
+  const next = { ...ctx, manifest: { ...manifest, files, version: 'cccc2222dddd3333' } };
   s.requests.length = 0;
   const r2 = await install(next, { includeOnDemand: true });
   assert.is(r2.weightsKept, 2);
   assert.is(r2.weightsFetched, 0);
-  assert.not.ok(s.requests.some((q) => q.path.endsWith('.onnx')), 'weights are not downloaded again');
+  assert.is(r2.reused, 3, 'unchanged files copied from the version before');
+  assert.equal(s.requests.map((q) => q.path).sort(), ['main.js', 'ort-wasm-simd-threaded.asyncify.wasm'], 'only what changed (and the WebGPU build, new here) is downloaded');
+  assert.equal(await (await storage.caches.get(appCacheName(SCOPE, 'cccc2222dddd3333'))!.match(`${SCOPE}main.js`))!.text(), 'console.log(2)');
+  assert.equal(new Uint8Array(await (await storage.caches.get(appCacheName(SCOPE, 'cccc2222dddd3333'))!.match(`${SCOPE}chunk-ABC.js`))!.arrayBuffer()), bytesOf(700, 3), "an unchanged file, copied");
   assert.ok(storage.caches.get(appCacheName(SCOPE, 'cccc2222dddd3333'))!.store.has(`${SCOPE}ort-wasm-simd-threaded.asyncify.wasm`), 'with a hardware WebGPU adapter, kept at install');
 });
 

@@ -1,0 +1,307 @@
+// The offline copy in Chromium (issue 8): the production build's service worker
+// (pipeline/offline/, sw.js) with the real models. After one visit, with the
+// network cut, the site loads from the worker and the first screen generates
+// the same clip it made online; every file of the build is answered; no request
+// (the worker's own fetches included) leaves the origin. A new build replaces
+// the old version on the next visit (the old one keeps serving the page that is
+// open, the new one waits, then takes over and deletes the old cache, without
+// downloading the unchanged weights again), or at once from the page's Reload
+// notice; the development server's sw.js removes the worker altogether.
+// Needs the first screen's models (text_encoder, dit, vae_decoder); skipped,
+// saying which, where weights/manifest.json lacks one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page, Request, Worker } from 'playwright-core';
+import { build, copyStatic, DIST, PRECACHE_FILE, writeServiceWorker, type PrecacheManifestJson, type StaticServer } from '../../build.mjs';
+import { readManifestIfAny } from '../../pipeline/runtime/weights-node';
+import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+
+const manifest = readManifestIfAny();
+const MODELS = ['text_encoder', 'dit', 'vae_decoder'];
+const CACHE = path.join(path.dirname(DIST), '.cache', 'browser-test');
+/** The production build, into this test's own folder (other suites rebuild dist/ while they run). */
+const BUILT = path.join(CACHE, 'offline-built');
+/** What the server serves: a copy of BUILT, changed for each new version. */
+const SITE = path.join(CACHE, 'offline-site');
+const HASH = '#diffusion-2d'; // a visit that runs no model (the first screen starts only when the page opens at the top)
+
+let browser: Browser;
+let server: StaticServer;
+let port = 0;
+let w: WatchedPage; // one browser profile for the whole file: the worker and its caches persist between tests
+/** Requests the service worker itself made, as paths below the site. */
+const swRequests: string[] = [];
+let online: number[] | null = null;
+
+function withModels(names: string[], name: string, fn: () => Promise<void>) {
+  const missing = names.filter((n) => !manifest?.models[n]);
+  if (!missing.length) return test(name, fn);
+  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
+  test.skip(name, fn);
+}
+
+const precache = (): PrecacheManifestJson => JSON.parse(readFileSync(path.join(SITE, PRECACHE_FILE), 'utf8'));
+
+/** Serves SITE on the same port as before (the same origin, so the same service worker registration). */
+async function restartServer() {
+  await server?.close();
+  server = await serve(SITE, {
+    port,
+    // the development page's live-reload stream (build.mjs --serve), for the last test
+    routes: {
+      '__live-reload': (_req, res, headers) => {
+        res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream' });
+        res.write(': connected\n\n');
+      },
+    },
+  });
+  port = server.port;
+}
+
+/** A new version of the site: index.html marked `mark`, the precache manifest and sw.js written again. */
+async function newVersion(mark: string): Promise<PrecacheManifestJson> {
+  const file = path.join(SITE, 'index.html');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/(<meta name="build-mark" content="[^"]*" \/>\n)?<\/head>/, `<meta name="build-mark" content="${mark}" />\n</head>`));
+  const { precache } = await writeServiceWorker({ outdir: SITE });
+  await restartServer();
+  return precache;
+}
+
+const mark = (page: Page) => page.evaluate(() => document.querySelector<HTMLMetaElement>('meta[name="build-mark"]')?.content ?? null);
+const cacheNames = (page: Page) => page.evaluate(async () => (await caches.keys()).sort());
+/** The version of the worker controlling the page, as it says itself. */
+const swVersion = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string | null>((resolve) => {
+        const c = navigator.serviceWorker.controller;
+        if (!c) return resolve(null);
+        const channel = new MessageChannel();
+        (window as unknown as { versionPort: MessagePort }).versionPort = channel.port1; // kept alive until it answers
+        channel.port1.onmessage = (e) => resolve((e.data as { version: string }).version);
+        c.postMessage({ type: 'version' }, [channel.port2]);
+        setTimeout(() => resolve('no answer'), 10_000);
+      }),
+  );
+
+let visits = 0;
+
+/** Opens the site (a new document each time: the query differs). */
+async function visit(page: Page, hash = HASH) {
+  await page.goto(`${server.url}?backend=wasm&visit=${++visits}${hash}`);
+  await page.waitForFunction(() => document.documentElement.dataset.shell === 'ready');
+}
+
+/** Waits until the page is controlled by a worker that has finished installing and activating. */
+const controlled = (page: Page) =>
+  within(180_000, 'the service worker installing', page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
+  }));
+
+const firstScreenClip = async (page: Page) => {
+  await within(300_000, 'the first screen\'s clip', page.waitForFunction(() => document.querySelector('first-screen')?.result != null, undefined, { timeout: 300_000, polling: 200 }));
+  return page.evaluate(() => Array.from(document.querySelector('first-screen')!.result!.frames));
+};
+
+/** Waits until the worker of this version is the registration's active one. */
+async function activeVersion(context: BrowserContext, version: string) {
+  const sw = await workerOf(context, version);
+  await within(60_000, `version ${version} taking over`, (async () => {
+    for (;;) {
+      const active = await sw.evaluate(() => {
+        const r = (self as unknown as { registration: ServiceWorkerRegistration }).registration;
+        return !!r.active && !r.waiting && !r.installing;
+      });
+      if (active) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })());
+}
+
+/** The worker whose manifest has this version (Playwright sees service workers as workers of the context). */
+async function workerOf(context: BrowserContext, version: string): Promise<Worker> {
+  for (let i = 0; i < 600; i++) {
+    for (const sw of context.serviceWorkers()) {
+      const v = await sw.evaluate(() => (self as unknown as { __PRECACHE__: { version: string } }).__PRECACHE__.version).catch(() => null);
+      if (v === version) return sw;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no service worker of version ${version}`);
+}
+
+test.before(async () => {
+  await build({ outdir: BUILT });
+  rmSync(SITE, { recursive: true, force: true });
+  cpSync(BUILT, SITE, { recursive: true, filter: (f) => !f.endsWith('.map') });
+  await restartServer();
+  browser = await launchChromium();
+  w = await watchedPage(browser, server.url, { serviceWorkers: 'allow', height: 900 });
+  const base = new URL(server.url).pathname;
+  w.context.on('request', (r: Request) => {
+    if (r.serviceWorker()) swRequests.push(new URL(r.url()).pathname.slice(base.length));
+  });
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+withModels(MODELS, 'after one visit the network is cut: the site loads from the service worker, the first screen makes the same clip, every file of the build is answered, nothing leaves the origin', async () => {
+  const { page, context } = w;
+  const p = precache();
+  // The visit: the first screen generates while the worker installs in the background.
+  await visit(page, '');
+  await controlled(page);
+  online = await firstScreenClip(page);
+  const names = await cacheNames(page);
+  const appCache = names.find((n) => n.startsWith('sora-app '));
+  assert.ok(appCache?.endsWith(` ${p.version}`), `caches: ${names.join(', ')}`);
+  assert.is(await swVersion(page), p.version);
+  const stored = await page.evaluate(async (app) => {
+    const weights = await (await caches.open('sora-weights-v1')).keys();
+    const files = await (await caches.open(app)).keys();
+    return { weights: weights.map((r) => new URL(r.url).pathname), files: files.length };
+  }, appCache!);
+  assert.is(stored.files, p.files.length, 'every file of the build is in the versioned cache');
+  for (const wt of p.weights) assert.ok(stored.weights.some((u) => u.endsWith(`/${wt.path}`)), `${wt.path} kept`);
+  assert.is(stored.weights.filter((u) => u.endsWith('.onnx')).length, p.weights.length, 'each model stored once, in the weights cache only');
+  const onnxFetches = swRequests.filter((r) => r.endsWith('.onnx'));
+  console.log(`      first visit: the worker fetched ${swRequests.length} files (${onnxFetches.length} of ${p.weights.length} weight files; the page had fetched the rest itself), cached ${p.files.length} files of ${(p.files.reduce((s, f) => s + f.bytes, 0) / 1e6).toFixed(1)} MB and ${p.weights.length} models of ${(p.weights.reduce((s, f) => s + f.bytes, 0) / 1e6).toFixed(1)} MB`);
+  assert.ok(p.files.every((f) => swRequests.includes(f.path)), 'the worker fetched every file of the build itself');
+  // The worker's own fetches are watched: one to another origin is blocked and listed.
+  const sw = await workerOf(context, p.version);
+  const probe = 'http://elsewhere.invalid/probe.js';
+  assert.is(await sw.evaluate((u) => fetch(u).then(() => 'fetched', () => 'failed'), probe), 'failed');
+  assert.ok(w.outside.includes(probe), `the harness saw the worker's request: ${w.outside.join(', ')}`);
+  w.outside = w.outside.filter((u) => u !== probe);
+  assertClean(w);
+
+  // The network is cut: offline, and every request that still reaches the network fails.
+  const reachedNetwork: string[] = [];
+  await context.setOffline(true);
+  await context.route('**/*', (route) => {
+    reachedNetwork.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  try {
+    await visit(page, '');
+    const offline = await firstScreenClip(page);
+    assert.equal(offline.length, online.length);
+    assert.ok(offline.every((v, i) => v === online![i]), 'the same clip as online, made offline');
+    const reason = await page.evaluate(() => document.querySelector('first-screen')!.result!.verdict?.reason ?? '');
+    console.log(`      offline: the first screen made its clip again (${online.length} bytes, the same), "${reason.slice(0, 60)}"`);
+    // every file of the build, asked for by the page, comes back (from the worker)
+    const answered = await page.evaluate(async (paths) => {
+      const bad: string[] = [];
+      for (const p of paths) {
+        const r = await fetch(p).catch(() => null);
+        if (!r?.ok) bad.push(p);
+        else await r.arrayBuffer();
+      }
+      return bad;
+    }, [...p.files.map((f) => f.path), ...p.weights.map((f) => f.path)]);
+    assert.equal(answered, [], 'files not answered offline');
+    // a chapter's code loads on the way: a link into chapter 1 loads its chunk, offline
+    await page.goto(`${server.url}?backend=wasm&visit=${++visits}#forward-noising`);
+    await page.waitForSelector('chapter-1[data-ready="true"]', { state: 'attached', timeout: 60_000 });
+    const leaked = reachedNetwork.filter((u) => p.files.some((f) => u.split('?')[0].endsWith(`/${f.path}`)) || u.endsWith('.onnx'));
+    assert.equal(leaked, [], 'files of the build that went to the network');
+    assertClean(w);
+  } finally {
+    await context.unroute('**/*');
+    await context.setOffline(false);
+  }
+});
+
+withModels(MODELS, 'a new build while a page is open: that page keeps its version whole, the new one installs beside it (no weight downloaded again) and waits; the next visit gets it and the old cache is gone', async () => {
+  assert.ok(online, 'runs after the first test');
+  const { context } = w;
+  let page = w.page;
+  await visit(page);
+  const old = precache();
+  assert.is(await swVersion(page), old.version);
+  assert.is(await mark(page), null);
+  const next = await newVersion('B');
+  assert.is.not(next.version, old.version);
+  const before = swRequests.length;
+  // the browser looks for a new sw.js on every visit, and now and then while a page stays open: now
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  await workerOf(context, next.version);
+  await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting, undefined, { timeout: 120_000, polling: 100 });
+  // the open page: still the old version, whole; the reader is told
+  assert.is(await mark(page), null);
+  assert.is(await swVersion(page), old.version);
+  await page.waitForSelector('update-notice', { state: 'attached' });
+  assert.match((await page.locator('update-notice').locator('p').textContent()) ?? '', /A new version of this explainer is ready/);
+  const installed = swRequests.slice(before).filter((r) => r !== 'sw.js'); // the update check itself
+  assert.equal(installed, ['index.html'], 'the new version downloaded only the file that changed (the rest copied from the old version\'s cache)');
+  assert.not.ok(installed.some((r) => r.endsWith('.onnx')), `weights downloaded again: ${installed.filter((r) => r.endsWith('.onnx')).join(', ')}`);
+  assert.equal((await cacheNames(page)).filter((n) => n.startsWith('sora-app ')).length, 2, 'both versions, while the old page is open');
+  // the next visit: the old page closed (the new version takes over as it goes), a new one opened
+  await page.close();
+  await activeVersion(context, next.version);
+  page = await context.newPage();
+  w.page = page;
+  page.on('console', (msg) => msg.type() === 'error' && w.errors.push(`console.error: ${msg.text()}`));
+  page.on('pageerror', (e) => w.errors.push(`uncaught: ${e.message}`));
+  await visit(page);
+  assert.is(await mark(page), 'B', 'the new version');
+  assert.is(await swVersion(page), next.version);
+  const names = await cacheNames(page);
+  assert.equal(names.filter((n) => n.startsWith('sora-app ')), [`sora-app ${new URL(server.url).pathname} ${next.version}`], 'the old cache is deleted');
+  assert.ok(names.includes('sora-weights-v1'));
+  console.log(`      a new build (index.html changed): the new version downloaded ${installed.join(', ')} only; it took over on the next visit; caches now ${names.join(', ')}`);
+  assertClean(w);
+});
+
+withModels(MODELS, 'the notice\'s "Reload now": the waiting version takes over at once and the page reloads into it, keeping its link', async () => {
+  const { context } = w;
+  const page = w.page;
+  await page.goto(`${server.url}?backend=wasm&visit=${++visits}&c0.seed=7${HASH}`);
+  await page.waitForFunction(() => document.documentElement.dataset.shell === 'ready');
+  const old = precache();
+  assert.is(await mark(page), 'B');
+  const next = await newVersion('C');
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  await workerOf(context, next.version);
+  const reload = page.locator('update-notice').getByRole('button', { name: 'Reload now' });
+  await reload.waitFor({ timeout: 120_000 });
+  assert.is(await mark(page), 'B', 'nothing changes before the reader says so');
+  await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), reload.click()]);
+  await page.waitForFunction(() => document.documentElement.dataset.shell === 'ready');
+  assert.is(await mark(page), 'C');
+  assert.is(await swVersion(page), next.version);
+  assert.match(page.url(), /c0\.seed=7.*#diffusion-2d$/, 'the link is kept');
+  const names = await cacheNames(page);
+  assert.not.ok(names.some((n) => n.endsWith(` ${old.version}`)), `old cache gone: ${names.join(', ')}`);
+  assertClean(w);
+});
+
+test('the development server\'s sw.js removes a production worker left on the origin, and its caches, so live reload works', async () => {
+  const page = w.page;
+  assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'a production worker controls the page');
+  // what `node build.mjs --serve` writes: index.html marked "no service worker", and the removing sw.js
+  copyStatic({ outdir: SITE, dev: true });
+  await restartServer();
+  const dev = await page.evaluate(() => fetch('./sw.js', { cache: 'no-store' }).then((r) => r.text()));
+  assert.match(dev, /development server: no offline copy/);
+  await page.goto(`${server.url}?visit=${++visits}${HASH}`);
+  // the browser finds the changed sw.js, which unregisters itself and reloads the page from the server
+  await page.waitForFunction(async () => !(await navigator.serviceWorker.getRegistration()) && !navigator.serviceWorker.controller, undefined, { timeout: 60_000, polling: 100 });
+  await page.waitForFunction(() => document.querySelector('meta[name="sora-service-worker"]')?.getAttribute('content') === 'off', undefined, { timeout: 30_000 });
+  const names = await cacheNames(page);
+  assert.not.ok(names.some((n) => n.startsWith('sora-app ')), `app caches left: ${names.join(', ')}`);
+  // reloading again: nothing registers (the page knows it is the development server's)
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.shell === 'ready');
+  await page.waitForTimeout(500);
+  assert.is(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
+  assertClean(w);
+});
+
+test.run();

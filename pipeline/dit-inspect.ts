@@ -21,7 +21,8 @@ import type { CallOptions } from './text-to-video/prompt';
 import { CONTEXT_WIDTH } from './text-to-video/prompt';
 import { LATENT_CHANNELS } from './text-to-video/sample';
 import { MAX_TOKENS } from './world/tokenizer';
-import { PATCH_SIDE, type TokenGrid } from './cross-attention';
+import type { Reading } from './world/read-frames';
+import { heatColour, PATCH_SIDE, type TokenGrid } from './cross-attention';
 
 export const INSPECT_MODEL = 'dit_inspect';
 
@@ -235,4 +236,70 @@ export async function inspectSelfAttention(
   );
   const grid: TokenGrid = { frames: F, rows: H / PATCH_SIDE, cols: W / PATCH_SIDE };
   return { ...selfAttentionOf(r.outputs.self_attention, grid), ms: r.ms };
+}
+
+/**
+ * A row of attention over a clip as RGB frames (F, height, width, 3): each token's patch filled with
+ * its heat (nearest, so a patch is a patch), divided by the row's largest value (frames compare),
+ * with the clip showing through (`through` of its brightness).
+ */
+export function tokenHeat(frames: Uint8Array, row: Float32Array, grid: TokenGrid, height: number, width: number, through = 0.35): Uint8Array {
+  const plane = height * width;
+  if (frames.length !== grid.frames * plane * 3) throw new RangeError('tokenHeat: frames do not match the grid');
+  if (row.length !== grid.frames * grid.rows * grid.cols) throw new RangeError('tokenHeat: the row does not match the grid');
+  let max = 0;
+  for (const v of row) max = Math.max(max, v);
+  const inv = max > 0 ? 1 / max : 0;
+  const sy = grid.rows / height, sx = grid.cols / width;
+  const out = new Uint8Array(frames.length);
+  for (let f = 0; f < grid.frames; f++) {
+    for (let y = 0; y < height; y++) {
+      const r = Math.min(grid.rows - 1, Math.floor(y * sy));
+      for (let x = 0; x < width; x++) {
+        const c = Math.min(grid.cols - 1, Math.floor(x * sx));
+        const [hr, hg, hb] = heatColour(row[(f * grid.rows + r) * grid.cols + c] * inv);
+        const o = ((f * height + y) * width + x) * 3;
+        out[o] = Math.round(hr * (1 - through) + frames[o] * through);
+        out[o + 1] = Math.round(hg * (1 - through) + frames[o + 1] * through);
+        out[o + 2] = Math.round(hb * (1 - through) + frames[o + 2] * through);
+      }
+    }
+  }
+  return out;
+}
+
+/** In each frame, the patch the row attends to most. */
+export function frameArgmax(row: Float32Array, grid: TokenGrid): TokenPlace[] {
+  const per = grid.rows * grid.cols;
+  if (row.length !== grid.frames * per) throw new RangeError('frameArgmax: the row does not match the grid');
+  return Array.from({ length: grid.frames }, (_, f) => {
+    let best = f * per;
+    for (let k = f * per + 1; k < (f + 1) * per; k++) if (row[k] > row[best]) best = k;
+    return tokenPlace(grid, best);
+  });
+}
+
+/** Whether a patch's pixels hold any of an object the judge read in that frame; null when it read none there. */
+export function patchOnObject(reading: Reading, place: TokenPlace, grid: TokenGrid): boolean | null {
+  const objects = reading.frames[place.frame]?.objects ?? [];
+  if (!objects.length) return null;
+  const { width, height } = reading;
+  const ph = height / grid.rows, pw = width / grid.cols;
+  for (const o of objects) {
+    for (let y = place.row * ph; y < (place.row + 1) * ph; y++) {
+      for (let x = place.col * pw; x < (place.col + 1) * pw; x++) if (o.mask[y * width + x] > 0) return true;
+    }
+  }
+  return false;
+}
+
+/** The patch that holds the centroid of the largest object the judge read in `frame`, or null when it read none. */
+export function patchOfObject(reading: Reading, frame: number, grid: TokenGrid): TokenPlace | null {
+  const objects = reading.frames[frame]?.objects ?? [];
+  if (!objects.length) return null;
+  const o = objects.reduce((a, b) => (b.area > a.area ? b : a));
+  const [cx, cy] = o.centroid;
+  const col = Math.min(grid.cols - 1, Math.max(0, Math.floor((cx / reading.width) * grid.cols)));
+  const row = Math.min(grid.rows - 1, Math.max(0, Math.floor((cy / reading.height) * grid.rows)));
+  return { frame, row, col };
 }

@@ -8,11 +8,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   ADALN_PARTS, adalnChannels, adalnFeeds, adalnMeanAbs, adalnTable, adalnTimesteps, attentionRow, frameShares, inspectSelfAttention,
-  measureAdaln, nearestTimestep, rowPeak, selfAttentionOf, tokenIndex, tokenPlace,
+  frameArgmax, measureAdaln, nearestTimestep, patchOfObject, patchOnObject, rowPeak, selfAttentionOf, tokenHeat, tokenIndex, tokenPlace,
 } from '../../pipeline/dit-inspect';
 import { float32, ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { createRandom, fillNormal } from '../../pipeline/random';
+import { heatColour } from '../../pipeline/cross-attention';
+import { generateClip } from '../../pipeline/world';
+import { readFrames } from '../../pipeline/world/read-frames';
 
 const manifest = readManifestIfAny();
 function withModels(names: string[], name: string, fn: () => Promise<void> | void) {
@@ -80,6 +83,40 @@ test('self-attention: token places in patchify\'s order, a query\'s row for a he
   assert.throws(() => attentionRow(a, 2, 0, 0), /layer 2/);
   assert.throws(() => attentionRow(a, 0, 2, 0), /head 2/);
   assert.throws(() => selfAttentionOf({ type: 'float32', data, dims: [B, L, H, T, T] }, { frames: 1, rows: 2, cols: 2 }), /not over the 4 tokens/);
+  // the heat: each token's 2 × 2 pixels of a 4 × 4 frame in its colour, scaled by the row's largest value, the frame showing through
+  const frames = new Uint8Array(2 * 16 * 3).fill(100);
+  const heat = tokenHeat(frames, attentionRow(a, 1, 'mean', 3), grid, 4, 4, 0.5);
+  const px = (f: number, y: number, x: number) => Array.from(heat.subarray(((f * 4 + y) * 4 + x) * 3, ((f * 4 + y) * 4 + x) * 3 + 3));
+  const want = (v: number) => heatColour(v).map((c) => Math.round(c * 0.5 + 50));
+  assert.equal(px(1, 2, 1), want(1)); // token 6: frame 1, row 1, column 0
+  assert.equal(px(1, 3, 0), want(1));
+  assert.equal(px(0, 0, 0), want(0.25 / 0.75)); // token 0
+  assert.equal(px(0, 3, 3), want(0));
+  assert.throws(() => tokenHeat(frames.subarray(3), attentionRow(a, 1, 0, 3), grid, 4, 4), /frames/);
+});
+
+test('the argmax patch of each frame; whether a patch holds an object the judge reads; the patch of an object', () => {
+  const grid = { frames: 2, rows: 2, cols: 2 };
+  assert.equal(frameArgmax(Float32Array.from([0.1, 0.5, 0.2, 0.2, 0, 0, 0, 0.9]), grid), [
+    { frame: 0, row: 0, col: 1 }, { frame: 1, row: 1, col: 1 },
+  ]);
+  // a world clip whose object moves: the patch of its centroid holds it, a far patch does not
+  let seed = 0;
+  let clip = generateClip(seed, { frames: 8 });
+  while (clip.objects.length !== 1) clip = generateClip(++seed, { frames: 8 });
+  const reading = readFrames(clip.frames, 8, 32, 32);
+  const g = { frames: 8, rows: 4, cols: 4 };
+  for (let f = 0; f < 8; f++) {
+    const p = patchOfObject(reading, f, g)!;
+    const o = reading.frames[f].objects[0];
+    assert.equal([p.row, p.col], [Math.floor(o.centroid[1] / 8), Math.floor(o.centroid[0] / 8)]);
+    assert.is(patchOnObject(reading, p, g), true);
+    const far = { frame: f, row: p.row < 2 ? 3 : 0, col: p.col < 2 ? 3 : 0 };
+    assert.is(patchOnObject(reading, far, g), false, `frame ${f}: the far patch (${far.row}, ${far.col}) holds no object`);
+  }
+  const empty = readFrames(new Uint8Array(32 * 32 * 3), 1, 32, 32);
+  assert.is(patchOfObject(empty, 0, { frames: 1, rows: 4, cols: 4 }), null);
+  assert.is(patchOnObject(empty, { frame: 0, row: 0, col: 0 }, { frames: 1, rows: 4, cols: 4 }), null);
 });
 
 withModels(['dit_inspect'], 'the committed dit_inspect: the modulation depends on t alone; self-attention rows are distributions over the clip\'s tokens', async () => {

@@ -1001,7 +1001,8 @@ export class Chapter6 extends LitElement {
     if (this.missingWays().length) return;
     const passes = { dit_adaln: [], dit_cross: [], dit_in_context: [] } as WaysTally['passes'];
     this.waysTally = { key, passes, of: WAY_SEEDS };
-    await this.ways.runTask(this.cell('compare'), async ({ request }) => {
+    await this.updateComplete;
+    await this.ways.runTask(this.cell('ways'), async ({ request }) => {
       for (let k = 0; k < WAY_SEEDS; k++) {
         for (const model of WAYS) {
           const clip = await request({ kind: 'generate', options: { prompt: s.cprompt, model, seed: (s.cseed + k) % 100_000, frames: 1 } });
@@ -1055,8 +1056,6 @@ export class Chapter6 extends LitElement {
     }
     const r = this.compared;
     const fresh = r && r.key === this.keyOf('compare') ? r : null;
-    const t = this.waysTally;
-    const tFresh = t && t.key === this.keyOf('ways') ? t : null;
     return html`
       <div class="controls">
         <prompt-field
@@ -1090,13 +1089,19 @@ export class Chapter6 extends LitElement {
         })}
       </div>
       ${r && !fresh ? html`<p class="muted" role="status">These are for another prompt or seed.</p>` : nothing}
-      <div class="row" style="margin-top:0.8rem">
-        <button type="button" id="run-ways" @click=${() => void this.ensure('ways')}>Judge ${WAY_SEEDS} seeds of each</button>
-        ${tFresh
-          ? html`<span class="readout" id="ways-readout" role="status">${WAYS.map((m) => `${WAY_NAMES[m]} ${tFresh.passes[m].filter(Boolean).length} of ${tFresh.passes[m].length}`).join(' · ')}</span>`
-          : nothing}
-      </div>
     `;
+  }
+
+  private renderWaysTally() {
+    const s = this.url.state;
+    const t = this.waysTally;
+    const tFresh = t && t.key === this.keyOf('ways') ? t : null;
+    return html`<div class="row">
+      <button type="button" id="run-ways" @click=${() => void this.ensure('ways')}>Judge ${WAY_SEEDS} seeds of each</button>
+      ${tFresh
+        ? html`<span class="readout" id="ways-readout" role="status">${WAYS.map((m) => `${WAY_NAMES[m]} ${tFresh.passes[m].filter(Boolean).length} of ${tFresh.passes[m].length}`).join(' · ')}</span>`
+        : html`<span class="muted">Seeds ${s.cseed}–${s.cseed + WAY_SEEDS - 1} of “${s.cprompt}” through each model; the judge counts the passes.</span>`}
+    </div>`;
   }
 
   // ---------------------------------------------------------------- prompt expansion
@@ -1127,7 +1132,7 @@ export class Chapter6 extends LitElement {
     const short: boolean[] = [], expanded: boolean[] = [];
     this.expandTally = { key, short, expanded, of: seeds };
     if (!e.intent) return;
-    await this.models.runTask(this.cell('expand'), async ({ request }) => {
+    await this.models.runTask(this.cell('expandTally'), async ({ request }) => {
       for (let k = 0; k < seeds; k++) {
         const seed = (s.sseed + k) % 100_000;
         for (const [prompt, list] of [[s.eprompt, short], [e.expanded, expanded]] as const) {
@@ -1145,8 +1150,6 @@ export class Chapter6 extends LitElement {
     const e = this.expansion();
     const r = this.expanded;
     const fresh = r && r.key === this.keyOf('expand') ? r : null;
-    const t = this.expandTally;
-    const tFresh = t && t.key === this.keyOf('expandTally') ? t : null;
     const verdictLine = (v: Verdict | null, against: string) =>
       v
         ? html`<p class="readout" data-pass=${v.pass ? 'true' : 'false'}>Held to ${against}: <strong>${v.pass ? 'PASS' : 'FAIL'}</strong>${v.pass ? '' : ` — ${v.reasons.join('; ')}`}</p>`
@@ -1203,7 +1206,16 @@ export class Chapter6 extends LitElement {
         </div>
       </div>
       ${r && !fresh ? html`<p class="muted" role="status">These samples are for an earlier prompt or seed.</p>` : nothing}
-      <div class="row" style="margin-top:0.8rem">
+    `;
+  }
+
+  private renderExpandTally() {
+    const s = this.url.state;
+    const e = this.expansion();
+    const t = this.expandTally;
+    const tFresh = t && t.key === this.keyOf('expandTally') ? t : null;
+    return html`
+      <div class="row">
         <button type="button" id="run-expand-tally" ?disabled=${!e.intent} @click=${() => void this.ensure('expandTally')}>Judge 8 seeds of each</button>
         ${tFresh && e.intent
           ? html`<span class="readout" id="expand-readout" role="status">Held to “${e.intent}”: as typed ${tFresh.short.filter(Boolean).length} of ${tFresh.short.length},
@@ -1304,6 +1316,9 @@ export class Chapter6 extends LitElement {
         </section>
         ${this.ways.renderWeights()}
         <live-cell id="compare" label="The three ways, trained here alike: the same prompt and seed">${this.renderCompare()}</live-cell>
+        ${this.ways.manifest && !this.missingWays().length
+          ? html`<live-cell id="ways" label="The three ways over ${WAY_SEEDS} seeds">${this.renderWaysTally()}</live-cell>`
+          : nothing}
         <h3>Prompt expansion</h3>
         <p>
           A model follows best the kind of text it learned from. DALL·E 3 was trained on long, descriptive captions, and Sora
@@ -1313,6 +1328,7 @@ export class Chapter6 extends LitElement {
           captions stated them (each part was dropped only a third of the time).
         </p>
         <live-cell id="expand" label="A short prompt, expanded by rules; both prompts' samples">${this.renderExpand()}</live-cell>
+        <live-cell id="expandTally" label="Eight seeds of each prompt, held to what was asked">${this.renderExpandTally()}</live-cell>
         <p>
           The expansion is held to what was asked, not only to itself: filling in “big” or “in the top left” is the rule's choice,
           and any picture that obeys the expansion also obeys the short prompt.

@@ -1,0 +1,486 @@
+// Chapter 6 (conditioning) in Chromium, against the production build, on WASM
+// with the real models. Every figure is checked against the same pipeline in
+// Node (pipeline/cross-attention.ts, pipeline/text-to-video, the judge) for the
+// same state: the tokens and the text encoder's states as typed; the sample of
+// the attention cell byte for byte and its maps (from that same run) to 1e-5;
+// the colour word's peak inside its object over 16 fixed seeds (at least 12,
+// and the same seeds as Node); the guidance strip, the empty and the negative
+// prompt, the sweep's pass rates and diversity; prompt expansion's rules and
+// both samples with their verdicts; the three small models when the manifest
+// lists them (skipped, saying which, until then); the controls by keyboard
+// change the outputs; the URL restores the figures; bad links are repaired.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Browser, Page } from 'playwright-core';
+import { DIST, type StaticServer } from '../../build.mjs';
+import { combineMaps, keysOfWord, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/cross-attention';
+import { meanPairwiseDistance, summariseSweep, SWEEP_SCALES, type SweepSample } from '../../pipeline/guidance-sweep';
+import { expandPrompt } from '../../pipeline/prompt-expansion';
+import { ModelHost } from '../../pipeline/runtime/models';
+import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
+import { encodePrompt, scoreClip, textToVideo, type TextToVideoOptions } from '../../pipeline/text-to-video';
+import { cosineMatrix } from '../../pipeline/token-similarity';
+import { tokenize } from '../../pipeline/world/tokenizer';
+import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+
+const manifest = readManifestIfAny();
+const MAIN = ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'];
+const WAYS = ['dit_adaln', 'dit_cross', 'dit_in_context'];
+
+let browser: Browser;
+let server: StaticServer;
+let host: ModelHost;
+
+function withModels(names: string[], name: string, fn: () => Promise<void>) {
+  const missing = names.filter((n) => !manifest?.models[n]);
+  if (!missing.length) return test(name, fn);
+  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
+  test.skip(name, fn);
+}
+
+test.before(async () => {
+  browser = await launchChromium();
+  server = await serve(DIST);
+  host = new ModelHost(fileWeights());
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.close();
+  await host?.release();
+});
+
+async function open(query = '', width = 1280): Promise<WatchedPage> {
+  const w = await watchedPage(browser, server.url, { width, height: 900, reducedMotion: 'reduce' });
+  await w.page.goto(`${server.url}?backend=wasm${query}#conditioning`);
+  await w.page.waitForSelector('chapter-6[data-ready="true"]', { state: 'attached' });
+  return w;
+}
+
+type Cell = 'tokens' | 'attention' | 'tally' | 'strip' | 'sweep' | 'compare' | 'ways' | 'expand' | 'expandTally';
+const ensure = (page: Page, cell: Cell, ms = 240_000) =>
+  within(ms, `cell ${cell}`, page.evaluate((c) => document.querySelector('chapter-6')!.ensure(c as Cell).then(() => true), cell));
+const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('chapter-6')!.state }));
+const setState = (page: Page, s: Record<string, unknown>) => page.evaluate((s) => document.querySelector('chapter-6')!.setState(s as never), s);
+const cellLocator = (page: Page, id: string) => page.locator('chapter-6').locator(`live-cell#${id}`);
+const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(host, { frames: 1, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
+
+function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
+  assert.is(a.length, b.length, `${what}: lengths`);
+  let differing = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
+  assert.is(differing, 0, `${what}: ${differing} bytes differ between Chromium and Node`);
+}
+function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) {
+  assert.is(a.length, b.length, `${what}: lengths`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  assert.ok(worst <= tol, `${what}: off by ${worst} (at most ${tol})`);
+}
+const differs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let n = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
+  return n + Math.abs(a.length - b.length);
+};
+
+withModels(['text_encoder'], 'tokens as they are typed (unknown words and cuts marked); the states and their similarities are Node\'s for the text as typed; Enter submits it to the URL', async () => {
+  const w = await open();
+  const { page } = w;
+  try {
+    await ensure(page, 'tokens');
+    const field = cellLocator(page, 'tokens').locator('prompt-field');
+    const box = field.getByRole('textbox', { name: 'Prompt' });
+    await box.fill('a red ballz and a blue square');
+    const pieces = await field.locator('.tokens li').allTextContents();
+    assert.equal(pieces.map((p) => p.replace(/\s+/g, '')), tokenize('a red ballz and a blue square').pieces.map((p) => `${p.text}${p.id}`));
+    assert.is(await field.locator('.tokens li.unknown').count(), 1);
+    assert.match((await field.locator('.tokens li.unknown').textContent())!, /ballz/);
+    assert.match((await field.locator('.note').first().textContent())!, /Not in the vocabulary, read as unknown: ballz/);
+    // the states follow the text as typed
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.results.tokens?.key === 'a red ballz and a blue square', null, { timeout: 60_000 });
+    const shown = await page.evaluate(() => {
+      const el = document.querySelector('chapter-6')!;
+      const emb = el.shadowRoot!.querySelector('token-embeddings')!;
+      return { hidden: Array.from(el.results.tokens!.text.hidden), sim: Array.from(emb.similarity ?? []), n: emb.pieces.length, alt: emb.shadowRoot!.querySelector('plot-chart#similarity')!.getAttribute('alt') };
+    });
+    const enc = await encodePrompt(host, 'a red ballz and a blue square', { backend: 'wasm' });
+    close(shown.hidden, enc.prompt.hidden, 1e-5, 'the text encoder\'s states');
+    assert.is(shown.n, 9);
+    close(shown.sim, cosineMatrix(enc.prompt.hidden, 128, 9), 1e-5, 'the cosine similarities');
+    assert.match(shown.alt!, /Cosine similarity of every pair of the 9 tokens/);
+    // a prompt too long is cut, and said
+    await box.fill('a red circle '.repeat(9));
+    assert.match((await field.locator('.note').first().textContent())!, /cut to its first 22 words/);
+    // Enter submits: the URL holds it, and the states are for it
+    await box.fill('a green triangle');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('c6.prompt') === 'a green triangle');
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.results.tokens?.key === 'a green triangle', null, { timeout: 60_000 });
+    const green = await page.evaluate(() => Array.from(document.querySelector('chapter-6')!.results.tokens!.text.hidden));
+    close(green, (await encodePrompt(host, 'a green triangle', { backend: 'wasm' })).prompt.hidden, 1e-5, 'the submitted prompt\'s states');
+    assert.ok(differs(green, shown.hidden) > 1000, 'another prompt, other states');
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+/** The attention cell's result as plain numbers. */
+const attentionShown = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.querySelector('chapter-6')!;
+    const r = el.results.attention!;
+    const maps = el.shadowRoot!.querySelector('attention-maps')!;
+    return {
+      key: r.key,
+      frames: Array.from(r.clip.frames),
+      numFrames: r.clip.numFrames,
+      reason: r.clip.verdict.reason,
+      perStep: r.clip.attention.perStep.map((m) => Array.from(m)),
+      timesteps: r.clip.attention.timesteps,
+      words: maps.rendered.map((x) => ({ label: x.word.label, map: Array.from(x.word.map), inside: x.word.inside ?? null, note: x.word.note ?? '', peaks: x.peaks })),
+      pictures: maps.shadowRoot!.querySelectorAll('pixel-view').length,
+      readout: el.shadowRoot!.querySelector('#attention-readout')?.textContent?.replace(/\s+/g, ' ') ?? '',
+    };
+  });
+
+withModels(MAIN, 'cross-attention maps: the sample is Node\'s byte for byte and its maps (from that run) Node\'s; step, layer, seed and clip by keyboard change them', async () => {
+  const w = await open('&c6.prompt=a%20red%20circle&c6.seed=2');
+  const { page } = w;
+  try {
+    await ensure(page, 'attention');
+    let got = await attentionShown(page);
+    const expected = await textToVideoWithAttention(host, { prompt: 'a red circle', seed: 2, model: 'dit', steps: 30, frames: 1 }, { backend: 'wasm' });
+    sameBytes(got.frames, expected.frames, 'the sample');
+    assert.is(got.reason, expected.verdict.reason);
+    assert.is(got.perStep.length, 30);
+    assert.equal(got.timesteps, expected.attention.timesteps);
+    got.perStep.forEach((m, i) => close(m, expected.attention.perStep[i], 1e-5, `step ${i + 1}'s maps`));
+    // the words shown: a, red, circle; "red" checked against the judge's red object, as Node checks it
+    assert.equal(got.words.map((x) => x.label), ['a', 'red', 'circle']);
+    const avg = combineMaps(expected.attention);
+    const redMap = tokenMap(avg, keysOfWord(expected.text, 'red')[0], expected.attention.grid);
+    close(got.words[1].map, redMap, 1e-5, 'the map of "red"');
+    const check = peakInsideObject(redMap, expected.attention.grid, expected.verdict, 'red', 0);
+    assert.equal(got.words[1].inside, [check.inside]);
+    assert.equal(got.words[1].peaks[0], { x: check.peak!.x, y: check.peak!.y, value: got.words[1].peaks[0].value });
+    assert.match(got.words[1].note, check.inside ? /peak inside the red/ : /peak outside the red|no red object/);
+    assert.match(got.readout, /all 30 steps, all 6 layers and 4 heads, averaged/);
+    // one step, by keyboard: End is step 30 alone
+    const step = cellLocator(page, 'attention').getByRole('slider', { name: 'Denoising step' });
+    await step.focus();
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.state.step === 30);
+    let now = await attentionShown(page);
+    close(now.words[1].map, tokenMap(combineMaps(expected.attention, { steps: [29] }), 2, expected.attention.grid), 1e-5, 'step 30\'s map of "red"');
+    assert.ok(differs(now.words[1].map, got.words[1].map) > 0, 'one step is not the average');
+    assert.match(now.readout, new RegExp(`step 30 \\(t = ${expected.attention.timesteps[29]}\\)`));
+    // one layer: layer 1 of step 30
+    const layer = cellLocator(page, 'attention').getByRole('slider', { name: 'Layer' });
+    await layer.focus();
+    await page.keyboard.press('ArrowRight');
+    now = await attentionShown(page);
+    close(now.words[1].map, tokenMap(combineMaps(expected.attention, { steps: [29], layers: [0] }), 2, expected.attention.grid), 1e-5, 'layer 1, step 30');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('c6.layer') === '1');
+    // New seed, by keyboard: another sample, Node's again
+    await cellLocator(page, 'attention').getByRole('button', { name: 'New seed' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.state.seed === 3);
+    await ensure(page, 'attention');
+    now = await attentionShown(page);
+    const three = await node({ prompt: 'a red circle', seed: 3 });
+    sameBytes(now.frames, three.frames, 'seed 3\'s sample');
+    assert.ok(differs(now.frames, got.frames) > 0, 'another seed, another sample');
+    // a clip: 8 frames, each word a row of 8 pictures
+    await cellLocator(page, 'attention').getByRole('radio', { name: 'A clip (8 frames)' }).focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.state.frames === '8');
+    await setState(page, { step: 0, layer: 0 });
+    await ensure(page, 'attention', 400_000);
+    now = await attentionShown(page);
+    assert.is(now.numFrames, 8);
+    assert.is(now.pictures, 3 * 8);
+    const clip = await textToVideoWithAttention(host, { prompt: 'a red circle', seed: 3, model: 'dit', steps: 30, frames: 8 }, { backend: 'wasm' });
+    sameBytes(now.frames, clip.frames, 'the clip');
+    close(now.words[1].map, tokenMap(combineMaps(clip.attention), 2, clip.attention.grid), 1e-5, 'the clip\'s map of "red"');
+    assert.is(now.words[1].inside!.length, 8);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+withModels(MAIN, 'the colour word\'s peak over 16 fixed seeds (0–15) of "a red circle": inside the red object (grown by 1 px) for at least 12, the same seeds as Node, the maps from the run that made each sample', async () => {
+  const w = await open('&c6.prompt=a%20red%20circle&c6.seed=0');
+  const { page } = w;
+  try {
+    await cellLocator(page, 'tally').getByRole('button', { name: 'Check 16 seeds' }).click();
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.results.tally?.rows.length === 16, null, { timeout: 600_000 });
+    const rows = await page.evaluate(() => document.querySelector('chapter-6')!.results.tally!.rows.map((r) => ({ seed: r.seed, pass: r.pass, inside: r.words[0].inside, word: r.words[0].word })));
+    const expected: boolean[] = [];
+    for (let seed = 0; seed < 16; seed++) {
+      const clip = await textToVideoWithAttention(host, { prompt: 'a red circle', seed, model: 'dit', steps: 30, frames: 1 }, { backend: 'wasm' });
+      expected.push(peakInsideObject(tokenMap(combineMaps(clip.attention), 2, clip.attention.grid), clip.attention.grid, clip.verdict, 'red', 0).inside);
+    }
+    assert.equal(rows.map((r) => r.seed), [...Array(16).keys()]);
+    assert.ok(rows.every((r) => r.word === 'red'));
+    assert.equal(rows.map((r) => r.inside), expected, 'the page and Node agree seed by seed');
+    const inside = rows.filter((r) => r.inside).length;
+    console.log(`  "red" in "a red circle", seeds 0–15, in Chromium: the peak inside the red object for ${inside} of 16; the judge passes ${rows.filter((r) => r.pass).length}`);
+    assert.ok(inside >= 12, `${inside} of 16`);
+    const readout = (await page.locator('chapter-6').locator('#tally-readout').textContent())!.replace(/\s+/g, ' ');
+    assert.match(readout, new RegExp(`“red”: inside for ${inside} of 16 seeds`));
+    assert.match((await page.locator('chapter-6').locator('plot-chart#tally-chart').getAttribute('alt'))!, new RegExp(`“red” peaks inside its object for ${inside}`));
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is Node\'s at each scale; the scale by keyboard adds one; s = 0 ignores the prompt; the empty and the negative prompt; the sweep\'s pass rates and diversity are Node\'s', async () => {
+  const w = await open('&c6.gprompt=a%20big%20yellow%20triangle%20in%20the%20center&c6.gseed=0&c6.gseeds=2');
+  const { page } = w;
+  try {
+    await ensure(page, 'strip');
+    const strip = () =>
+      page.evaluate(() => {
+        const r = document.querySelector('chapter-6')!.results.strip!;
+        return { key: r.key, clips: [...r.clips.entries()].map(([s, c]) => ({ scale: s, frames: Array.from(c.frames), pass: !!c.verdict?.pass, prompt: c.prompt })) };
+      });
+    let got = await strip();
+    assert.equal(got.clips.map((c) => c.scale).sort((a, b) => a - b), [0, 1, 4, 7.5, 15]);
+    const prompt = 'a big yellow triangle in the center';
+    for (const scale of [0, 4, 15]) {
+      const expected = await node({ prompt, seed: 0, guidance: scale });
+      sameBytes(got.clips.find((c) => c.scale === scale)!.frames, expected.frames, `s = ${scale}`);
+    }
+    const at = (scale: number) => got.clips.find((c) => c.scale === scale)!.frames;
+    assert.ok(differs(at(0), at(4)) > 0 && differs(at(4), at(15)) > 0, 'the scale changes the sample');
+    // s = 0 never reads the prompt: the same picture for another prompt
+    sameBytes(at(0), (await node({ prompt: 'a small red circle in the top left', seed: 0, guidance: 0 })).frames, 's = 0 with another prompt');
+    // the scale by keyboard: 4 → 4.5, one more sample, Node's
+    const slider = cellLocator(page, 'strip').getByRole('slider', { name: 'Guidance scale s' });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.state.gscale === 4.5);
+    await ensure(page, 'strip');
+    got = await strip();
+    assert.equal(got.clips.map((c) => c.scale).sort((a, b) => a - b), [0, 1, 4, 4.5, 7.5, 15]);
+    sameBytes(at(4.5), (await node({ prompt, seed: 0, guidance: 4.5 })).frames, 's = 4.5');
+    assert.match((await slider.getAttribute('aria-valuetext'))!, /s = 4.5/);
+    // a negative prompt: the unconditional side is "yellow"
+    await setState(page, { gneg: 'yellow', gscale: 4 });
+    await ensure(page, 'strip');
+    got = await strip();
+    const neg = await textToVideo(host, { prompt, negativePrompt: 'yellow', seed: 0, frames: 1, steps: 30, model: 'dit', guidance: 4 }, { backend: 'wasm' });
+    sameBytes(at(4), neg.frames, 'with the negative prompt');
+    assert.ok(differs(at(4), (await node({ prompt, seed: 0, guidance: 4 })).frames) > 0, 'the negative prompt changes the sample');
+    // at s = 0, only the negative prompt is read
+    sameBytes(at(0), (await node({ prompt: 'yellow', seed: 0, guidance: 1 })).frames, 's = 0 with a negative prompt is the negative prompt alone');
+    // the empty prompt: both sides are the empty prompt
+    await cellLocator(page, 'strip').getByRole('button', { name: 'No negative prompt' }).click();
+    await cellLocator(page, 'strip').getByRole('button', { name: 'The empty prompt' }).click();
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.state.gprompt === '' && document.querySelector('chapter-6')!.state.gneg === '');
+    await ensure(page, 'strip');
+    got = await strip();
+    sameBytes(at(4), (await node({ prompt: '', seed: 0, guidance: 4 })).frames, 'the empty prompt');
+    for (const c of got.clips) close(c.frames, at(0), 3, `the empty prompt at s = ${c.scale} against s = 0`);
+    // the sweep: 7 scales × 2 seeds, Node's verdicts and diversity
+    await setState(page, { gprompt: prompt });
+    await cellLocator(page, 'sweep').getByRole('button', { name: 'Make 14 images' }).click();
+    await page.waitForFunction(() => { const s = document.querySelector('chapter-6')!.results.sweep; return !!s && s.samples.length === s.of; }, null, { timeout: 400_000 });
+    const sweep = await page.evaluate(() => document.querySelector('chapter-6')!.results.sweep!.samples.map((s) => ({ scale: s.scale, seed: s.seed, pass: !!s.verdict?.pass, frames: Array.from(s.frames) })));
+    assert.is(sweep.length, 14);
+    const nodeSamples: SweepSample[] = [];
+    for (const seed of [0, 1]) for (const scale of SWEEP_SCALES) {
+      const c = await node({ prompt, seed, guidance: scale });
+      nodeSamples.push({ scale, seed, frames: c.frames, verdict: c.verdict });
+    }
+    sweep.forEach((s, i) => {
+      assert.equal([s.scale, s.seed], [nodeSamples[i].scale, nodeSamples[i].seed]);
+      sameBytes(s.frames, nodeSamples[i].frames, `sweep s = ${s.scale}, seed ${s.seed}`);
+      assert.is(s.pass, !!nodeSamples[i].verdict?.pass);
+    });
+    const summary = summariseSweep(nodeSamples);
+    const alts = await page.evaluate(() => ['pass-chart', 'diversity-chart'].map((id) => document.querySelector('chapter-6')!.shadowRoot!.querySelector(`plot-chart#${id}`)!.getAttribute('alt')!));
+    for (const p of summary) {
+      assert.ok(alts[0].includes(`s = ${Number.isInteger(p.scale) ? p.scale : p.scale.toFixed(1)}, ${p.passed} of 2`), `${alts[0]} has s = ${p.scale}`);
+      assert.ok(alts[1].includes(`${p.diversity.toFixed(3)}`), `${alts[1]} has the diversity at s = ${p.scale}`);
+    }
+    assert.ok(Math.abs(summary[0].diversity - meanPairwiseDistance(nodeSamples.filter((s) => s.scale === 0).map((s) => s.frames))) < 1e-12);
+    console.log(`  sweep of "${prompt}", seeds 0–1: ${summary.map((p) => `s ${p.scale}: ${p.passed}/2, diversity ${p.diversity.toFixed(3)}`).join('; ')}`);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test('three ways in: the diagram (three panels with names and descriptions), the paper\'s ablation chart, and the comparison cell says which models are missing (or shows them)', async () => {
+  const w = await open('', 390);
+  const { page } = w;
+  try {
+    const ch = page.locator('chapter-6');
+    const panels = ch.locator('conditioning-diagram').getByRole('img');
+    assert.is(await panels.count(), 3);
+    for (const [i, name] of ['Through adaLN', 'Through cross-attention', 'In context'].entries()) {
+      assert.match((await panels.nth(i).getAttribute('aria-labelledby'))!, /^t-\S+ d-\S+$/);
+      assert.match((await ch.locator('conditioning-diagram').locator('h4').nth(i).textContent())!, new RegExp(name));
+    }
+    const alt = (await ch.locator('plot-chart#ablation-chart').getAttribute('alt'))!;
+    assert.match(alt, /In-context 35.24, Cross-attention 26.14, adaLN 25.21, adaLN-Zero 19.47/);
+    // the layout fits 390 px: nothing wider than the page
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    await ch.locator('live-cell#compare').scrollIntoViewIfNeeded();
+    const missing = WAYS.filter((m) => !manifest?.models[m]);
+    if (missing.length) {
+      await page.waitForFunction(() => !!document.querySelector('chapter-6')!.shadowRoot!.querySelector('#ways-missing'));
+      const notice = (await ch.locator('#ways-missing').textContent())!.replace(/\s+/g, ' ');
+      assert.match(notice, new RegExp(`Not trained yet: ${missing.join(', ')}`));
+      console.log(`  the comparison cell shows its notice: weights/manifest.json does not list ${missing.join(', ')} yet`);
+    } else {
+      assert.is(await ch.locator('#ways-missing').count(), 0);
+    }
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+withModels(['text_encoder', ...WAYS, 'vae_decoder'], 'the three small models: the same prompt and seed through each is Node\'s (dit_adaln gets the pooled caption), their cards, and the judge over 8 seeds', async () => {
+  const w = await open('&c6.cprompt=a%20red%20square%20in%20the%20top%20left&c6.cseed=1');
+  const { page } = w;
+  try {
+    await ensure(page, 'compare');
+    const got = await page.evaluate(() => {
+      const r = document.querySelector('chapter-6')!.results.compare!;
+      return Object.fromEntries(Object.entries(r.clips).map(([m, c]) => [m, { frames: Array.from(c!.frames), reason: c!.verdict?.reason ?? '' }]));
+    });
+    for (const m of WAYS) {
+      const expected = await node({ prompt: 'a red square in the top left', seed: 1, model: m, steps: undefined });
+      sameBytes(got[m].frames, expected.frames, m);
+      assert.is(got[m].reason, expected.verdict!.reason);
+    }
+    assert.ok(differs(got.dit_adaln.frames, got.dit_cross.frames) > 0, 'different models, different samples');
+    assert.is(await page.locator('chapter-6').locator('live-cell#compare details').count(), 3);
+    await cellLocator(page, 'ways').getByRole('button', { name: 'Judge 8 seeds of each' }).click();
+    await page.waitForFunction(() => { const t = document.querySelector('chapter-6')!.results.ways; return !!t && Object.values(t.passes).every((p) => p.length === 8); }, null, { timeout: 400_000 });
+    const readout = (await page.locator('chapter-6').locator('#ways-readout').textContent())!;
+    assert.match(readout, /adaLN \d of 8 · Cross-attention \d of 8 · In context \d of 8/);
+    console.log(`  the three ways over seeds 1–8 of "a red square in the top left": ${readout}`);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the rules shown are the module\'s; both samples are Node\'s, held to the intent; the seeds and the mode by keyboard change the expansion; 8 seeds of each are judged as in Node', async () => {
+  const w = await open('&c6.eprompt=red%20ball&c6.eseed=3&c6.sseed=0');
+  const { page } = w;
+  try {
+    await ensure(page, 'expand');
+    const shown = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('chapter-6')!;
+        const view = el.shadowRoot!.querySelector('expansion-rules')!;
+        const r = el.results.expand!;
+        return {
+          intent: view.shadowRoot!.querySelector('#intent')!.textContent!.trim(),
+          expanded: view.shadowRoot!.querySelector('#expanded')!.textContent!.trim(),
+          kinds: Array.from(view.shadowRoot!.querySelectorAll('tbody tr')).map((tr) => (tr as HTMLElement).dataset.kind),
+          short: Array.from(r.short.frames),
+          long: Array.from(r.expanded.frames),
+          shortPass: r.shortVsIntent?.pass ?? null,
+          longPass: r.expandedVsIntent?.pass ?? null,
+          longSelf: r.expanded.verdict?.pass ?? null,
+        };
+      });
+    let got = await shown();
+    const e = expandPrompt('red ball', { seed: 3, mode: 'image' });
+    assert.is(got.intent, e.intent);
+    assert.is(got.expanded, e.expanded);
+    assert.equal(got.kinds, e.rules.map((r) => r.kind));
+    const short = await node({ prompt: 'red ball', seed: 0 });
+    const long = await node({ prompt: e.expanded, seed: 0 });
+    sameBytes(got.short, short.frames, 'the short prompt\'s sample');
+    sameBytes(got.long, long.frames, 'the expanded prompt\'s sample');
+    assert.is(got.shortPass, scoreClip(short, e.intent).pass);
+    assert.is(got.longPass, scoreClip(long, e.intent).pass);
+    assert.is(got.longSelf, long.verdict!.pass);
+    // the seed of the filled-in words, by keyboard: another expansion
+    await cellLocator(page, 'expand').getByRole('button', { name: 'Expand again' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.state.eseed === 4);
+    const e4 = expandPrompt('red ball', { seed: 4, mode: 'image' });
+    await page.waitForFunction((x) => document.querySelector('chapter-6')!.shadowRoot!.querySelector('expansion-rules')!.shadowRoot!.querySelector('#expanded')!.textContent!.includes(x), e4.expanded);
+    // a clip: the expansion fills a motion
+    await cellLocator(page, 'expand').getByRole('radio', { name: 'A clip (8 frames)' }).focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector('chapter-6')!.state.emode === 'clip');
+    const ec = expandPrompt('red ball', { seed: 4, mode: 'clip' });
+    assert.match(ec.expanded, /moving|staying still/);
+    await ensure(page, 'expand', 400_000);
+    got = await shown();
+    assert.is(got.expanded, ec.expanded);
+    assert.is(got.long.length, 8 * 32 * 32 * 3);
+    sameBytes(got.long, (await textToVideo(host, { prompt: ec.expanded, seed: 0, frames: 8, steps: 30, model: 'dit' }, { backend: 'wasm' })).frames, 'the expanded clip');
+    // back to images, 8 seeds of each, held to the intent
+    await setState(page, { emode: 'image', eseed: 3 });
+    await cellLocator(page, 'expandTally').getByRole('button', { name: 'Judge 8 seeds of each' }).click();
+    await page.waitForFunction(() => { const t = document.querySelector('chapter-6')!.results.expandTally; return !!t && t.short.length === 8 && t.expanded.length === 8; }, null, { timeout: 400_000 });
+    const tally = await page.evaluate(() => { const t = document.querySelector('chapter-6')!.results.expandTally!; return { short: t.short, expanded: t.expanded }; });
+    const nodeShort: boolean[] = [], nodeLong: boolean[] = [];
+    for (let seed = 0; seed < 8; seed++) {
+      nodeShort.push(scoreClip(await node({ prompt: 'red ball', seed, judge: false }), e.intent).pass);
+      nodeLong.push(scoreClip(await node({ prompt: e.expanded, seed, judge: false }), e.intent).pass);
+    }
+    assert.equal(tally, { short: nodeShort, expanded: nodeLong });
+    const readout = (await page.locator('chapter-6').locator('#expand-readout').textContent())!.replace(/\s+/g, ' ');
+    assert.match(readout, new RegExp(`as typed ${nodeShort.filter(Boolean).length} of 8, expanded ${nodeLong.filter(Boolean).length} of 8`));
+    console.log(`  "red ball" → "${e.expanded}", seeds 0–7, held to "${e.intent}": ${readout.trim()}`);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+withModels(MAIN, 'links: the state is in the URL and a reload gives the same figure; "try this" sets the state; bad values are repaired and said', async () => {
+  const w = await open('&c6.prompt=a%20blue%20square&c6.seed=5&c6.step=12');
+  const { page } = w;
+  try {
+    await ensure(page, 'attention');
+    const before = await attentionShown(page);
+    assert.match(before.readout, /step 12/);
+    await page.reload();
+    await page.waitForSelector('chapter-6[data-ready="true"]', { state: 'attached' });
+    await ensure(page, 'attention');
+    const after = await attentionShown(page);
+    sameBytes(after.frames, before.frames, 'the sample after a reload');
+    assert.equal(after.words.map((x) => x.map), before.words.map((x) => x.map), 'the maps after a reload');
+    assert.equal((await state(page)).step, 12);
+    // the second question: layer 5 of "a red circle"
+    await page.locator('chapter-6').getByRole('button', { name: 'Show me' }).nth(1).click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('c6.layer') === '5' && new URLSearchParams(location.search).get('c6.prompt') === 'a red circle');
+    assert.equal((await state(page)).step, 0);
+    await ensure(page, 'attention');
+    assert.match((await attentionShown(page)).readout, /layer 5/);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+  const bad = await open('&c6.gscale=99&c6.frames=3&c6.layer=-2&c6.bogus=1');
+  try {
+    const s = await state(bad.page);
+    assert.is(s.gscale, 15);
+    assert.is(s.frames, '1');
+    assert.is(s.layer, 0);
+    const notice = ((await bad.page.locator('chapter-6 state-notice').getByRole('status').textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.match(notice, /c6.gscale: 99 is outside \[0, 15\]; using 15/);
+    assert.match(notice, /c6.bogus: unknown parameter; ignored/);
+    assertClean(bad);
+  } finally {
+    await bad.close();
+  }
+});
+
+test.run();

@@ -252,7 +252,7 @@ export class Chapter6 extends LitElement {
       }
       .attn {
         display: grid;
-        grid-template-columns: minmax(9rem, 13rem) minmax(0, 1fr);
+        grid-template-columns: minmax(15rem, 17rem) minmax(0, 1fr);
         gap: 1rem 1.5rem;
         align-items: start;
       }
@@ -626,7 +626,7 @@ export class Chapter6 extends LitElement {
       marginLeft: 100,
       marginRight: 44,
       marginBottom: 30,
-      x: { domain: [0, Math.max(0.05, ...rows.map((d) => d.share))], label: 'share of a patch’s attention →', percent: true, ticks: 4 },
+      x: { domain: [0, Math.max(0.05, ...rows.map((d) => d.share))], label: 'share of a patch’s attention →', tickFormat: (v: number) => `${Math.round(v * 100)} %`, ticks: 4 },
       y: { domain: rows.map((d) => d.label), label: null, tickSize: 0 },
       marks: [
         Plot.barX(rows, { y: 'label', x: 'share', fill: (d: { kind: string }) => (d.kind === 'special' ? CHART_COLOURS.faint : CHART_COLOURS.noise) }),
@@ -746,13 +746,14 @@ export class Chapter6 extends LitElement {
     const running = fresh && fresh.rows.length < fresh.of;
     const counts = colours.map((c) => ({ word: c, inside: fresh ? fresh.rows.filter((r) => r.words.find((w) => w.word === c)?.inside).length : 0 }));
     const cells = fresh ? fresh.rows.flatMap((r) => r.words.map((w) => ({ seed: r.seed, word: w.word, state: w.inside ? 'inside' : /no /.test(w.why) ? 'no such object' : 'outside' }))) : [];
+    const seeds = Array.from({ length: TALLY_SEEDS }, (_, k) => (s.seed + k) % 100_000);
     const spec: ChartSpec | null = fresh && colours.length
       ? ({ width }) => ({
           width,
           height: 60 + 26 * colours.length,
           marginLeft: 60,
           marginBottom: 34,
-          x: { domain: Array.from({ length: TALLY_SEEDS }, (_, k) => (s.seed + k) % 100_000), label: 'seed →', tickSize: 0 },
+          x: { domain: seeds, label: 'seed →', tickSize: 0, ticks: width < 520 ? seeds.filter((_, k) => k % 5 === 0) : seeds },
           y: { domain: colours, label: null, tickSize: 0 },
           color: { domain: ['inside', 'outside', 'no such object'], range: [CHART_COLOURS.accent, CHART_COLOURS.noise, CHART_COLOURS.faint] },
           marks: [Plot.cell(cells, { x: 'seed', y: 'word', fill: 'state', inset: 1.5 })],
@@ -922,7 +923,7 @@ export class Chapter6 extends LitElement {
           marginLeft: 46,
           marginBottom: 38,
           x: { domain: xDomain, label: 'guidance scale s →' },
-          y: { domain: [0, 1], label: '↑ judge passes', percent: true, grid: true },
+          y: { domain: [0, 1], label: '↑ judge passes', tickFormat: (v: number) => `${Math.round(v * 100)} %`, grid: true },
           marks: [
             Plot.ruleX(ci, { x: 'scale', y1: 'lo', y2: 'hi', stroke: CHART_COLOURS.accent, strokeOpacity: 0.4, strokeWidth: 6 }),
             Plot.line(done, { x: 'scale', y: 'passRate', stroke: CHART_COLOURS.accent, strokeWidth: 2 }),
@@ -1314,7 +1315,7 @@ export class Chapter6 extends LitElement {
             is for, and text-to-image DiTs such as PixArt-α use it.
           </p>
         </section>
-        ${this.ways.renderWeights()}
+        ${this.ways.manifest && !this.missingWays().length ? this.ways.renderWeights() : nothing}
         <live-cell id="compare" label="The three ways, trained here alike: the same prompt and seed">${this.renderCompare()}</live-cell>
         ${this.ways.manifest && !this.missingWays().length
           ? html`<live-cell id="ways" label="The three ways over ${WAY_SEEDS} seeds">${this.renderWaysTally()}</live-cell>`

@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page, Request, Worker } from 'playwright-core';
-import { build, copyStatic, DIST, PRECACHE_FILE, writeServiceWorker, type PrecacheManifestJson, type StaticServer } from '../../build.mjs';
+import { build, buildTestPage, copyStatic, DIST, PRECACHE_FILE, writeServiceWorker, type PrecacheManifestJson, type StaticServer } from '../../build.mjs';
 import { readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
 
@@ -25,6 +25,8 @@ const CACHE = path.join(path.dirname(DIST), '.cache', 'browser-test');
 const BUILT = path.join(CACHE, 'offline-built');
 /** What the server serves: a copy of BUILT, changed for each new version. */
 const SITE = path.join(CACHE, 'offline-site');
+/** fixtures/offline-threads-page.ts: the runtime on four WASM threads, with the same service worker. */
+const THREADS = path.join(CACHE, 'offline-threads');
 const HASH = '#diffusion-2d'; // a visit that runs no model (the first screen starts only when the page opens at the top)
 
 let browser: Browser;
@@ -49,6 +51,7 @@ async function restartServer() {
   await server?.close();
   server = await serve(SITE, {
     port,
+    base: '/course/sora/', // a sub-path, as on most static hosts: the worker's scope and cache names follow it
     // the development page's live-reload stream (build.mjs --serve), for the last test
     routes: {
       '__live-reload': (_req, res, headers) => {
@@ -302,6 +305,40 @@ test('the development server\'s sw.js removes a production worker left on the or
   await page.waitForTimeout(500);
   assert.is(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
   assertClean(w);
+});
+
+withModels(MODELS, 'offline on four WASM threads: onnxruntime\'s thread workers load from the offline copy too, and the image is the one made online', async () => {
+  await buildTestPage({ entry: 'test/browser/fixtures/offline-threads-page.ts', outdir: THREADS, title: 'offline threads test page', weights: true });
+  await writeServiceWorker({ outdir: THREADS });
+  const threads = await serve(THREADS);
+  const t = await watchedPage(browser, threads.url, { serviceWorkers: 'allow' });
+  try {
+    const generate = () =>
+      within(180_000, 'a generation on four threads', t.page.evaluate(async () => {
+        const r = await window.threadsPage.client.request('t', { kind: 'generate', options: { prompt: 'a big red circle', model: 'dit', seed: 3, frames: 1 } }, { backend: 'wasm' });
+        return Array.from(r.result.frames);
+      }));
+    const open = async () => {
+      await t.page.goto(threads.url);
+      await t.page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    };
+    await open();
+    assert.is(await t.page.evaluate(async () => (await window.threadsPage.registered).skipped ?? 'registered'), 'registered');
+    await controlled(t.page);
+    assert.ok(await t.page.evaluate(() => crossOriginIsolated), 'threads need a cross-origin isolated page');
+    const before = await generate();
+    await t.context.setOffline(true);
+    await open();
+    const after = await generate();
+    const threadWorkers = t.page.workers().filter((x) => x.url().endsWith('/ort-wasm-simd-threaded.mjs')).length;
+    assert.ok(threadWorkers >= 3, `onnxruntime started its thread workers offline (${threadWorkers})`);
+    assert.equal(after, before, 'the same image offline');
+    console.log(`      offline on four threads: the model worker and ${threadWorkers} onnxruntime thread workers loaded from the offline copy; the same image`);
+    assertClean(t);
+  } finally {
+    await t.close();
+    await threads.close();
+  }
 });
 
 test.run();

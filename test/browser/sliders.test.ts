@@ -7,7 +7,7 @@
 // both are idle, the slider's cell (its pictures pixel for pixel, its charts,
 // its text with timings left out) and the URL state must be the same in both:
 // the cell ends showing the result for the last value, never an older one.
-// Chapters 6 and 7 join the list when they are finished (SLIDER_CHAPTERS=…
+// Chapters 5, 6 and 7 join the list when they are finished (SLIDER_CHAPTERS=…
 // runs any list now). Chapters whose models the manifest lacks are skipped.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -27,6 +27,7 @@ const CHAPTERS: Record<string, { id: string; models: string[] }> = {
   'chapter-2': { id: 'denoising', models: ['text_encoder', 'dit', 'vae_decoder'] },
   'chapter-3': { id: 'latent-space', models: ['vae_encoder', 'vae_decoder'] },
   'chapter-4': { id: 'spacetime-patches', models: ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'] },
+  'chapter-5': { id: 'unet-vs-dit', models: ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'] },
   'chapter-6': { id: 'conditioning', models: ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'] },
   'chapter-7': { id: 'text-to-video', models: ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'] },
 };

@@ -882,7 +882,7 @@ export class Chapter5 extends LitElement {
               hint=${d.running ? 'The run is under way; scrub it when it ends.' : 'Arrow keys move a step; Home and End go to the first and the last.'}
               @value-input=${(e: CustomEvent<{ value: number }>) => this.url.set({ step: e.detail.value })}></labelled-slider>`
         : nothing}
-      <cost-table .rows=${this.costRows()} ratio-to="0" caption="A step of each: parameters and FLOPs from its ONNX graph, the time measured here (median of this run’s steps)"></cost-table>
+      <cost-table .rows=${this.costRows()} caption="A step of each: parameters and FLOPs from its ONNX graph, the time measured here (median of this run’s steps)"></cost-table>
       ${this.renderCostReadout()}
     `;
   }
@@ -906,7 +906,7 @@ export class Chapter5 extends LitElement {
     const stale = r && !r.running && !sameDuel(r.settings, settings);
     return html`
       <div class="row">
-        <button type="button" class="run" id="race-start" ?disabled=${!judgeable} @click=${() => void this.runRace()}>${r?.running ? 'Restart the race' : 'Start the race'}</button>
+        <button type="button" class="run" id="race-start" ?disabled=${!judgeable} @click=${() => void this.runRace()}>${r?.running ? 'Restart the race' : r ? 'Race again' : 'Start the race'}</button>
         <button type="button" id="race-stop" ?disabled=${!r?.running} @click=${() => this.stopRace()}>Stop</button>
         <p class="status" id="race-status" data-state=${r?.running ? 'running' : r ? (r.stopped ? 'stopped' : 'done') : 'idle'}>
           ${r
@@ -1061,7 +1061,8 @@ export class Chapter5 extends LitElement {
         </p>
         <p>
           This page has one of each, trained on the same Shapes World latents with the same recipe (v-prediction, the cosine schedule,
-          the same text encoder, the prompt dropped a tenth of the time), and with the same inputs and outputs: a latent
+          the same text encoder, the prompt dropped a tenth of the time; the DiT saw clips as well as images, the U-Net only images),
+          and with the same inputs and outputs: a latent
           (N, F, 4, H, W), a timestep and the prompt’s 24 × 128 states in, v̂ out. So the page can swap one for the other. One
           difference matters: the U-Net is an <em>image</em> model. Its convolutions see one frame, and given a clip it denoises each
           frame on its own, so it cannot make motion. The comparison is on images, one frame each, where both are at home.

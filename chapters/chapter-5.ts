@@ -359,19 +359,15 @@ export class Chapter5 extends LitElement {
         max-width: var(--measure);
       }
       .attn {
-        display: grid;
-        grid-template-columns: minmax(12rem, 15rem) minmax(0, 1fr);
-        gap: 1rem 1.5rem;
-        align-items: start;
         margin-top: 0.5rem;
       }
-      @media (max-width: 40rem) {
-        .attn {
-          grid-template-columns: minmax(0, 1fr);
-        }
-        .attn clip-card {
-          max-width: 12rem;
-        }
+      .attn clip-card {
+        display: block;
+        width: 14rem;
+        max-width: 100%;
+      }
+      .attn .readout {
+        margin-top: 0.75rem;
       }
     `,
   ];
@@ -1006,16 +1002,16 @@ export class Chapter5 extends LitElement {
       ${stale ? html`<p class="notice" role="status" id="attn-stale">The prompt or seed changed: press Make the clip (or Enter) to read a new run.</p>` : nothing}
       ${a
         ? html`<div class="attn">
-            <clip-card heading="The DiT’s clip" subheading=${`“${a.prompt}”, seed ${a.seed}`} .clip=${a.clip} .verdict=${a.clip?.verdict ?? null}
-              placeholder=${a.running ? `Denoising: step ${a.inputs.length} of ${ATTN_STEPS}…` : 'This run did not finish.'}></clip-card>
-            <div>
-              ${row && ins
-                ? html`<self-attention-view .frames=${a.clip!.frames} .grid=${ATTN_GRID} .row=${row} .query=${q}
-                    @query-select=${(e: CustomEvent<{ frame: number; row: number; col: number }>) => this.url.set({ qf: e.detail.frame + 1, qr: e.detail.row + 1, qc: e.detail.col + 1 })}></self-attention-view>`
-                : html`<p class="muted">${a.running ? 'The attention is read once the clip is made.' : 'Reading the attention…'}</p>`}
-            </div>
-          </div>
-          ${row && ins && a.clip ? this.attentionReadout(row, ins, a.clip) : nothing}`
+            ${row && ins && a.clip
+              ? html`<self-attention-view .frames=${a.clip.frames} .grid=${ATTN_GRID} .row=${row} .query=${q}
+                  @query-select=${(e: CustomEvent<{ frame: number; row: number; col: number }>) => this.url.set({ qf: e.detail.frame + 1, qr: e.detail.row + 1, qc: e.detail.col + 1 })}>
+                  <clip-card slot="aside" heading="The DiT’s clip" subheading=${`“${a.prompt}”, seed ${a.seed}`} .clip=${a.clip} .verdict=${a.clip.verdict ?? null}></clip-card>
+                  <div slot="after">${this.attentionReadout(row, ins, a.clip)}</div>
+                </self-attention-view>`
+              : html`<clip-card heading="The DiT’s clip" subheading=${`“${a.prompt}”, seed ${a.seed}`} .clip=${a.clip} .verdict=${a.clip?.verdict ?? null}
+                    placeholder=${a.running ? `Denoising: step ${a.inputs.length} of ${ATTN_STEPS}…` : 'This run did not finish.'}></clip-card>
+                  <p class="muted">${a.running ? 'The attention is read once the clip is made.' : 'Reading the attention…'}</p>`}
+          </div>`
         : html`<p class="muted">A clip and its attention appear here when this cell comes into view.</p>`}
     `;
   }

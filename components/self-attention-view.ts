@@ -9,6 +9,7 @@
 //       .row=${attentionRow(att, layer, head, query)} .query=${{ frame: 0, row: 1, col: 2 }}
 //       @query-select=${(e) => this.setQuery(e.detail)}></self-attention-view>
 //
+// Slots: "aside" goes beside the chart (the clip itself), "after" under it (a readout).
 // A click on a frame picks the patch under the pointer as the new query
 // (`query-select`); the keyboard path is the chapter's sliders. Every picture
 // and the chart have text alternatives.
@@ -77,9 +78,24 @@ export class SelfAttentionView extends LitElement {
       border-radius: 2px;
       background: linear-gradient(to right, #000004, #65156e, #d44842, #fac127, #fcffa4);
     }
-    .shares {
+    .below {
+      display: grid;
+      grid-template-columns: auto minmax(0, 1fr);
+      gap: 1rem 1.5rem;
+      align-items: start;
       margin-top: 0.6rem;
+    }
+    .below.bare {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    @media (max-width: 40rem) {
+      .below {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    .shares {
       max-width: 36rem;
+      min-width: 0;
     }
   `;
 
@@ -171,12 +187,16 @@ export class SelfAttentionView extends LitElement {
         <span>least</span><span class="bar"></span><span>most attention of the query (over the whole clip)</span>
         <span>▢ white: the query · ▢ blue: the patch it attends to most</span>
       </p>
-      <div class="shares">
-        <plot-chart
-          id="frame-shares"
-          .spec=${this.sharesSpec}
-          alt="The share of the query's attention on each frame: ${this.shares.map((v, f) => `frame ${f + 1} ${pct(v)}`).join(', ')}. The dashed line is an even share, ${pct(1 / grid.frames)}."
-        ></plot-chart>
+      <div class="below ${this.querySelector('[slot="aside"]') ? '' : 'bare'}">
+        <slot name="aside"></slot>
+        <div class="shares">
+          <plot-chart
+            id="frame-shares"
+            .spec=${this.sharesSpec}
+            alt="The share of the query's attention on each frame: ${this.shares.map((v, f) => `frame ${f + 1} ${pct(v)}`).join(', ')}. The dashed line is an even share, ${pct(1 / grid.frames)}."
+          ></plot-chart>
+          <slot name="after"></slot>
+        </div>
       </div>
     `;
   }

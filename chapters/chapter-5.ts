@@ -112,7 +112,7 @@ const TRY_THIS: TryThis<TryState>[] = [
     state: { part: 'gate1', t: 999 },
   },
   {
-    question: 'Put the query on the moving circle in frame 1. Which layer looks only at its own frame, which at the frames nearby, and which finds the circle again in the later frames?',
+    question: 'Put the query on the moving circle in frame 1. In which layers does its attention stay in its own frame, and in which does the patch it attends to most in each frame follow the circle?',
     state: { clip: 'a red circle moving right', qf: 1, layer: 6, head: 'mean', astep: 25, snapQuery: true },
   },
 ];
@@ -1029,12 +1029,14 @@ export class Chapter5 extends LitElement {
     const hits = on.filter((v) => v === true).length;
     const queryOn = reading ? patchOnObject(reading, q, ATTN_GRID) : null;
     const { layer, head } = this.layerHead(ins.attention);
+    const own = Array.from({ length: ins.attention.layers }, (_, l) => frameShares(attentionRow(ins.attention, l, head, n), ATTN_GRID)[q.frame]);
     return html`<p class="readout" id="attn-readout" data-hits=${hits} data-judged=${judged}>
       The query is token ${n} of ${ATTN_GRID.frames * ATTN_GRID.rows * ATTN_GRID.cols} (frame ${q.frame + 1}, row ${q.row + 1}, column ${q.col + 1})${queryOn === true ? ', on the object' : queryOn === false ? ', on the background' : ''};
       layer ${layer + 1}, ${head === 'mean' ? 'the mean of the heads' : `head ${head + 1}`}, at step ${ins.step} (t = ${ins.timestep}).
       It gives <strong>${pct(shares[q.frame])}</strong> of its attention to its own frame and ${pct(1 - shares[q.frame])} to the other ${ATTN_FRAMES - 1};
       its most attended patch is frame ${peak.frame + 1}, row ${peak.row + 1}, column ${peak.col + 1} (${fmt(rowPeak(row).value * 100, 1)} %).
       ${judged ? html`In <strong>${hits} of ${judged}</strong> frames where the judge finds an object, the patch it attends to most in that frame lies on it.` : nothing}
+      Its own frame’s share, layer by layer: <span id="own-shares">${own.map((v, l) => html`${l ? ', ' : ''}${l === layer ? html`<strong>${l + 1}: ${pct(v)}</strong>` : `${l + 1}: ${pct(v)}`}`)}</span>.
       ${s.head !== 'mean' && Number(s.head) > ins.attention.heads ? html` (This DiT has ${ins.attention.heads} heads.)` : nothing}
     </p>`;
   }
@@ -1110,8 +1112,8 @@ export class Chapter5 extends LitElement {
           ${this.missingNotice(ADALN_NEEDS, 'This cell')} ${this.renderAdaln()}
         </live-cell>
         <p>
-          The curves are smooth: the same weights serve every ${term('t')}, and the modulation bends them gently from one noise
-          level to the next. A gate near 0 means the block’s branch barely adds to x at that
+          Read the curves from left to right, as sampling does: the weights are the same at every ${term('t')}, and the modulation
+          is what adapts them from one noise level to the next. A gate near 0 means the block’s branch barely adds to x at that
           ${term('t')}; a large scale sharpens or flattens the normalised features before the branch reads them.
         </p>
         <h3>Inside the DiT: attention over space and time</h3>
@@ -1128,9 +1130,11 @@ export class Chapter5 extends LitElement {
           </div>
         </live-cell>
         <p>
-          Click a patch in any frame to make it the query. Different layers do different jobs: some keep to the query’s own frame,
-          some spread over the frames nearest it, some look across the whole clip for what matches the query. That division of
-          labour is learned, not built in: nothing in the DiT says which tokens are neighbours except their sin-cos position features.
+          Click a patch in any frame to make it the query, and step through the layers: the readout gives, layer by layer, how much
+          of the query’s attention stays in its own frame. Layers that keep to their frame work on the picture; layers that spread
+          over the clip are where one frame can learn from the others, and where the patch a query attends to most in each frame
+          can follow an object as it moves. Whatever division of labour you find was learned, not built in: nothing in the DiT says
+          which tokens are neighbours, in space or in time, except their sin-cos position features.
         </p>
         ${this.models.renderBackend()}
       </chapter-section>

@@ -24,7 +24,7 @@ import { build, DIST, type StaticServer } from '../../build.mjs';
 import { formatCount } from '../../components/cost-table';
 import type { PlotChart } from '../../components/plot-chart';
 import type { PixelView } from '../../components/pixel-view';
-import { adalnChannels, adalnMeanAbs, adalnTimesteps, attentionRow, inspectSelfAttention, measureAdaln, patchOfObject, tokenHeat, tokenIndex } from '../../pipeline/dit-inspect';
+import { adalnChannels, adalnMeanAbs, adalnTimesteps, attentionRow, frameShares, inspectSelfAttention, measureAdaln, patchOfObject, tokenHeat, tokenIndex } from '../../pipeline/dit-inspect';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { median } from '../../pipeline/step-timing';
@@ -268,6 +268,12 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     const again = await duelDone(page);
     assert.equal(again.settings, red.settings);
     for (const e of again.entries!) assert.is(differing(e.frames, red.entries!.find((x) => x.model === e.model)!.frames), 0);
+    // try this 1: 30 DDIM steps, both looked at at step 5
+    await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).first().click();
+    const five = await duelDone(page, again.serial);
+    assert.equal([five.settings.steps, five.settings.sampler, five.shown], [30, 'ddim', 5]);
+    assert.ok(five.previews.unet && five.previews.dit, 'both x̂₀ of step 5 are shown');
+    assert.match((await inChapter(page, '.side[data-model="unet"] .caption').textContent())!, /step 5 of 30/);
     assertClean(w);
   } finally {
     await w.close();
@@ -498,6 +504,10 @@ withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s row eq
     const inspectedKey = a.inspected!.key;
     want = await nodeRow(20, 5, 1, a.query);
     assert.ok(maxDiff(a.row!, want) < 1e-4, `layer 6, head 2: ${maxDiff(a.row!, want)}`);
+    // the readout's own-frame share of every layer, for head 2, as Node computes it
+    const ownNode: string[] = [];
+    for (let l = 0; l < 6; l++) ownNode.push(`${l + 1}: ${Math.round(frameShares(await nodeRow(20, l, 1, a.query), grid)[a.query.frame] * 100)} %`);
+    assert.is((await inChapter(page, '#own-shares').textContent())!.replace(/\s+/g, ' ').trim(), ownNode.join(', '));
     // the query by a click: frame 7, row 3, column 4
     const frame7 = inChapter(page, 'self-attention-view figure[data-frame="6"] pixel-view');
     const box = (await frame7.boundingBox())!;

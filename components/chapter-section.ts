@@ -103,6 +103,19 @@ export class ChapterSection extends LitElement {
       .note {
         color: var(--muted);
       }
+      /* presenter mode (components/presenter-mode.ts) shows one stop at a time */
+      .try[data-presenting] {
+        outline: 4px solid var(--focus);
+        outline-offset: 6px;
+        border-radius: 0.2rem;
+        scroll-margin-top: 1rem;
+      }
+      .try:focus {
+        outline: none;
+      }
+      .try[data-presenting]:focus {
+        outline: 4px solid var(--focus);
+      }
     `,
   ];
 

@@ -11,9 +11,28 @@
 // so a stale figure is never shown. Work that does not go through `run` reports
 // its errors with `reportCellError(element, error)` from anywhere inside the cell.
 // Retry reruns the last task, and fires `cell-retry` for whoever wants to redo more.
-import { LitElement, css, html, nothing } from 'lit';
+//
+// Every cell also has tools for a classroom (under the figure): "Copy link" (the
+// URL with the current state and a fragment that opens the page at this cell),
+// "Save PNG" (its canvases and SVGs as one picture), "Save GIF" (when it holds a
+// clip), and "Reset" (its parameters — `params`, or else the whole chapter's — back
+// to their defaults, through the chapter's UrlStateController). Loading this
+// module installs presenter mode (components/presenter-mode.ts).
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { clipGif, clipsIn, download, figurePng, slug } from './cell-export';
+import { installPresenterMode } from './presenter-mode';
 import { controls } from './styles';
+import type { CellResetDetail } from './url-state-controller';
+
+installPresenterMode();
+
+/** The element whose id a figure link starts with: the chapter (the outermost host) around `el`. */
+function chapterOf(el: Element): Element | null {
+  let host: Element | null = null;
+  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) host = root.host;
+  return host;
+}
 
 export type CellTask<T> = (signal: AbortSignal) => Promise<T> | T;
 
@@ -98,6 +117,49 @@ export class LiveCell extends LitElement {
         color: var(--muted);
         min-height: 1.2rem;
       }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.25rem 1rem;
+        border-top: 1px solid var(--rule);
+      }
+      .bar footer {
+        border-top: 0;
+      }
+      .tools {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.3rem;
+        padding: 0.3rem 1rem;
+        font-size: 0.8rem;
+      }
+      .tools button {
+        font-size: 0.8rem;
+        padding: 0.2rem 0.55rem;
+        min-height: 2rem;
+      }
+      .tools output {
+        color: var(--muted);
+        overflow-wrap: anywhere;
+      }
+      .tools input {
+        font: inherit;
+        width: min(18rem, 100%);
+      }
+      :host([data-presenting]) {
+        outline: 4px solid var(--focus);
+        outline-offset: 4px;
+        scroll-margin-top: 1rem;
+      }
+      :host(:focus) {
+        outline: none;
+      }
+      :host([data-presenting]:focus) {
+        outline: 4px solid var(--focus);
+      }
       @media (prefers-reduced-motion: reduce) {
         .content[aria-busy='true'] {
           transition: none;
@@ -114,6 +176,15 @@ export class LiveCell extends LitElement {
   @property() note = '';
   /** The figure fills in while the cell runs (a sampler's steps): it is not dimmed while busy. */
   @property({ type: Boolean }) streaming = false;
+  /** The chapter's state keys this cell's figure depends on (Reset sets these back); none: all of the chapter's. */
+  @property({ attribute: false }) params: readonly string[] = [];
+
+  @state() private canReset = false;
+  @state() private hasClip = false;
+  @state() private toolMessage = '';
+  /** The last link "Copy link" made (also shown in the cell when the clipboard refused it). */
+  @state() lastLink = '';
+  @state() private showLink = false;
 
   @state() private status: Status = 'idle';
   @state() private message = '';
@@ -124,15 +195,96 @@ export class LiveCell extends LitElement {
 
   constructor() {
     super();
+    this.addEventListener('pointerenter', this.lookForClip);
+    this.addEventListener('focusin', this.lookForClip);
     this.addEventListener('cell-error', (e: CustomEvent<CellErrorDetail>) => {
       e.stopPropagation();
       this.fail(e.detail?.error);
     });
   }
 
+  connectedCallback(): void {
+    super.connectedCallback();
+    // does a chapter's UrlStateController answer a reset? (it marks the probe handled)
+    const probe: CellResetDetail = { params: this.params, probe: true, handled: false };
+    this.dispatchEvent(new CustomEvent('cell-reset', { detail: probe, bubbles: true, composed: true }));
+    this.canReset = probe.handled;
+  }
+
   disconnectedCallback(): void {
     super.disconnectedCallback();
     this.controller?.abort();
+  }
+
+  /** The cell's name in a figure link: its id, else its label as a slug. */
+  get key(): string {
+    return this.id || slug(this.label);
+  }
+
+  /** The URL of this figure: the page with its current state, and a fragment that opens it here. */
+  figureLink(): string {
+    const chapter = chapterOf(this);
+    const fragment = chapter?.id ? `#${chapter.id}--${this.key}` : location.hash;
+    return `${location.origin}${location.pathname}${location.search}${fragment}`;
+  }
+
+  private say(message: string) {
+    this.toolMessage = message;
+  }
+
+  private async copyLink() {
+    this.lastLink = this.figureLink();
+    try {
+      await navigator.clipboard.writeText(this.lastLink);
+      this.showLink = false;
+      this.say('Link copied.');
+    } catch {
+      this.showLink = true;
+      this.say('Copy the link:');
+      await this.updateComplete;
+      const input = this.renderRoot.querySelector<HTMLInputElement>('.tools input');
+      input?.focus();
+      input?.select();
+    }
+  }
+
+  private fileName(ext: string): string {
+    const chapter = chapterOf(this);
+    return `${chapter?.id ? `${chapter.id}-` : ''}${slug(this.label || this.key)}.${ext}`;
+  }
+
+  private async savePng() {
+    const area = this.renderRoot.querySelector('.content') ?? this;
+    const blob = await figurePng(this, area);
+    if (!blob) return this.say('This cell holds no picture to save.');
+    download(blob, this.fileName('png'));
+    this.say('Saved as PNG.');
+  }
+
+  private saveGif() {
+    const bytes = clipGif(this);
+    if (!bytes) return this.say('This cell holds no clip.');
+    download(bytes, this.fileName('gif'), 'image/gif');
+    this.say('Saved as GIF.');
+  }
+
+  private reset() {
+    const detail: CellResetDetail = { params: this.params, handled: false };
+    this.dispatchEvent(new CustomEvent('cell-reset', { detail, bubbles: true, composed: true }));
+    this.say(detail.handled ? 'Back to the defaults.' : 'Nothing to reset here.');
+  }
+
+  private readonly lookForClip = () => {
+    const has = clipsIn(this).length > 0;
+    if (has !== this.hasClip) this.hasClip = has;
+  };
+
+  protected updated(changed: PropertyValues<this>): void {
+    // a clip to save is drawn by the chapter after the cell's work is done: look then, and when the reader comes near
+    if (changed.has('status' as keyof LiveCell)) {
+      setTimeout(this.lookForClip, 50);
+      setTimeout(this.lookForClip, 1000);
+    }
   }
 
   /**
@@ -206,7 +358,23 @@ export class LiveCell extends LitElement {
           <slot></slot>
         </div>
       </figure>
-      ${footer ? html`<footer>${footer}</footer>` : nothing}
+      <div class="bar">
+        ${footer ? html`<footer>${footer}</footer>` : html`<span></span>`}
+        <div class="tools" role="group" aria-label="Figure tools">
+          <button type="button" aria-label="Copy link to this figure" @click=${this.copyLink}>Copy link</button>
+          <button type="button" aria-label="Save this figure as PNG" @click=${this.savePng}>Save PNG</button>
+          ${this.hasClip
+            ? html`<button type="button" aria-label="Save the clip as an animated GIF" @click=${this.saveGif}>Save GIF</button>`
+            : nothing}
+          ${this.canReset
+            ? html`<button type="button" aria-label="Reset this figure to its defaults" @click=${this.reset}>Reset</button>`
+            : nothing}
+          <output aria-live="polite">${this.toolMessage}</output>
+          ${this.showLink
+            ? html`<input type="text" readonly aria-label="Link to this figure" .value=${this.lastLink} />`
+            : nothing}
+        </div>
+      </div>
     `;
   }
 }

@@ -16,18 +16,24 @@ import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 
-/** Colours the charts share (SVG attributes cannot read CSS custom properties). */
+/**
+ * The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"): eight colours that stay
+ * apart for the common colour-vision deficiencies. Series in a chart take them in this order.
+ */
+export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'] as const;
+
+/** Colours the charts share (SVG attributes cannot read CSS custom properties); series colours are Okabe–Ito. */
 export const CHART_COLOURS = {
   ink: '#1d1f24',
   muted: '#596070',
   faint: '#b9bdc6',
-  signal: '#1a5fb4',
-  noise: '#c2410c',
-  accent: '#2f6f5e',
+  signal: OKABE_ITO[0],
+  noise: OKABE_ITO[1],
+  accent: OKABE_ITO[2],
   data: '#7c8290',
-  particles: '#1a5fb4',
-  samples: '#b3261e',
-  field: '#3d7a68',
+  particles: OKABE_ITO[0],
+  samples: OKABE_ITO[1],
+  field: OKABE_ITO[2],
 } as const;
 
 /** Narrower than this, a chart keeps its last drawing (Plot's margins alone take ~80 px). */

@@ -7,8 +7,22 @@
 //   this.url.state.t                 // typed, validated
 //   this.url.set({ t: 500 })         // repaired like a URL value, host re-renders, URL follows
 //   this.url.problems                // what was repaired, in words, for a <state-notice>
+//
+// A <live-cell> inside the host asks for a reset with a `cell-reset` event: the
+// controller sets the cell's parameters (or, when the cell names none, all of
+// the chapter's) back to their defaults.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { readState, validateState, writeState, type Problem, type Schema, type StateOf } from '../pipeline/url-state';
+import { defaults, readState, validateState, writeState, type Problem, type Schema, type StateOf } from '../pipeline/url-state';
+
+/** What a <live-cell> sends with `cell-reset` (see components/live-cell.ts). */
+export interface CellResetDetail {
+  /** The state keys of the cell; none: the whole chapter's. */
+  params?: readonly string[];
+  /** Only asks whether anyone would reset (the cell shows its Reset button when so). */
+  probe?: boolean;
+  /** Set by a controller that handled it. */
+  handled: boolean;
+}
 
 export class UrlStateController<S extends Schema> implements ReactiveController {
   state: StateOf<S>;
@@ -25,6 +39,9 @@ export class UrlStateController<S extends Schema> implements ReactiveController 
   ) {
     this.state = validateState(schema, {}).state;
     host.addController(this);
+    if (typeof (host as unknown as EventTarget).addEventListener === 'function') {
+      (host as unknown as EventTarget).addEventListener('cell-reset', (e) => this.onCellReset(e as CustomEvent<CellResetDetail>));
+    }
   }
 
   private readonly onPageHide = () => this.flush();
@@ -67,6 +84,17 @@ export class UrlStateController<S extends Schema> implements ReactiveController 
       this.cachedMessages = { from: this.problems, messages: this.problems.map((p) => `${p.param}: ${p.message}`) };
     }
     return this.cachedMessages.messages;
+  }
+
+  private onCellReset(e: CustomEvent<CellResetDetail>) {
+    const d = e.detail;
+    if (!d) return;
+    const keys = (d.params?.length ? d.params : Object.keys(this.schema)).filter((k) => k in this.schema);
+    if (!keys.length) return;
+    d.handled = true;
+    if (d.probe) return;
+    const all = defaults(this.schema) as Record<string, unknown>;
+    this.set(Object.fromEntries(keys.map((k) => [k, all[k]])) as Partial<StateOf<S>>);
   }
 
   private schedule() {

@@ -148,6 +148,8 @@ withModels(['text_encoder', 'dit', 'dit_snap4', 'vae_decoder'], 'two denoisers s
       assert.ok(Buffer.from(last.frames).equals(Buffer.from(e.frames)), `${e.model}: the last preview is the sample`);
     }
     assert.not.ok(Buffer.from(duel.entries[0].frames).equals(Buffer.from(duel.entries[1].frames)), 'two different models make different pictures');
+    // a denoiser that fails stops the other one too, with its error (no wait forever at the barrier)
+    await rejects(sampleSideBySide(counting, { ...options, models: ['dit', 'unet_not_trained'] }), /unet_not_trained/);
     // a cancelled duel stops
     const ac = new AbortController();
     const stopped = sampleSideBySide(counting, { ...options, models: ['dit_snap4', 'dit'] }, { signal: ac.signal, onStep: (s) => { if (s.step === 2) ac.abort(); } });

@@ -89,6 +89,12 @@ export const chapter5Schema = defineSchema({
 });
 export type Chapter5State = StateOf<typeof chapter5Schema>;
 
+/** Each cell's part of the state (a cell's Reset sets these back to their defaults). */
+const RACE_PARAMS: (keyof Chapter5State)[] = ['prompt', 'seed', 'sampler', 'steps', 'guidance'];
+const DUEL_PARAMS: (keyof Chapter5State)[] = [...RACE_PARAMS, 'step'];
+const ADALN_PARAMS: (keyof Chapter5State)[] = ['part', 'block', 't'];
+const ATTN_PARAMS: (keyof Chapter5State)[] = ['clip', 'cseed', 'astep', 'layer', 'head', 'qf', 'qr', 'qc'];
+
 interface DuelSettings {
   prompt: string;
   seed: number;
@@ -728,12 +734,12 @@ export class Chapter5 extends LitElement {
     const asks = (keys: (keyof Chapter5State)[]) => keys.some((k) => k in state);
     // each figure the question is about runs now, unless it already shows that state
     const d = this.duel;
-    if (asks(['prompt', 'seed', 'sampler', 'steps', 'guidance', 'step']) && !(d && sameDuel(d.settings, duelSettings(now)) && (d.running || d.result))) {
+    if (asks(DUEL_PARAMS) && !(d && sameDuel(d.settings, duelSettings(now)) && (d.running || d.result))) {
       void this.runDuel({ keepStep: true });
     }
-    if (asks(['part', 'block', 't']) && !this.adaln && !this.adalnRunning) void this.readAdaln();
+    if (asks(ADALN_PARAMS) && !this.adaln && !this.adalnRunning) void this.readAdaln();
     const a = this.attn;
-    if (asks(['clip', 'cseed', 'astep', 'layer', 'head', 'qf', 'qr', 'qc']) && !(a && a.prompt === now.clip && a.seed === now.cseed && (a.running || a.clip))) {
+    if (asks(ATTN_PARAMS) && !(a && a.prompt === now.clip && a.seed === now.cseed && (a.running || a.clip))) {
       void this.makeClip();
     }
     if (snapQuery) {
@@ -1066,7 +1072,7 @@ export class Chapter5 extends LitElement {
           frame on its own, so it cannot make motion. The comparison is on images, one frame each, where both are at home.
         </p>
         ${this.models.renderWeights()}
-        <live-cell id="duel" label="One prompt, one seed, two denoisers, stepping together" streaming @cell-retry=${() => this.retry(() => this.runDuel({ keepStep: true }))}>
+        <live-cell id="duel" label="One prompt, one seed, two denoisers, stepping together" streaming .params=${DUEL_PARAMS} @cell-retry=${() => this.retry(() => this.runDuel({ keepStep: true }))}>
           <div @keydown=${(e: KeyboardEvent) => this.onKey(e, () => void this.runDuel())}>
             ${this.missingNotice(DUEL_NEEDS, 'The side by side')}
             ${this.renderDuelControls()}
@@ -1088,7 +1094,7 @@ export class Chapter5 extends LitElement {
           and keeps score: the pass rate so far with its 95 % interval, and the seconds each spent denoising. With 16 samples the
           interval is wide; a difference of a sample or two is noise.
         </p>
-        <live-cell id="race" label="The race: 16 seeds, both denoisers, every sample judged" streaming @cell-retry=${() => this.retry(() => this.runRace())}>
+        <live-cell id="race" label="The race: 16 seeds, both denoisers, every sample judged" streaming .params=${RACE_PARAMS} @cell-retry=${() => this.retry(() => this.runRace())}>
           ${this.missingNotice(DUEL_NEEDS, 'The race')} ${this.missing(DUEL_NEEDS).length ? nothing : this.renderRace()}
         </live-cell>
         <h3>Inside the DiT: adaLN-Zero</h3>
@@ -1108,7 +1114,7 @@ export class Chapter5 extends LitElement {
           ${term('t')} alone, and so do the six vectors: one call of the network with a batch of ${ADALN_POINTS} timesteps gives every
           curve below. Left to right is the order in which sampling meets them.
         </p>
-        <live-cell id="adaln" label="The modulation of each block, from t = 999 down to 0" @cell-retry=${() => this.retry(() => this.readAdaln())}>
+        <live-cell id="adaln" label="The modulation of each block, from t = 999 down to 0" .params=${ADALN_PARAMS} @cell-retry=${() => this.retry(() => this.readAdaln())}>
           ${this.missingNotice(ADALN_NEEDS, 'This cell')} ${this.renderAdaln()}
         </live-cell>
         <p>
@@ -1124,7 +1130,7 @@ export class Chapter5 extends LitElement {
           of its self-attention (which of the 128 tokens it reads, and how much), from the very run that made the clip: the network
           is called again on that step’s ${term('xt')}, with the prompt, and asked for its attention.
         </p>
-        <live-cell id="attn" label="Where one patch looks: self-attention over the clip’s 128 tokens" @cell-retry=${() => this.retry(() => this.makeClip())}>
+        <live-cell id="attn" label="Where one patch looks: self-attention over the clip’s 128 tokens" .params=${ATTN_PARAMS} @cell-retry=${() => this.retry(() => this.makeClip())}>
           <div @keydown=${(e: KeyboardEvent) => this.onKey(e, () => void this.makeClip())}>
             ${this.missingNotice(ATTN_NEEDS, 'This cell')} ${this.renderAttention()}
           </div>

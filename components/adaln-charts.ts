@@ -14,10 +14,10 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ADALN_LABELS, ADALN_PARTS, adalnChannels, adalnMeanAbs, nearestTimestep, type AdalnPart, type AdalnTable } from '../pipeline/dit-inspect';
 import './plot-chart';
-import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from './plot-chart';
+import { CHART_COLOURS, OKABE_ITO, type ChartOverlay, type ChartSpec } from './plot-chart';
 
-/** One colour a block, from the first (dark violet) to the last (orange). */
-export const BLOCK_COLOURS = ['#4b2991', '#3f5da8', '#1f8a9a', '#2b9e5a', '#8f9416', '#d2691e', '#b3261e', '#596070'];
+/** One colour a block: the Okabe–Ito series colours, in their order (the yellow left out: too faint as a line on white). */
+export const BLOCK_COLOURS = [...OKABE_ITO.filter((c) => c !== '#F0E442'), CHART_COLOURS.muted];
 const blockColour = (l: number) => BLOCK_COLOURS[l % BLOCK_COLOURS.length];
 
 const fmt = (v: number, digits = 2) => (Math.abs(v) < 0.5 * 10 ** -digits ? (0).toFixed(digits) : v.toFixed(digits)).replace('-', '−');

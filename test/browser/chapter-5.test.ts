@@ -387,7 +387,7 @@ const adalnCharts = (page: Page) =>
   });
 
 withModels(['dit_inspect'], 'adaLN: the charts draw dit_inspect\'s modulation as Node computes it for the same timesteps; part and block by keyboard; t moves the marker without a rebuild', async () => {
-  const w = await open(noUnet, 'c5.t=500');
+  const w = await open(noUnet, 'c5.t=500&c5.layer=3');
   const { page } = w;
   try {
     await inChapter(page, 'live-cell#adaln').scrollIntoViewIfNeeded();
@@ -433,6 +433,13 @@ withModels(['dit_inspect'], 'adaLN: the charts draw dit_inspect\'s modulation as
     assert.ok(c.charts[0].ruleX! < before[0].ruleX!, 'the marker moved left, to t = 999');
     assert.match((await inChapter(page, '#adaln-readout').textContent())!, /At t = 999/);
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c5.t') === null); // 999 is the default
+    // the cell's Reset: its own parameters back to their defaults, the other cells' kept
+    await t.focus();
+    await page.keyboard.press('Home');
+    await inChapter(page, 'live-cell#adaln').getByRole('button', { name: /^Reset/ }).click();
+    assert.equal(await state(page).then((x) => [x.part, x.block, x.t, x.layer]), ['gate1', 1, 999, 3]);
+    c = await adalnCharts(page);
+    assert.ok(maxDiff(c.channels, adalnChannels(node, 0, 'gate1')) < 1e-4, 'back to block 1\'s gate₁');
     assertClean(w);
   } finally {
     await w.close();

@@ -26,7 +26,7 @@ import type { LiveCell } from '../components/live-cell';
 import type { Progress } from '../pipeline/runtime/protocol';
 import { ModelController } from '../components/model-controller';
 import type { TokenDetail } from '../components/patch-grid';
-import { CHART_COLOURS, type ChartSpec } from '../components/plot-chart';
+import { CHART_COLOURS, OKABE_ITO, type ChartSpec } from '../components/plot-chart';
 import { FRAME_SIDES, MAX_FRAMES } from '../components/token-cost-charts';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
@@ -95,7 +95,8 @@ const REFERENCES: Reference[] = [
   { title: 'Dehghani et al. 2023, Patch n\' Pack: NaViT', href: 'https://arxiv.org/abs/2307.06304', note: 'any aspect ratio and resolution' },
 ];
 
-const CHANNEL_COLOURS = ['#1a5fb4', '#c2410c', '#2f6f5e', '#8a3ffc'];
+/** The four latent channels' lines: the first four Okabe–Ito colours (apart for colour-blind readers). */
+const CHANNEL_COLOURS = OKABE_ITO.slice(0, 4);
 
 interface ShapeResult {
   key: string;

@@ -3,7 +3,7 @@
 // the page, onto one canvas) and a clip as an animated GIF
 // (pipeline/export/gif.ts). No libraries: SVGs are serialised and drawn as images.
 //
-//   const blob = await figurePng(cell);            // null: the cell holds no picture
+//   const blob = await figurePng(cell, { title }); // null: the cell holds no picture
 //   const gif = clipGif(cell);                     // null: no clip of two or more frames
 //   download(blob, 'figure.png');
 import { encodeGif } from '../pipeline/export/gif';
@@ -79,28 +79,42 @@ function svgImage(svg: SVGSVGElement, r: DOMRect): Promise<HTMLImageElement | nu
   }).finally(() => URL.revokeObjectURL(url)) as Promise<HTMLImageElement | null>;
 }
 
+const MARGIN = 12;
+const TITLE = 28;
+
 /**
- * The pictures in `area` (an element of the cell whose box frames the figure) and under `cell`,
- * drawn where they are on the page onto one canvas at `scale` × their CSS size, on `background`.
+ * The pictures under `cell` (canvases and outermost SVGs, across shadow roots), drawn where they are
+ * on the page onto one canvas at `scale` × their CSS size: the box round them all, a margin, and
+ * `title` over them.
  */
-export async function figurePng(cell: Element, area: Element = cell, options: { scale?: number; background?: string } = {}): Promise<Blob | null> {
+export async function figurePng(cell: Element, options: { scale?: number; background?: string; title?: string } = {}): Promise<Blob | null> {
   const scale = options.scale ?? 2;
-  const frame = area.getBoundingClientRect();
   const parts = deepElements(cell).filter(
     (el) => (el.localName === 'canvas' || (el.localName === 'svg' && !el.parentElement?.closest('svg'))) && visible(el),
   );
-  if (!parts.length || frame.width < 1) return null;
+  if (!parts.length) return null;
+  const rects = parts.map((el) => visible(el)!);
+  const top = Math.min(...rects.map((r) => r.top)) - MARGIN - (options.title ? TITLE : 0);
+  const left = Math.min(...rects.map((r) => r.left)) - MARGIN;
+  const right = Math.max(...rects.map((r) => r.right)) + MARGIN;
+  const bottom = Math.max(...rects.map((r) => r.bottom)) + MARGIN;
   const canvas = document.createElement('canvas');
-  canvas.width = Math.round(frame.width * scale);
-  canvas.height = Math.round(frame.height * scale);
+  canvas.width = Math.round((right - left) * scale);
+  canvas.height = Math.round((bottom - top) * scale);
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = options.background ?? '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
+  if (options.title) {
+    ctx.fillStyle = '#1d1f24';
+    ctx.font = `600 ${15 * scale}px system-ui, sans-serif`;
+    ctx.textBaseline = 'top';
+    ctx.fillText(options.title, MARGIN * scale, MARGIN * scale, canvas.width - 2 * MARGIN * scale);
+  }
   let drawn = 0;
-  for (const el of parts) {
-    const r = visible(el)!;
-    const x = (r.left - frame.left) * scale;
-    const y = (r.top - frame.top) * scale;
+  for (const [i, el] of parts.entries()) {
+    const r = rects[i];
+    const x = (r.left - left) * scale;
+    const y = (r.top - top) * scale;
     const w = r.width * scale;
     const h = r.height * scale;
     if (el.localName === 'canvas') {

@@ -254,8 +254,7 @@ export class LiveCell extends LitElement {
   }
 
   private async savePng() {
-    const area = this.renderRoot.querySelector('.content') ?? this;
-    const blob = await figurePng(this, area);
+    const blob = await figurePng(this, { title: this.label });
     if (!blob) return this.say('This cell holds no picture to save.');
     download(blob, this.fileName('png'));
     this.say('Saved as PNG.');

@@ -153,7 +153,9 @@ test('Save PNG, Save GIF and Reset', async () => {
     const r = cell.shadowRoot!.querySelector('.content')!.getBoundingClientRect();
     return { width: r.width, height: r.height };
   });
-  assert.ok(Math.abs(image.width - 2 * box.width) <= 2 && Math.abs(image.height - 2 * box.height) <= 2, `PNG ${image.width}×${image.height}, cell ${box.width}×${box.height}`);
+  // the box round the cell's pictures and charts (with a margin and the title): most of the cell's width, within its height
+  assert.ok(image.width > box.width && image.width <= 2 * box.width + 50, `PNG ${image.width}×${image.height}, cell ${box.width}×${box.height}`);
+  assert.ok(image.height > 300 && image.height <= 2 * box.height + 110, `PNG ${image.width}×${image.height}, cell ${box.width}×${box.height}`);
   const colours = new Set<number>();
   for (let i = 0; i < image.data.length; i += 4 * 37) colours.add((image.data[i] << 16) | (image.data[i + 1] << 8) | image.data[i + 2]);
   assert.ok(colours.size > 50, `the PNG holds the pictures and charts (${colours.size} colours sampled)`);

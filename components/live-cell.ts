@@ -195,8 +195,8 @@ export class LiveCell extends LitElement {
 
   constructor() {
     super();
-    this.addEventListener('pointerenter', this.lookForClip);
-    this.addEventListener('focusin', this.lookForClip);
+    // the same looks in every copy of a page for the same inputs (whoever compares two pages sees the same tools)
+    for (const type of ['pointerenter', 'focusin', 'input', 'click', 'value-change', 'choice-change']) this.addEventListener(type, this.lookSoon);
     this.addEventListener('cell-error', (e: CustomEvent<CellErrorDetail>) => {
       e.stopPropagation();
       this.fail(e.detail?.error);
@@ -278,12 +278,14 @@ export class LiveCell extends LitElement {
     if (has !== this.hasClip) this.hasClip = has;
   };
 
+  /** Looks for a clip soon, and again a second later (the chapter draws it after the cell's work, or an input, is done). */
+  private readonly lookSoon = () => {
+    setTimeout(this.lookForClip, 50);
+    setTimeout(this.lookForClip, 1000);
+  };
+
   protected updated(changed: PropertyValues<this>): void {
-    // a clip to save is drawn by the chapter after the cell's work is done: look then, and when the reader comes near
-    if (changed.has('status' as keyof LiveCell)) {
-      setTimeout(this.lookForClip, 50);
-      setTimeout(this.lookForClip, 1000);
-    }
+    if (changed.has('status' as keyof LiveCell)) this.lookSoon();
   }
 
   /**

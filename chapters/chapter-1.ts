@@ -52,6 +52,10 @@ export const chapter1Schema = defineSchema({
   clip: integer(0, 99_999, 0),
   example: oneOf(['off', 'on'], 'off'),
 });
+/** Each cell's parameters: its Reset sets only these back to their defaults. */
+const NOISING_PARAMS = ['t', 'schedule', 'zsnr', 'seed', 'source', 'image', 'drawing'] as const satisfies readonly (keyof typeof chapter1Schema)[];
+const WORLD_PARAMS = ['caption', 'clip', 'example'] as const satisfies readonly (keyof typeof chapter1Schema)[];
+
 export type Chapter1State = StateOf<typeof chapter1Schema>;
 
 const SCHEDULE_NAMES: Record<BetaSchedule, string> = {
@@ -818,7 +822,7 @@ export class Chapter1 extends LitElement {
           one jump. That is why training is cheap: pick a picture, a ${term('t')} and an ${term('eps')}, make
           ${term('xt')}, and ask the network for ${term('eps')} back.
         </p>
-        <live-cell label="Noising one picture: the same ε at every t">${this.renderNoising()}</live-cell>
+        <live-cell label="Noising one picture: the same ε at every t" .params=${NOISING_PARAMS}>${this.renderNoising()}</live-cell>
         <h3>What the schedule decides</h3>
         <p>
           The schedule is the list of per-step variances ${term('beta')}; ${term('alphaBar')} is the product of
@@ -850,7 +854,7 @@ export class Chapter1 extends LitElement {
           models make. Type a caption, or step through training examples: the boxes, labels and dashed
           centroid paths are what the judge read.
         </p>
-        <live-cell label="The Shapes World, read by the judge">${this.renderWorld()}</live-cell>
+        <live-cell label="The Shapes World, read by the judge" .params=${WORLD_PARAMS}>${this.renderWorld()}</live-cell>
       </chapter-section>
     `;
   }

@@ -191,6 +191,9 @@ test('Save PNG, Save GIF and Reset', async () => {
   await page.waitForFunction(() => !/c1\.t=700/.test(location.search), undefined, { timeout: 5000 });
   const t = await page.evaluate(() => document.querySelector('chapter-1')!.figure.t);
   assert.is(t, 250);
+  // only that cell's parameters: the world cell's clip seed stays
+  await page.waitForTimeout(400);
+  assert.match(await page.evaluate(() => location.search), /c1\.clip=5/);
   assertClean(w);
   await w.close();
 });

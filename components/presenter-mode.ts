@@ -1,8 +1,9 @@
-// Presenter mode, for a teacher projecting the explainer: large type, and keys
-// that step from one live cell or "Try this" list to the next, each brought to
-// the top of the screen and outlined. It is on with `?present=1` in the URL or
-// the "Present" button (components/presenter-toggle.ts) this module puts in the
-// page header; Escape leaves it.
+// Presenter mode, for a teacher projecting the explainer: large type (in a
+// window at least 720 px wide), and keys that step from one live cell or "Try
+// this" list to the next, each brought to the top of the screen and outlined.
+// It is on with `?present=1` in the URL or the "Present" button
+// (components/presenter-toggle.ts) this module puts in the page header;
+// Escape leaves it.
 //
 //   → ↓ PageDown  next cell        ← ↑ PageUp  previous cell        Escape  leave
 //
@@ -15,6 +16,9 @@ import './presenter-toggle';
 export const PRESENT_PARAM = 'present';
 /** The attribute on the stop being shown. */
 export const PRESENTING = 'data-presenting';
+
+/** Narrower than this (CSS px), presenter mode keeps the normal type size. */
+export const LARGE_TYPE_MIN_WIDTH = 720;
 
 let installed = false;
 let on = false;
@@ -83,7 +87,8 @@ export function setPresenting(value: boolean): void {
   const root = document.documentElement;
   if (on) {
     typeBefore = root.dataset.type;
-    root.dataset.type = 'large';
+    // large type on a projector-sized window; a phone keeps its type (larger would not fit 390 px)
+    if (window.innerWidth >= LARGE_TYPE_MIN_WIDTH) root.dataset.type = 'large';
     root.dataset.present = 'on';
   } else {
     if (typeBefore === undefined) delete root.dataset.type;

@@ -110,6 +110,21 @@ test('?present=1: large type; PageDown, arrows and PageUp step through cells in 
   await w.close();
 });
 
+test('?present=1 on a phone (390 px): type stays normal, nothing scrolls sideways, keys still step', async () => {
+  const w = await watchedPage(browser, server.url, { width: 390, height: 800, reducedMotion: 'reduce' });
+  const { page } = w;
+  await page.goto(`${server.url}?present=1#forward-noising`);
+  await page.waitForSelector('chapter-1[data-ready="true"]', { state: 'attached' });
+  const r = await page.evaluate(() => ({ present: document.documentElement.dataset.present, type: document.documentElement.dataset.type }));
+  assert.equal(r, { present: 'on', type: undefined });
+  await page.keyboard.press('PageDown');
+  await page.waitForTimeout(200);
+  assert.is((await presented(page)).length, 1);
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+  assertClean(w);
+  await w.close();
+});
+
 test('Copy link: the URL has the state and a fragment; opened fresh, the page scrolls to that cell', async () => {
   const w = await open('?c1.t=700');
   const { page } = w;

@@ -36,8 +36,12 @@ export const CHART_COLOURS = {
   field: OKABE_ITO[2],
 } as const;
 
-/** Narrower than this, a chart keeps its last drawing (Plot's margins alone take ~80 px). */
-export const MIN_CHART_WIDTH = 120;
+/** The left and right margins Plot will use for these options (its defaults where unset). */
+function horizontalMargins(o: Plot.PlotOptions): number {
+  const left = o.marginLeft ?? o.margin ?? 40;
+  const right = o.marginRight ?? o.margin ?? 20;
+  return left + right;
+}
 
 export type ChartSpec = (size: { width: number }) => Plot.PlotOptions;
 
@@ -152,9 +156,7 @@ export class PlotChart extends LitElement {
     super.connectedCallback();
     this.resize = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0]?.contentRect.width ?? 0);
-      // A passing layout (a resize, a screenshot, a phone turning) can be narrower than the
-      // chart's margins, where Plot would draw rects of negative width: keep the last chart.
-      if (w >= MIN_CHART_WIDTH && w !== this.width) {
+      if (w > 0 && w !== this.width) {
         this.width = w;
         this.requestUpdate();
       }
@@ -177,10 +179,13 @@ export class PlotChart extends LitElement {
   private build() {
     const host = this.plotHost;
     if (!host) return;
-    host.replaceChildren();
-    this.frame = null;
     if (!this.spec || this.width <= 0) return;
     const options = this.spec({ width: this.width });
+    // A passing layout (a resize, a screenshot, a phone turning) can leave less room than the
+    // chart's own margins, where Plot draws rects of negative width: keep the last drawing.
+    if (this.width - horizontalMargins(options) < 8) return;
+    host.replaceChildren();
+    this.frame = null;
     const el = Plot.plot({
       ...options,
       width: options.width ?? this.width,

@@ -139,8 +139,11 @@ withModels(GEN, 'hostile URL state on the whole page (HTML and script in every t
     assert.is(found.pwned, null, 'a payload ran');
     assert.equal(dialogs, [], 'a dialog opened');
     // the prompts are there, as text the reader can read (a box's value, or a tokens list)
-    assert.ok(found.inputs.includes('<img src=x onerror=') || found.texts.includes('<img src=x onerror='), 'the first payload is shown as text');
-    assert.ok(found.inputs.includes('<svg onload=alert(1)') || found.texts.includes('<svg onload=alert(1)'), 'the second payload is shown as text');
+    // Which payload lands in which parameter follows the schemas' order, and some text parameters
+    // (a drawing's code) are repaired rather than shown: at least two payloads must be readable.
+    const markers = ['<img src=x onerror=', '<svg onload=alert(1)', '<iframe src=javascript', '</textarea></style>', '{{constructor', '<a href="javascript'];
+    const shown = markers.filter((m) => found.inputs.includes(m) || found.texts.includes(m));
+    assert.ok(shown.length >= 2, `payloads shown as text: ${shown.join(' | ') || 'none'}`);
     const written = new URL(w.page.url()).searchParams;
     console.log(`      ${textParams.length} text parameters of ${schemas.length} schemas (${textParams.join(', ')}), each holding HTML or script: none injected, no dialog; the URL now holds ${[...written.keys()].length} parameters`);
     assertClean(w);

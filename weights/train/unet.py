@@ -92,8 +92,9 @@ class UNet(nn.Module):
         def attend(block, x):
             if block is None:
                 return x
+            size = x.shape[-2:]
             x, _, cp = block(x, ctx)
-            cross_ps.append(cp)
+            cross_ps.append((cp, size))
             return x
 
         for res, att, ds in zip(self.down, self.attn_down, self.downsample):
@@ -111,10 +112,9 @@ class UNet(nn.Module):
             return out
         # Cross-attention maps of different resolutions: upsample each to the latent grid, then stack.
         maps = []
-        for p in cross_ps:
-            heads, q, k = p.shape[1:]
-            side = int(round(q ** 0.5))
-            m = p.reshape(n * f, heads, side, side, k).permute(0, 1, 4, 2, 3).reshape(n * f, heads * k, side, side)
+        for p, (ph, pw) in cross_ps:  # each at the resolution of its level, (ph, pw)
+            heads, k = p.shape[1], p.shape[3]
+            m = p.reshape(n * f, heads, ph, pw, k).permute(0, 1, 4, 2, 3).reshape(n * f, heads * k, ph, pw)
             m = F.interpolate(m, size=(h, w), mode="nearest").reshape(n * f, heads, k, h * w).permute(0, 1, 3, 2)
             maps.append(m)
         return out, {"cross_attention": torch.stack(maps, 1)}

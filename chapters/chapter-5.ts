@@ -31,7 +31,7 @@ import type { StripColumn } from '../components/step-strip';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import type { TokenGrid } from '../pipeline/cross-attention';
-import { raceSeeds, sampleSideBySide, type DuelResult } from '../pipeline/denoiser-duel';
+import { pictureDifference, raceSeeds, sampleSideBySide, type DuelResult } from '../pipeline/denoiser-duel';
 import {
   ADALN_LABELS, ADALN_PARTS, adalnChannels, adalnMeanAbs, adalnTimesteps, attentionRow, frameArgmax, frameShares, inspectSelfAttention,
   measureAdaln, nearestTimestep, patchOfObject, patchOnObject, rowPeak, tokenIndex, tokenPlace, type AdalnPart, type AdalnTable,
@@ -127,6 +127,7 @@ const REFERENCES: Reference[] = [
   { title: 'Ronneberger, Fischer & Brox 2015, U-Net', href: 'https://arxiv.org/abs/1505.04597', note: 'the down-and-up convolutional network with skip connections' },
   { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'the latent U-Net with cross-attention to text' },
   { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'DiT, adaLN-Zero, and FLOPs predicting quality' },
+  { title: 'Kadkhodaie, Guth, Simoncelli & Mallat 2024, Generalization in diffusion models arises from geometry-adaptive harmonic representations', href: 'https://arxiv.org/abs/2310.02557', note: 'different networks, the same noise, nearly the same picture' },
   { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 'Sora: a diffusion transformer over spacetime patches' },
 ];
 
@@ -875,6 +876,7 @@ export class Chapter5 extends LitElement {
                 </figure>`;
               })}
             </div>
+            ${this.renderLikeness()}
             <div class="strip">
               <step-strip .columns=${columns} .rows=${DUEL_MODELS.map((m) => LABEL[m])} .selected=${k}
                 @step-select=${(e: CustomEvent<{ step: number }>) => !d.running && this.url.set({ step: e.detail.step })}></step-strip>
@@ -887,6 +889,17 @@ export class Chapter5 extends LitElement {
       <cost-table .rows=${this.costRows()} caption="A step of each: parameters and FLOPs from its ONNX graph, the time measured here (median of this run’s steps)"></cost-table>
       ${this.renderCostReadout()}
     `;
+  }
+
+  /** How alike the two samples are, once both are made. */
+  private renderLikeness() {
+    const entries = this.duel?.result?.entries;
+    if (!entries || entries.length !== 2) return nothing;
+    const d = pictureDifference(entries[0].frames, entries[1].frames);
+    return html`<p class="readout" id="duel-likeness" data-mean=${d.meanAbs}>
+      The two samples differ by <strong>${fmt(d.meanAbs, 1)}</strong> levels of 255 on average; ${pct(d.farShare)} of their pixels differ by more
+      than 32 levels in some colour.
+    </p>`;
   }
 
   private renderCostReadout() {
@@ -1081,8 +1094,11 @@ export class Chapter5 extends LitElement {
         </live-cell>
         <p>
           Both start from the same noise (the seed fixes it) and take the same sampler steps; only the network that predicts v̂ differs.
-          Early on, each x̂<sub>0</sub> is that network’s guess of the average picture the prompt allows; the two guesses differ in
-          where they put the object and how soon they commit to its edges. Parameters and FLOPs are counted from each ONNX graph
+          Early on, each x̂<sub>0</sub> is that network’s guess of the average picture the prompt allows. Often the two end close
+          together, the same object in the same place. Networks that learn the same data well can learn nearly the same map from
+          noise to picture: Kadkhodaie et al. trained two on halves of a data set with no image in common, and from the same noise they
+          made nearly the same image. Here the designs differ as well. The line under the pictures measures how close they came;
+          another seed or prompt may part them. Parameters and FLOPs are counted from each ONNX graph
           (FLOPs as 2 × every multiply-add of its matrix products and convolutions), for one guided step: the network runs on a
           batch of two, the prompt and the empty prompt. FLOPs are not time: how long a step takes also depends on how well this
           device runs each kind of operation, so the table gives both.

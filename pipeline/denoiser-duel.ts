@@ -243,3 +243,23 @@ export function raceSeries(samples: readonly RaceSample[], models: readonly stri
   }
   return out;
 }
+
+/**
+ * How far apart two pictures of the same size are (RGB bytes): the mean absolute difference of
+ * their values (of 255), and the share of pixels where some channel differs by more than `far`.
+ */
+export function pictureDifference(a: Uint8Array, b: Uint8Array, far = 32): { meanAbs: number; farShare: number } {
+  if (a.length !== b.length || a.length % 3) throw new RangeError('pictureDifference: the pictures differ in size');
+  let sum = 0, farPixels = 0;
+  for (let p = 0; p < a.length; p += 3) {
+    let most = 0;
+    for (let c = 0; c < 3; c++) {
+      const d = Math.abs(a[p + c] - b[p + c]);
+      sum += d;
+      most = Math.max(most, d);
+    }
+    if (most > far) farPixels++;
+  }
+  const pixels = a.length / 3;
+  return { meanAbs: pixels ? sum / a.length : 0, farShare: pixels ? farPixels / pixels : 0 };
+}

@@ -25,6 +25,7 @@ import { formatCount } from '../../components/cost-table';
 import type { PlotChart } from '../../components/plot-chart';
 import type { PixelView } from '../../components/pixel-view';
 import { adalnChannels, adalnMeanAbs, adalnTimesteps, attentionRow, frameShares, inspectSelfAttention, measureAdaln, patchOfObject, tokenHeat, tokenIndex } from '../../pipeline/dit-inspect';
+import { pictureDifference } from '../../pipeline/denoiser-duel';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { median } from '../../pipeline/step-timing';
@@ -189,6 +190,9 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
       const verdict = await inChapter(page, `#${e.model}-verdict`).getAttribute('data-pass');
       assert.is(verdict, String(e.pass));
     }
+    // how alike the two samples are, as Node measures Node's
+    const like = pictureDifference(node.unet.frames, node.dit.frames);
+    assert.ok(Math.abs(Number(await inChapter(page, '#duel-likeness').getAttribute('data-mean')) - like.meanAbs) < 1e-9, 'the likeness line');
     // Run again: both step together, watched on every animation frame while the run goes
     // (a string: the test runner's transform would wrap a named function in a __name the page lacks)
     await page.evaluate(`(() => {

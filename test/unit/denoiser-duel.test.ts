@@ -6,7 +6,7 @@
 // race's standings and running totals.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { raceSeeds, raceSeries, raceStandings, sampleSideBySide, serialRunner, StepBarrier, type DuelStep } from '../../pipeline/denoiser-duel';
+import { pictureDifference, raceSeeds, raceSeries, raceStandings, sampleSideBySide, serialRunner, StepBarrier, type DuelStep } from '../../pipeline/denoiser-duel';
 import { ModelHost, type ModelRunner, type RunResult } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { textToVideo } from '../../pipeline/text-to-video';
@@ -86,6 +86,16 @@ test('serialRunner: calls run one at a time in the order asked; a failed call do
   await Promise.all([calls[0], calls[1], calls[3]]);
   assert.is(most, 1, 'never two calls at once');
   assert.equal(order, ['slow', 'a', 'bad', 'b']);
+});
+
+test('pictureDifference: the mean absolute difference and the share of pixels far apart', () => {
+  const a = Uint8Array.from([0, 0, 0, 100, 100, 100, 255, 0, 0, 10, 10, 10]);
+  const b = Uint8Array.from([0, 0, 0, 100, 140, 100, 255, 0, 0, 10, 10, 42]);
+  const d = pictureDifference(a, b);
+  assert.is(d.meanAbs, (40 + 32) / 12);
+  assert.is(d.farShare, 1 / 4); // 40 > 32; 32 is not
+  assert.equal(pictureDifference(a, a), { meanAbs: 0, farShare: 0 });
+  assert.throws(() => pictureDifference(a, b.subarray(3)), /size/);
 });
 
 test('the race: seeds, standings with Wilson intervals, running totals per model', () => {

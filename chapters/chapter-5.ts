@@ -105,13 +105,13 @@ interface DuelSettings {
 const duelSettings = (s: Chapter5State): DuelSettings => ({ prompt: s.prompt, seed: s.seed, sampler: s.sampler, steps: s.steps, guidance: s.guidance });
 const sameDuel = (a: DuelSettings | null | undefined, b: DuelSettings) => !!a && (Object.keys(b) as (keyof DuelSettings)[]).every((k) => a[k] === b[k]);
 
-/** What the try-this buttons may ask beyond the state: put the query on the object once the clip is there. */
-type TryState = Partial<Chapter5State> & { snapQuery?: boolean };
+/** What the try-this buttons may ask beyond the state: start the race; put the query on the object once the clip is there. */
+type TryState = Partial<Chapter5State> & { startRace?: boolean; snapQuery?: boolean };
 
 const TRY_THIS: TryThis<TryState>[] = [
   {
-    question: 'Which denoiser commits to the picture sooner? Look at both x̂₀ at step 5 of 30: where is the object, and how sharp is it?',
-    state: { steps: 30, sampler: 'ddim', step: 5 },
+    question: 'Two objects, each with its own colour, are the hardest prompts in this world. Which denoiser binds the colours to the right shapes more often? Race them over 16 seeds.',
+    state: { prompt: 'a red square and a green circle', seed: 0, sampler: 'ddim', steps: 30, guidance: 4, step: 100, startRace: true },
   },
   {
     question: 'adaLN-Zero starts every gate at 0. After training, which block’s attention gate is widest open at the start of sampling (t = 999), and which at the end (t = 0)?',
@@ -729,15 +729,15 @@ export class Chapter5 extends LitElement {
 
   private onTryThis(e: CustomEvent<TryThisDetail>) {
     this.url.clearProblems();
-    const { snapQuery, ...state } = e.detail.state as TryState;
+    const { snapQuery, startRace, ...state } = e.detail.state as TryState;
     this.url.set(state);
     const now = this.url.state;
     const asks = (keys: (keyof Chapter5State)[]) => keys.some((k) => k in state);
     // each figure the question is about runs now, unless it already shows that state
     const d = this.duel;
-    if (asks(DUEL_PARAMS) && !(d && sameDuel(d.settings, duelSettings(now)) && (d.running || d.result))) {
-      void this.runDuel({ keepStep: true });
-    }
+    const duel = asks(DUEL_PARAMS) && !(d && sameDuel(d.settings, duelSettings(now)) && (d.running || d.result)) ? this.runDuel({ keepStep: true }) : Promise.resolve();
+    // the race after the side by side, so the two do not share the machine while they are timed
+    if (startRace) void duel.then(() => this.runRace());
     if (asks(ADALN_PARAMS) && !this.adaln && !this.adalnRunning) void this.readAdaln();
     const a = this.attn;
     if (asks(ATTN_PARAMS) && !(a && a.prompt === now.clip && a.seed === now.cseed && (a.running || a.clip))) {

@@ -68,6 +68,12 @@ export class RaceCharts extends LitElement {
       vertical-align: middle;
       border-top: 3px solid var(--key);
     }
+    .keys li.ring::after {
+      content: '○';
+      color: var(--key);
+      font-weight: 700;
+      margin-left: 0.25rem;
+    }
     .model {
       margin-top: 0.9rem;
     }
@@ -143,9 +149,12 @@ export class RaceCharts extends LitElement {
       marginBottom: 36,
       x: { domain: [1, n], label: 'samples made →', labelAnchor: 'right' as const, ticks: Math.min(n, Math.max(3, Math.floor(width / 60))) },
     });
+    // the first model's dots are rings, the others' discs inside them: where the lines meet, both stay visible
+    const first = names[0];
     const lines = (y: 'rate' | 'seconds') => [
       Plot.line(series, { x: 'n', y, z: 'model', stroke: (d: { model: string }) => colour[d.model], strokeWidth: 2.5 }),
-      Plot.dot(series, { x: 'n', y, fill: (d: { model: string }) => colour[d.model], r: 3 }),
+      Plot.dot(series.filter((d) => d.model === first), { x: 'n', y, stroke: colour[first], strokeWidth: 2, fill: 'white', r: 5.5 }),
+      Plot.dot(series.filter((d) => d.model !== first), { x: 'n', y, fill: (d: { model: string }) => colour[d.model], r: 3 }),
     ];
     this.rateSpec = ({ width }) => ({
       ...common(width),
@@ -171,7 +180,7 @@ export class RaceCharts extends LitElement {
     if (!this.models.length) return nothing;
     return html`
       <ul class="keys" aria-hidden="true">
-        ${this.models.map((m) => html`<li style="--key: ${m.colour}">${m.label}</li>`)}
+        ${this.models.map((m, i) => html`<li class=${i === 0 ? 'ring' : ''} style="--key: ${m.colour}">${m.label}</li>`)}
       </ul>
       <div class="charts">
         <div>

@@ -272,12 +272,14 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     const again = await duelDone(page);
     assert.equal(again.settings, red.settings);
     for (const e of again.entries!) assert.is(differing(e.frames, red.entries!.find((x) => x.model === e.model)!.frames), 0);
-    // try this 1: 30 DDIM steps, both looked at at step 5
+    // try this 1: two colours bound to two shapes; the side by side runs, then the race starts with its settings
     await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).first().click();
-    const five = await duelDone(page, again.serial);
-    assert.equal([five.settings.steps, five.settings.sampler, five.shown], [30, 'ddim', 5]);
-    assert.ok(five.previews.unet && five.previews.dit, 'both x̂₀ of step 5 are shown');
-    assert.match((await inChapter(page, '.side[data-model="unet"] .caption').textContent())!, /step 5 of 30/);
+    const two = await duelDone(page, again.serial);
+    assert.equal([two.settings.prompt, two.settings.steps, two.settings.seed], ['a red square and a green circle', 30, 0]);
+    await within(60_000, 'the race to start', page.waitForFunction(() => (document.querySelector('chapter-5')!.figure.race?.samples.length ?? 0) >= 2));
+    const started = await page.evaluate(() => document.querySelector('chapter-5')!.figure.race!.settings);
+    assert.equal(started, two.settings);
+    await inChapter(page, '#race-stop').click();
     assertClean(w);
   } finally {
     await w.close();

@@ -25,6 +25,7 @@ import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../components/
 import type { StripColumn } from '../components/step-strip';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
+import { VisibleCellsController } from '../components/visible-cells-controller';
 import { ERROR_TIMESTEPS, measureDenoiserError, type DenoiserError, type ErrorRow } from '../pipeline/denoiser-error';
 import { makeSchedule, setTimesteps } from '../pipeline/diffusion';
 import { denoiserSettings, type DenoiserSettings } from '../pipeline/runtime/manifest';
@@ -447,9 +448,14 @@ export class Chapter2 extends LitElement {
   private errors: ErrorRun | null = null;
   /** The frame of a clip the trajectory shows. */
   private viewFrame = 0;
-  private visible = new Set<CellId>();
+  /** The cells seen so far (each runs the first time it comes into view). */
+  private visible = new VisibleCellsController<CellId>(this, {
+    cells: () => (['sampler', 'error', 'seeds'] as CellId[]).map((id) => this.cell(id)),
+    rootMargin: '200px 0px',
+    leaving: 'stay',
+    onChange: () => this.autoStart(),
+  });
   private started = new Set<CellId>();
-  private observer: IntersectionObserver | null = null;
   private abarCache: { key: string; abar: Float64Array } | null = null;
   private scheduleCache: { key: string; spec: ChartSpec } | null = null;
   private errorSpecCache: { rows: ErrorRow[] | null; length: number; spec: ChartSpec } | null = null;
@@ -483,27 +489,7 @@ export class Chapter2 extends LitElement {
 
   // ---------------------------------------------------------------- lifecycle
 
-  connectedCallback(): void {
-    super.connectedCallback();
-    this.observer = new IntersectionObserver(
-      (entries) => {
-        for (const e of entries) if (e.isIntersecting) this.visible.add(e.target.id as CellId);
-        this.autoStart();
-      },
-      { rootMargin: '200px 0px' },
-    );
-  }
-
-  disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.observer?.disconnect();
-  }
-
   protected firstUpdated() {
-    for (const id of ['sampler', 'error', 'seeds']) {
-      const cell = this.cell(id as CellId);
-      if (cell) this.observer?.observe(cell);
-    }
     this.dataset.ready = 'true';
   }
 

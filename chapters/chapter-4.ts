@@ -30,6 +30,7 @@ import { CHART_COLOURS, OKABE_ITO, type ChartSpec } from '../components/plot-cha
 import { FRAME_SIDES, MAX_FRAMES } from '../components/token-cost-charts';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
+import { VisibleCellsController } from '../components/visible-cells-controller';
 import { patchify, type PatchSize } from '../pipeline/diffusion/patchify';
 import { latentFalseColour } from '../pipeline/latent-space';
 import { DIT_ARCHITECTURE, DIT_PATCH, attentionCrossover, ditStepFlops, tokenGrid } from '../pipeline/patch-cost';
@@ -277,8 +278,19 @@ export class Chapter4 extends LitElement {
   private asked = { latent: -1, shapes: '' };
   private shapeResults: Partial<Record<ShapeId, ShapeResult>> = {};
   private shapeSteps: Partial<Record<ShapeId, string>> = {};
-  private shapesVisible = false;
-  private observer: IntersectionObserver | null = null;
+  /** The shapes figure starts when its controls first come near the view (then stays started). */
+  private shapesInView = new VisibleCellsController(this, {
+    cells: () => [this.renderRoot.querySelector('#shapes-anchor')],
+    rootMargin: '200px',
+    leaving: 'stay',
+    once: true,
+    onChange: (_visible, changed) => {
+      if (changed) this.requestUpdate();
+    },
+  });
+  private get shapesVisible(): boolean {
+    return this.shapesInView.has('shapes-anchor');
+  }
   private timing: CostRow[] = [];
   private tally: Tally | null = null;
   private tokenSpec: { key: string; spec: ChartSpec | null; values: Float32Array | null } = { key: '', spec: null, values: null };
@@ -325,11 +337,6 @@ export class Chapter4 extends LitElement {
     return this.renderRoot.querySelector<LiveCell>(`live-cell#${id}`)!;
   }
 
-  disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.observer?.disconnect();
-  }
-
   protected willUpdate(_changed: PropertyValues<this>) {
     const s = this.url.state;
     if (this.clip === null || this.clipSeed !== s.clip) {
@@ -345,20 +352,6 @@ export class Chapter4 extends LitElement {
 
   protected firstUpdated() {
     this.dataset.ready = 'true';
-    const target = this.renderRoot.querySelector('#shapes-anchor');
-    if (target && typeof IntersectionObserver === 'function') {
-      this.observer = new IntersectionObserver(
-        (entries) => {
-          if (entries.some((e) => e.isIntersecting)) {
-            this.shapesVisible = true;
-            this.observer?.disconnect();
-            this.requestUpdate();
-          }
-        },
-        { rootMargin: '200px' },
-      );
-      this.observer.observe(target);
-    } else this.shapesVisible = true;
   }
 
   protected updated() {

@@ -30,6 +30,7 @@ import type { RaceEntry, RaceModel } from '../components/race-charts';
 import type { StripColumn } from '../components/step-strip';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
+import { VisibleCellsController } from '../components/visible-cells-controller';
 import type { TokenGrid } from '../pipeline/cross-attention';
 import { pictureDifference, raceSeeds, sampleSideBySide, type DuelResult } from '../pipeline/denoiser-duel';
 import {
@@ -392,9 +393,14 @@ export class Chapter5 extends LitElement {
   private askedInspect = '';
   /** A try-this asked for the query on the object: done when the clip is there. */
   private snapPending = false;
-  private visible = new Set<CellId>();
+  /** The cells seen so far (each runs the first time it comes into view). */
+  private visible = new VisibleCellsController<CellId>(this, {
+    cells: () => (['duel', 'adaln', 'attn'] as CellId[]).map((id) => this.cell(id)),
+    rootMargin: '200px 0px',
+    leaving: 'stay',
+    onChange: () => this.autoStart(),
+  });
   private started = new Set<CellId>();
-  private observer: IntersectionObserver | null = null;
 
   // ---------------------------------------------------------------- for tests
 
@@ -450,27 +456,7 @@ export class Chapter5 extends LitElement {
 
   // ---------------------------------------------------------------- lifecycle
 
-  connectedCallback(): void {
-    super.connectedCallback();
-    this.observer = new IntersectionObserver(
-      (entries) => {
-        for (const e of entries) if (e.isIntersecting) this.visible.add(e.target.id as CellId);
-        this.autoStart();
-      },
-      { rootMargin: '200px 0px' },
-    );
-  }
-
-  disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.observer?.disconnect();
-  }
-
   protected firstUpdated() {
-    for (const id of ['duel', 'adaln', 'attn'] as CellId[]) {
-      const cell = this.cell(id);
-      if (cell) this.observer?.observe(cell);
-    }
     this.dataset.ready = 'true';
   }
 

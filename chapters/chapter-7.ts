@@ -36,6 +36,7 @@ import { CHART_COLOURS, type ChartSpec } from '../components/plot-chart';
 import type { PromptDetail } from '../components/prompt-field';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
+import { VisibleCellsController } from '../components/visible-cells-controller';
 import { decodeDrawing, drawingToRgb, encodeDrawing, isBlank } from '../pipeline/drawing';
 import { makeSchedule } from '../pipeline/diffusion/schedule';
 import { createRandom, fillNormal } from '../pipeline/random';
@@ -421,8 +422,13 @@ export class Chapter7 extends LitElement {
   /** The run in flight of each cell: its key and promise (a newer key replaces it). */
   private started: Partial<Record<Chapter7Cell, { key: string; promise: Promise<unknown> }>> = {};
   private runIds: Partial<Record<Chapter7Cell, number>> = {};
-  private visible = new Set<Chapter7Cell>();
-  private observer: IntersectionObserver | null = null;
+  /** The cells in view now (a cell that leaves it is un-marked). */
+  private visible = new VisibleCellsController<Chapter7Cell>(this, {
+    cells: () => CELLS.map((id) => this.cell(id)),
+    rootMargin: '25% 0px 25% 0px',
+    leaving: 'unmark',
+    onChange: () => this.scheduleAuto(0),
+  });
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -449,28 +455,10 @@ export class Chapter7 extends LitElement {
 
   protected firstUpdated() {
     this.dataset.ready = 'true';
-    if (!('IntersectionObserver' in window)) {
-      CELLS.forEach((c) => this.visible.add(c));
-      this.scheduleAuto(0);
-      return;
-    }
-    this.observer = new IntersectionObserver(
-      (entries) => {
-        for (const e of entries) {
-          const id = (e.target as HTMLElement).id as Chapter7Cell;
-          if (e.isIntersecting) this.visible.add(id);
-          else this.visible.delete(id);
-        }
-        this.scheduleAuto(0);
-      },
-      { rootMargin: '25% 0px 25% 0px' },
-    );
-    for (const id of CELLS) this.observer.observe(this.cell(id));
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.observer?.disconnect();
     if (this.autoTimer !== null) clearTimeout(this.autoTimer);
     if (this.tickTimer !== null) clearInterval(this.tickTimer);
   }

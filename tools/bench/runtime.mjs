@@ -11,8 +11,7 @@
 //     the plain build must not be slower (why pipeline/runtime/ort.ts never runs a WASM session
 //     on the WebGPU build).
 // Figures that need a model the manifest does not list yet are left out, saying so.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { readManifest, runtimePage } from './_runtime-page.mjs';
 
 export const title = 'Model runtime';
 
@@ -22,27 +21,13 @@ const median = (xs) => {
 };
 
 export async function run(ctx) {
-  const weightsDir = process.env.SORA_WEIGHTS_DIR || path.join(ctx.root, 'weights');
-  const manifestFile = path.join(weightsDir, 'manifest.json');
-  const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : { models: {} };
+  const manifest = readManifest(ctx);
   const missing = ['text_encoder', 'dit', 'vae_decoder'].filter((m) => !manifest.models[m]);
   if (missing.includes('dit')) {
     ctx.log(`skipped: weights/manifest.json does not list ${missing.join(', ')} yet; no runtime figure can be measured`);
     return [];
   }
-  const outdir = path.join(ctx.root, '.cache', 'bench', 'runtime');
-  await ctx.buildTestPage({
-    entry: 'test/browser/fixtures/runtime-page.ts',
-    outdir,
-    title: 'runtime bench',
-    entries: { 'ort-bench-worker': 'test/browser/fixtures/ort-bench-worker.ts' },
-  });
-  const wdir = path.join(outdir, 'weights');
-  rmSync(wdir, { recursive: true, force: true });
-  mkdirSync(wdir, { recursive: true });
-  copyFileSync(manifestFile, path.join(wdir, 'manifest.json'));
-  for (const e of Object.values(manifest.models)) if (existsSync(path.join(weightsDir, e.file))) copyFileSync(path.join(weightsDir, e.file), path.join(wdir, e.file));
-  const server = await ctx.serve(outdir);
+  const server = await runtimePage(ctx, 'runtime');
   const figures = [];
 
   // The ONNX Runtime builds' CPU kernels, one thread, each in a fresh worker (where the model worker runs them),

@@ -187,7 +187,11 @@ export class ModelHost implements ModelRunner {
       signal?.throwIfAborted();
       const ort = slot.session.ort;
       const inputs: Record<string, OrtTypes.Tensor> = {};
+      // A graph may lack an input its model never reads (the exporter drops it: the adaLN DiT has
+      // no `context`): feeds the session does not name are not passed. A missing one still fails.
+      const names = new Set(slot.session.session.inputNames);
       for (const [name, t] of Object.entries(feeds)) {
+        if (!names.has(name)) continue;
         // Token ids are int32 here; a model exported with int64 inputs gets them widened.
         const wanted = slot.inputTypes[name];
         if (wanted === 'int64' && t.type === 'int32') {

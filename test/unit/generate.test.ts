@@ -90,4 +90,22 @@ withModels(['text_encoder', 'unet', 'vae_decoder'], 'generate: the U-Net makes a
   assert.match(r.out, /\(1 frame, 32 × 32\): unet, /);
 });
 
+// Chapter 6's three small image DiTs: the adaLN one reads only the pooled caption (its graph has no
+// `context` input at all), the other two only the tokens; all run through the page's pipeline.
+for (const model of ['dit_adaln', 'dit_cross', 'dit_in_context']) {
+  withModels(['text_encoder', model, 'vae_decoder'], `${model}: images through the pipeline; the prompt changes the picture, the seed repeats it`, async () => {
+    const host = new ModelHost(fileWeights());
+    try {
+      const make = (prompt: string, seed: number) => textToVideo(host, { prompt, seed, model, steps: 8, frames: 1 }, { backend: 'wasm' });
+      const a = await make('a red circle', 1), again = await make('a red circle', 1), b = await make('a blue square', 1);
+      assert.is(a.numFrames, 1);
+      assert.equal(Array.from(a.frames), Array.from(again.frames));
+      const differ = a.frames.reduce((n, v, i) => n + (v !== b.frames[i] ? 1 : 0), 0);
+      assert.ok(differ > 100, `the prompt changed only ${differ} bytes`);
+    } finally {
+      await host.release();
+    }
+  });
+}
+
 test.run();

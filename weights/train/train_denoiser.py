@@ -276,13 +276,16 @@ def export(name, ema, step, elapsed, suffix="", tiny=False):
             "space": space, "trained_on": "images and 8-frame clips, alternating batches" if MODELS[name][1] == "joint" else "images",
             **D.SCHEDULE, "guidance_scale": 4.0, "sampler": "ddim", "num_inference_steps": 30}
     flops_shapes = {"latent": [2, 1, *shape[2:]], "timestep": [2], "context": [2, 24, 128]}
-    if name == "dit_adaln":
+    inputs = {"latent": "float32 (N, F, C, H, W), scaled" if space == "latent" else "float32 (N, 1, 3, 32, 32) pixels in [-1, 1]",
+              "timestep": "float32 (N,)", "context": "float32 (N, 24, 128) text encoder hidden states"}
+    if name == "dit_adaln":  # the exporter drops the unread context input: text enters through adaLN only
+        del flops_shapes["context"], inputs["context"]
         flops_shapes["pooled"] = [2, 64]
+        inputs["pooled"] = "float32 (N, 64) the pooled caption embedding, unit length (the graph has no context input: text enters through adaLN only)"
     one = tuple(v[:, :1] if k == "latent" else v for k, v in golden_in.items())  # batch 2, one frame
     flops = C.static_flops(ExportedPooled(model) if name == "dit_adaln" else Exported(model, False), one, list(golden_in))
     manifest.add_model(fname, path, params=C.count_params(model), flops_shapes=flops_shapes, flops=flops,
-                       inputs={"latent": "float32 (N, F, C, H, W), scaled" if space == "latent" else "float32 (N, 1, 3, 32, 32) pixels in [-1, 1]",
-                               "timestep": "float32 (N,)", "context": "float32 (N, 24, 128) text encoder hidden states"},
+                       inputs=inputs,
                        outputs={"prediction": "v-prediction, same shape as latent"}, **info)
     if frames == 8:
         m = manifest.load()

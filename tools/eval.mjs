@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withTrainingPaused } from './pause-training.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PY = '/usr/bin/python3';
@@ -37,10 +38,15 @@ const models = (wanted ?? DENOISERS).filter((m) => {
   return ok;
 });
 if (models.length === 0) process.exit(wanted ? 2 : 0);
-for (const m of models) {
-  const guidance = String(manifest.models[m].guidance_scale ?? 4);
-  const args = ['weights/train/eval_denoiser.py', '--model', m, '--guidance', guidance, ...rest];
-  console.log(`\n$ ${PY} ${args.join(' ')}`);
-  const r = spawnSync(PY, args, { cwd: root, stdio: 'inherit', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
+// A background training run is paused meanwhile: the two would slow each other 5-15x.
+const status = await withTrainingPaused(root, async () => {
+  for (const m of models) {
+    const guidance = String(manifest.models[m].guidance_scale ?? 4);
+    const args = ['weights/train/eval_denoiser.py', '--model', m, '--guidance', guidance, ...rest];
+    console.log(`\n$ ${PY} ${args.join(' ')}`);
+    const r = spawnSync(PY, args, { cwd: root, stdio: 'inherit', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+    if (r.status !== 0) return r.status ?? 1;
+  }
+  return 0;
+});
+process.exit(status);

@@ -45,17 +45,25 @@ def judge(pix, prompts, name):
 
 
 @torch.no_grad()
-def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64):
+def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64, model_name=None):
     out = []
     scale = scaling_factor()
-    jobs = [(p, s) for p in prompts for s in range(seeds)]
+    # A category's set may name the same prompt more than once ("a circle" stands for every colour of
+    # circle): each repeat gets its own seeds (the k-th repeat seeds k*seeds … k*seeds+seeds-1), so
+    # that every sample is a new draw, never a copy of one already judged.
+    jobs, repeats = [], {}
+    for p in prompts:
+        k = repeats.get(p, 0)
+        repeats[p] = k + 1
+        jobs += [(p, k * seeds + s) for s in range(seeds)]
     for i in range(0, len(jobs), batch):
         chunk = jobs[i:i + batch]
-        ctx = text(torch.tensor([C.token_ids(p.split()) for p, _ in chunk]))[0]
-        unc = text(torch.tensor([C.empty_ids()] * len(chunk)))[0]
+        ctx, pooled_ctx = text(torch.tensor([C.token_ids(p.split()) for p, _ in chunk]))
+        unc, pooled_unc = text(torch.tensor([C.empty_ids()] * len(chunk)))
+        pooled = torch.cat([pooled_unc, pooled_ctx]) if model_name == "dit_adaln" else None  # [uncond; cond], as ddim_sample batches
         noise = torch.stack([torch.randn((frames, 4, 8, 8) if space == "latent" else (1, 3, 32, 32),
                                          generator=torch.Generator().manual_seed(1000 * s + 17)) for _, s in chunk])
-        z = D.ddim_sample(lambda x, t, c: model(x, t, c), noise.shape, ctx, unc, guidance, steps, x=noise)
+        z = D.ddim_sample(lambda x, t, c: model(x, t, c, pooled), noise.shape, ctx, unc, guidance, steps, x=noise)
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scale) if space == "latent" else z.reshape(-1, 3, 32, 32)
         pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(chunk), -1, 32, 32, 3)
         out.append(pix.numpy())
@@ -93,7 +101,7 @@ def main():
             if (frames == 1 and clip_cat) or (frames == 8 and cat == "position"):
                 continue
             kind = "clips" if frames == 8 else "images"
-            pix, prompts, seeds = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space)
+            pix, prompts, seeds = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space, model_name=args.model)
             name = f"{args.model}-{frames}-{cat.replace(' ', '_')}"
             r = judge(pix, prompts, name)
             lines = (C.WORK / "eval" / f"{name}.verdicts.txt").read_text().splitlines()
@@ -104,15 +112,37 @@ def main():
             results.setdefault(kind, {})[cat] = r
             verdict = "" if bar is None else f"  bar {bar:.2f}: {'PASS' if r['rate'] >= bar else 'FAIL'}"
             print(f"{args.model} {kind} {cat}: {r['rate']:.3f} of {r['n']} (95 % CI {r['ci95']}){verdict}", flush=True)
-    for kind, cats in results.items():
-        cats["overall"] = round(float(np.mean([c["rate"] for c in cats.values()])), 4)
     # Each sample's verdict: kind, category, seed, PASS/FAIL, prompt, the judge's reason.
+    # A run over some categories (or one frame count) keeps the other scores already written for the
+    # same weights and settings; scores of other weights or settings are dropped.
     (C.WEIGHTS / "eval").mkdir(exist_ok=True)
-    (C.WEIGHTS / "eval" / f"{args.model}.verdicts.tsv").write_text("\n".join(verdicts) + "\n")
-    doc = {"model": args.model, "seeds_per_prompt": args.seeds, "steps": args.steps, "guidance": args.guidance, "sampler": "ddim (eta 0), trailing",
-           "how": "python3 weights/train/eval_denoiser.py (PyTorch sampling of the fp16 EMA weights, the world's judge)", "scores": results}
-    (C.WEIGHTS / "eval").mkdir(exist_ok=True)
-    (C.WEIGHTS / "eval" / f"{args.model}.json").write_text(json.dumps(doc, indent=2) + "\n")
+    settings = {"model": args.model, "weights_sha256": weights_sha(args), "seeds_per_prompt": args.seeds, "steps": args.steps,
+                "guidance": args.guidance, "sampler": "ddim (eta 0), trailing"}
+    json_file, tsv_file = C.WEIGHTS / "eval" / f"{args.model}.json", C.WEIGHTS / "eval" / f"{args.model}.verdicts.tsv"
+    old = json.loads(json_file.read_text()) if json_file.exists() else {}
+    if old and all(old.get(k) == v for k, v in settings.items()):
+        done = {(kind, cat) for kind, cats in results.items() for cat in cats}
+        for kind, cats in old.get("scores", {}).items():
+            for cat, r in cats.items():
+                if cat != "overall" and (kind, cat) not in done:
+                    results.setdefault(kind, {})[cat] = r
+        if tsv_file.exists():
+            verdicts = [l for l in tsv_file.read_text().splitlines() if l and tuple(l.split("\t")[:2]) not in done] + verdicts
+    for kind, cats in results.items():
+        cats.pop("overall", None)
+        cats["overall"] = round(float(np.mean([c["rate"] for c in cats.values()])), 4)
+    tsv_file.write_text("\n".join(verdicts) + "\n")
+    doc = {**settings, "how": "python3 weights/train/eval_denoiser.py (PyTorch sampling of the fp16 EMA weights, the world's judge); "
+                              "a prompt named k times in a category's set is sampled with 8k different seeds", "scores": results}
+    json_file.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+def weights_sha(args):
+    """Which weights were scored: the committed fp16 EMA file's sha256 (or the checkpoint named)."""
+    import hashlib
+    if args.checkpoint:
+        return f"checkpoint {args.checkpoint}"
+    return hashlib.sha256((C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt").read_bytes()).hexdigest()
 
 
 if __name__ == "__main__":

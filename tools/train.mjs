@@ -17,19 +17,29 @@ const argv = process.argv.slice(2);
 const tiny = argv.includes('--tiny');
 const extra = argv.filter((a) => a.startsWith('--') && a !== '--tiny');
 
-// name, script, arguments, minutes of this machine (2 cores) it aims at
+// name, script, arguments (or several runs' arguments: phases, each resuming the last; a
+// denoiser's --minutes is its total training time so far), minutes of this machine (2 cores).
+// The denoisers' phases are the recipes the committed weights were trained with (model cards).
 const STAGES = [
   ['data', null, [], 4],
   ['vae', 'vae.py', ['--minutes', '15'], 15],
   ['clip', 'text_encoder.py', ['--minutes', '15'], 15],
   ['latents', 'latents.py', [], 2],
-  ['dit', 'train_denoiser.py', ['--model', 'dit', '--minutes', '150', '--snapshots', '0.0625,0.25'], 150],
-  ['unet', 'train_denoiser.py', ['--model', 'unet', '--minutes', '40'], 40],
-  ['unet_pixel', 'train_denoiser.py', ['--model', 'unet_pixel', '--minutes', '10'], 10],
-  ['dit_adaln', 'train_denoiser.py', ['--model', 'dit_adaln', '--minutes', '20'], 20],
-  ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '20'], 20],
-  ['dit_in_context', 'train_denoiser.py', ['--model', 'dit_in_context', '--minutes', '20'], 20],
+  ['dit', 'train_denoiser.py', [
+    // recipe 1: joint batches alternating (96 images / 16 clips), lr 1e-3, snapshots at 1/16 and 1/4
+    ['--model', 'dit', '--minutes', '150', '--snapshots', '0.0625,0.25'],
+    // recipe 2: 3 of 4 batches clips (24 a batch), cosine decay over the last 23 min
+    ['--model', 'dit', '--minutes', '178', '--clip-share', '0.75', '--clip-batch', '24', '--decay-minutes', '23'],
+    // recipe 3: 4 of 5 batches clips, lr 5e-4, cosine decay over the last 15 min
+    ['--model', 'dit', '--minutes', '243', '--clip-share', '0.8', '--clip-batch', '24', '--lr', '5e-4', '--decay-minutes', '15'],
+  ], 243],
+  ['unet', 'train_denoiser.py', ['--model', 'unet', '--minutes', '30', '--decay-minutes', '8'], 30],
+  ['unet_pixel', 'train_denoiser.py', ['--model', 'unet_pixel', '--minutes', '6'], 6],
+  ['dit_adaln', 'train_denoiser.py', ['--model', 'dit_adaln', '--minutes', '15', '--decay-minutes', '4'], 15],
+  ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '15', '--decay-minutes', '4'], 15],
+  ['dit_in_context', 'train_denoiser.py', ['--model', 'dit_in_context', '--minutes', '15', '--decay-minutes', '4'], 15],
 ];
+const TIMED = ['--minutes', '--snapshots', '--decay-minutes'];
 const DATASETS = [
   ['clips8', 50000, 8, 1],
   ['images', 60000, 1, 2],
@@ -74,7 +84,11 @@ for (const [name, script, args] of stages) {
     }
     continue;
   }
-  const stageArgs = tiny ? args.filter((a, i) => !['--minutes', '--snapshots'].includes(a) && !['--minutes', '--snapshots'].includes(args[i - 1])) : args;
-  run(PY, [path.join('weights', 'train', script), ...stageArgs, ...(tiny ? ['--tiny', '--fresh'] : []), ...extra], env);
+  const phases = Array.isArray(args[0]) ? args : [args];
+  // the tiny mode runs the first phase's model for a few steps, without budgets
+  for (const phaseArgs of tiny ? phases.slice(0, 1) : phases) {
+    const stageArgs = tiny ? phaseArgs.filter((a, i) => !TIMED.includes(a) && !TIMED.includes(phaseArgs[i - 1])) : phaseArgs;
+    run(PY, [path.join('weights', 'train', script), ...stageArgs, ...(tiny ? ['--tiny', '--fresh'] : []), ...extra], env);
+  }
 }
 console.log(tiny ? '\ntest:train: every stage ran and exported' : '\ntrain: done');

@@ -189,9 +189,9 @@ export class ModelHost implements ModelRunner {
       const inputs: Record<string, OrtTypes.Tensor> = {};
       // A graph may lack an input its model never reads (the exporter drops it: the adaLN DiT has
       // no `context`): feeds the session does not name are not passed. A missing one still fails.
-      const names = new Set(slot.session.session.inputNames);
+      const names = slot.session.session.inputNames;
       for (const [name, t] of Object.entries(feeds)) {
-        if (!names.has(name)) continue;
+        if (names?.length && !names.includes(name)) continue;
         // Token ids are int32 here; a model exported with int64 inputs gets them widened.
         const wanted = slot.inputTypes[name];
         if (wanted === 'int64' && t.type === 'int32') {

@@ -74,10 +74,11 @@ async function newVersion(mark: string): Promise<PrecacheManifestJson> {
 
 const mark = (page: Page) => page.evaluate(() => document.querySelector<HTMLMetaElement>('meta[name="build-mark"]')?.content ?? null);
 const cacheNames = (page: Page) => page.evaluate(async () => (await caches.keys()).sort());
-/** The version of the worker controlling the page, as it says itself. */
+/** The version of the worker controlling the page, as it says itself. A worker that is busy starting
+ * (CI's machine is loaded) may miss a first message: it is asked again every 10 s, for a minute. */
 const swVersion = (page: Page) =>
-  page.evaluate(
-    () =>
+  page.evaluate(async () => {
+    const ask = () =>
       new Promise<string | null>((resolve) => {
         const c = navigator.serviceWorker.controller;
         if (!c) return resolve(null);
@@ -86,8 +87,13 @@ const swVersion = (page: Page) =>
         channel.port1.onmessage = (e) => resolve((e.data as { version: string }).version);
         c.postMessage({ type: 'version' }, [channel.port2]);
         setTimeout(() => resolve('no answer'), 10_000);
-      }),
-  );
+      });
+    for (let i = 0; i < 6; i++) {
+      const v = await ask();
+      if (v !== 'no answer') return v;
+    }
+    return 'no answer';
+  });
 
 let visits = 0;
 

@@ -78,8 +78,9 @@ const cacheNames = (page: Page) => page.evaluate(async () => (await caches.keys(
  * (CI's machine is loaded) may miss a first message: it is asked again every 10 s, for a minute. */
 const swVersion = (page: Page) =>
   page.evaluate(async () => {
-    const ask = () =>
-      new Promise<string | null>((resolve) => {
+    // (no named functions in here: the test's compiler would wrap them in a helper the page lacks)
+    for (let i = 0; i < 6; i++) {
+      const v = await new Promise<string | null>((resolve) => {
         const c = navigator.serviceWorker.controller;
         if (!c) return resolve(null);
         const channel = new MessageChannel();
@@ -88,8 +89,6 @@ const swVersion = (page: Page) =>
         c.postMessage({ type: 'version' }, [channel.port2]);
         setTimeout(() => resolve('no answer'), 10_000);
       });
-    for (let i = 0; i < 6; i++) {
-      const v = await ask();
       if (v !== 'no answer') return v;
     }
     return 'no answer';

@@ -39,7 +39,7 @@ import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import {
-  combineMaps, keysOfWord, peakInsideObject, textToVideoWithAttention, tokenMap,
+  combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap,
   type AttentionClip, type PeakCheck,
 } from '../pipeline/cross-attention';
 import { STRIP_SCALES, SWEEP_SCALES, summariseSweep, wilson, type ScalePoint, type SweepSample } from '../pipeline/guidance-sweep';
@@ -71,7 +71,7 @@ export const chapter6Schema = defineSchema({
   /** The attention cell: seed, image or clip, and which steps and layers the maps average. */
   seed: integer(0, 99_999, 1),
   frames: oneOf(['1', '8'], '1'),
-  /** 0: every step (as DAAM sums them); k: step k alone. */
+  /** 0: the first two thirds of the steps, averaged (the layout's steps); k: step k alone. */
   step: integer(0, STEPS, 0),
   /** 0: every layer; k: layer k alone. */
   layer: integer(0, 6, 0),
@@ -554,7 +554,7 @@ export class Chapter6 extends LitElement {
     const s = this.url.state;
     const n = clip.attention.perStep.length;
     return {
-      ...(s.step > 0 ? { steps: [Math.min(s.step, n) - 1] } : {}),
+      steps: s.step > 0 ? [Math.min(s.step, n) - 1] : layoutSteps(n),
       ...(s.layer > 0 ? { layers: [Math.min(s.layer, clip.attention.layers) - 1] } : {}),
     };
   }
@@ -665,7 +665,7 @@ export class Chapter6 extends LitElement {
           min="0"
           max=${STEPS}
           .value=${s.step}
-          .format=${(v: number) => (v === 0 ? `all ${STEPS}, averaged` : `step ${v} of ${STEPS}${clip ? `, t = ${clip.attention.timesteps[v - 1] ?? '…'}` : ''}`)}
+          .format=${(v: number) => (v === 0 ? `steps 1–${layoutSteps(STEPS).length} of ${STEPS}, averaged` : `step ${v} of ${STEPS}${clip ? `, t = ${clip.attention.timesteps[v - 1] ?? '…'}` : ''}`)}
           @value-input=${(e: CustomEvent<{ value: number }>) => this.url.set({ step: e.detail.value })}
         ></labelled-slider>
         <labelled-slider
@@ -683,7 +683,7 @@ export class Chapter6 extends LitElement {
               <div>
                 <attention-maps .frames=${clip.frames} .grid=${clip.attention.grid} width=${clip.width} height=${clip.height} .words=${shown!.words}></attention-maps>
                 <p class="readout" id="attention-readout">
-                  Maps of ${s.step === 0 ? `all ${clip.attention.perStep.length} steps` : `step ${s.step} (t = ${t})`}, ${s.layer === 0 ? `all ${clip.attention.layers} layers` : `layer ${s.layer}`} and
+                  Maps of ${s.step === 0 ? `steps 1–${layoutSteps(clip.attention.perStep.length).length} of ${clip.attention.perStep.length} (t = ${clip.attention.timesteps[0]} to ${clip.attention.timesteps[layoutSteps(clip.attention.perStep.length).length - 1]})` : `step ${s.step} (t = ${t})`}, ${s.layer === 0 ? `all ${clip.attention.layers} layers` : `layer ${s.layer}`} and
                   ${clip.attention.heads} heads, averaged; each patch token covers 8 × 8 pixels, upsampled bilinearly.
                 </p>
               </div>
@@ -711,7 +711,7 @@ export class Chapter6 extends LitElement {
       for (let k = 0; k < TALLY_SEEDS; k++) {
         const seed = (s.seed + k) % 100_000;
         const clip = await textToVideoWithAttention(runner, { prompt: s.prompt, model: 'dit', seed, steps: STEPS, frames }, { signal });
-        const average = combineMaps(clip.attention);
+        const average = combineMaps(clip.attention, { steps: layoutSteps(clip.attention.perStep.length) });
         const words = colours.map((word) => {
           const keyIndex = keysOfWord(clip.text, word)[0];
           const map = tokenMap(average, keyIndex, clip.attention.grid);
@@ -1248,8 +1248,11 @@ export class Chapter6 extends LitElement {
         <p>
           The DiT here reads those 24 states in every block through cross-attention. Each patch token (2 × 2 latent cells: 8 × 8
           pixels) sends a query; each text state offers a key and a value; softmax(QKᵀ/√d) says how much of each word the patch
-          takes in. Those probabilities, averaged over the 4 heads and the blocks and over the denoising steps (as DAAM does), are
-          a map per word of where it shapes the picture. The maps here come from the very run that made the sample: at each step the
+          takes in. Those probabilities, averaged over the 4 heads, the blocks and the first two thirds of the denoising steps, are
+          a map per word of where it shapes the picture. DAAM averages every step; here the last third is left out, because by then
+          the layout is settled and the maps stop following it (prompt-to-prompt keeps a layout by reusing only the early steps'
+          maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for 13 seeds averaged over steps 1–20,
+          for 3 over steps 21–30. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
           DiT's inspect twin (the same weights, with its attention as an output) is called on the same ${term('xt')}, timestep and
           prompt as the sampler's call, and its conditional half is kept.
         </p>

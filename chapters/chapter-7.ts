@@ -3,7 +3,7 @@
 // animating a picture, extending a clip forwards and backwards, editing it with
 // SDEdit, connecting two clips — each by holding some frames fixed (or starting
 // from a noised clip) through the denoising; the same prompts through
-// checkpoints trained with 1/16, 1/4 and all of the compute; the motion and
+// checkpoints of one run (two early snapshots and the end; their share of the compute from the manifest); the motion and
 // consistency of the clip just made, measured by the world's judge; and what
 // differs from Sora. Prose and wiring only: the plans and measurements are
 // pipeline/text-to-video/{edits,measure,stages}.ts, the views components/.
@@ -59,7 +59,20 @@ import { MOTIONS, type Motion } from '../pipeline/world/spec';
 import { tokenize } from '../pipeline/world/tokenizer';
 
 const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'] as const;
-const CHECKPOINT_NAMES: Record<string, string> = { dit_snap16: 'DiT at 1/16', dit_snap4: 'DiT at 1/4', dit: 'DiT, all of it' };
+
+/** What share of the final DiT's training time a checkpoint had: 1/26 for 9.4 of 243 minutes (null before the manifest). */
+function computeShare(model: string, manifest: Manifest | null): number | null {
+  const part = Number(manifest?.models[model]?.train_minutes);
+  const whole = Number(manifest?.models.dit?.train_minutes);
+  return part > 0 && whole > 0 ? Math.max(1, Math.round(whole / part)) : null;
+}
+
+/** A checkpoint's name, with the share of the compute it was trained with as the manifest says. */
+function checkpointName(model: string, manifest: Manifest | null): string {
+  if (model === 'dit') return 'DiT, all of it';
+  const share = computeShare(model, manifest);
+  return share ? `DiT at 1/${share}` : model === 'dit_snap16' ? 'DiT, early' : 'DiT, later';
+}
 const MAKE_MODELS = ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'];
 const SCALE_MODELS = ['text_encoder', ...CHECKPOINTS, 'vae_decoder'];
 const CELLS = ['make', 'animate', 'extend', 'edit', 'connect', 'scale', 'measure'] as const;
@@ -117,7 +130,7 @@ const MEASURE_OPTIONS: { value: Measurable; label: string }[] = [
 
 const TRY_THIS: TryThis<Partial<Chapter7State>>[] = [
   {
-    question: 'Does a checkpoint trained with 1/16 of the compute know what “moving right” means? Compare the three over 8 seeds.',
+    question: 'Does the earliest checkpoint, trained with a small share of the compute, know what “moving right” means? Compare the three over 8 seeds.',
     state: { scalePrompt: 'a red circle moving right', scaleSeed: 0, seeds: 8 },
   },
   {
@@ -1105,7 +1118,7 @@ export class Chapter7 extends LitElement {
     });
     const specKey = JSON.stringify(counts);
     if (this.scaleSpec?.key !== specKey) {
-      const rows = counts.map((c) => ({ ...c, name: CHECKPOINT_NAMES[c.model], lo: c.ci95[0], hi: c.ci95[1] }));
+      const rows = counts.map((c) => ({ ...c, name: checkpointName(c.model, manifest), lo: c.ci95[0], hi: c.ci95[1] }));
       const spec: ChartSpec = ({ width }) => ({
         width,
         height: 190,
@@ -1122,7 +1135,7 @@ export class Chapter7 extends LitElement {
       });
       this.scaleSpec = { key: specKey, spec };
     }
-    const alt = `Share of clips the judge passed, with 95 % intervals: ${counts.map((c) => `${CHECKPOINT_NAMES[c.model]} ${c.passed} of ${c.n}`).join(', ')}.`;
+    const alt = `Share of clips the judge passed, with 95 % intervals: ${counts.map((c) => `${checkpointName(c.model, manifest)} ${c.passed} of ${c.n}`).join(', ')}.`;
     return html`
       <div class="controls">
         <prompt-field
@@ -1159,7 +1172,7 @@ export class Chapter7 extends LitElement {
           const e = manifest?.models[m];
           return html`<div>
             <clip-card
-              heading=${CHECKPOINT_NAMES[m]}
+              heading=${checkpointName(m, manifest)}
               subheading=${e ? `${Number(e.steps).toLocaleString('en')} training steps, ${e.train_minutes} min` : ''}
               .clip=${r?.clips[m][0] ?? null}
               .verdict=${r?.clips[m][0]?.verdict ?? null}
@@ -1181,7 +1194,7 @@ export class Chapter7 extends LitElement {
                 </thead>
                 <tbody>
                   ${CHECKPOINTS.map((m, i) => html`<tr data-model=${m}>
-                    <th scope="row">${CHECKPOINT_NAMES[m]}</th>
+                    <th scope="row">${checkpointName(m, manifest)}</th>
                     ${r.clips[m].map((c) =>
                       c
                         ? html`<td class=${c.verdict?.pass ? 'pass' : 'fail'} title=${c.verdict?.reason ?? ''} aria-label=${`${c.verdict?.pass ? 'passed' : 'failed'}: ${c.verdict?.reason ?? ''}`}>${c.verdict?.pass ? '✓' : '✗'}</td>`
@@ -1195,6 +1208,14 @@ export class Chapter7 extends LitElement {
             <plot-chart id="pass-chart" .spec=${this.scaleSpec!.spec} alt=${alt}></plot-chart>`
         : nothing}
     `;
+  }
+
+  /** ' (after 9 and 38 of its 243 minutes)', once the manifest is in. */
+  private shareNote(): string {
+    const m = this.scaleModels.manifest ?? this.models.manifest;
+    const minutes = CHECKPOINTS.map((c) => Number(m?.models[c]?.train_minutes));
+    if (!minutes.every((x) => x > 0)) return '';
+    return ` (after ${Math.round(minutes[0])} and ${Math.round(minutes[1])} of its ${Math.round(minutes[2])} minutes)`;
   }
 
   /** A model's card, from its manifest entry. */
@@ -1341,7 +1362,7 @@ export class Chapter7 extends LitElement {
         <h3>More compute, better clips</h3>
         <p>
           Sora's report shows the same prompt and seed getting better as training compute grows. The DiT here was
-          saved at 1/16 and 1/4 of its training and at the end; the three checkpoints are the same network, run the
+          saved twice early in its training run${this.shareNote()} and at the end; the three checkpoints are the same network, run the
           same way, on the same prompts and seeds. The judge counts how many clips do what the prompt says.
         </p>
         <live-cell id="scale" label="Three checkpoints, the same prompts and seeds" streaming>${this.renderScale()}</live-cell>

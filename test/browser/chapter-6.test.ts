@@ -13,7 +13,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { DIST, type StaticServer } from '../../build.mjs';
-import { combineMaps, keysOfWord, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/cross-attention';
+import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/cross-attention';
+
+const LAYOUT = { steps: layoutSteps(30) }; // the cell's default average: steps 1–20 of 30
 import { meanPairwiseDistance, summariseSweep, SWEEP_SCALES, type SweepSample } from '../../pipeline/guidance-sweep';
 import { expandPrompt } from '../../pipeline/prompt-expansion';
 import { ModelHost } from '../../pipeline/runtime/models';
@@ -158,14 +160,14 @@ withModels(MAIN, 'cross-attention maps: the sample is Node\'s byte for byte and 
     got.perStep.forEach((m, i) => close(m, expected.attention.perStep[i], 1e-5, `step ${i + 1}'s maps`));
     // the words shown: a, red, circle; "red" checked against the judge's red object, as Node checks it
     assert.equal(got.words.map((x) => x.label), ['a', 'red', 'circle']);
-    const avg = combineMaps(expected.attention);
+    const avg = combineMaps(expected.attention, LAYOUT);
     const redMap = tokenMap(avg, keysOfWord(expected.text, 'red')[0], expected.attention.grid);
     close(got.words[1].map, redMap, 1e-5, 'the map of "red"');
     const check = peakInsideObject(redMap, expected.attention.grid, expected.verdict, 'red', 0);
     assert.equal(got.words[1].inside, [check.inside]);
     assert.equal(got.words[1].peaks[0], { x: check.peak!.x, y: check.peak!.y, value: got.words[1].peaks[0].value });
     assert.match(got.words[1].note, check.inside ? /peak inside the red/ : /peak outside the red|no red object/);
-    assert.match(got.readout, /all 30 steps, all 6 layers and 4 heads, averaged/);
+    assert.match(got.readout, /steps 1–20 of 30 \(t = \d+ to \d+\), all 6 layers and 4 heads, averaged/);
     // one step, by keyboard: End is step 30 alone
     const step = cellLocator(page, 'attention').getByRole('slider', { name: 'Denoising step' });
     await step.focus();
@@ -202,7 +204,7 @@ withModels(MAIN, 'cross-attention maps: the sample is Node\'s byte for byte and 
     assert.is(now.pictures, 3 * 8);
     const clip = await textToVideoWithAttention(host, { prompt: 'a red circle', seed: 3, model: 'dit', steps: 30, frames: 8 }, { backend: 'wasm' });
     sameBytes(now.frames, clip.frames, 'the clip');
-    close(now.words[1].map, tokenMap(combineMaps(clip.attention), 2, clip.attention.grid), 1e-5, 'the clip\'s map of "red"');
+    close(now.words[1].map, tokenMap(combineMaps(clip.attention, { steps: layoutSteps(clip.attention.perStep.length) }), 2, clip.attention.grid), 1e-5, 'the clip\'s map of "red"');
     assert.is(now.words[1].inside!.length, 8);
     assertClean(w);
   } finally {
@@ -220,7 +222,7 @@ withModels(MAIN, 'the colour word\'s peak over 16 fixed seeds (0–15) of "a red
     const expected: boolean[] = [];
     for (let seed = 0; seed < 16; seed++) {
       const clip = await textToVideoWithAttention(host, { prompt: 'a red circle', seed, model: 'dit', steps: 30, frames: 1 }, { backend: 'wasm' });
-      expected.push(peakInsideObject(tokenMap(combineMaps(clip.attention), 2, clip.attention.grid), clip.attention.grid, clip.verdict, 'red', 0).inside);
+      expected.push(peakInsideObject(tokenMap(combineMaps(clip.attention, LAYOUT), 2, clip.attention.grid), clip.attention.grid, clip.verdict, 'red', 0).inside);
     }
     assert.equal(rows.map((r) => r.seed), [...Array(16).keys()]);
     assert.ok(rows.every((r) => r.word === 'red'));

@@ -273,7 +273,7 @@ def export(name, ema, step, elapsed, suffix="", tiny=False):
         torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed},
                    C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
     info = {"stage": name, "steps": step, "train_minutes": round(elapsed / 60, 1), "purpose": MODELS[name][3],
-            "space": space, "trained_on": "images and 8-frame clips, alternating batches" if MODELS[name][1] == "joint" else "images",
+            "space": space, "trained_on": "images and 8-frame clips, mixed batches (the recipes are in its card)" if MODELS[name][1] == "joint" else "images",
             **D.SCHEDULE, "guidance_scale": 4.0, "sampler": "ddim", "num_inference_steps": 30}
     flops_shapes = {"latent": [2, 1, *shape[2:]], "timestep": [2], "context": [2, 24, 128]}
     inputs = {"latent": "float32 (N, F, C, H, W), scaled" if space == "latent" else "float32 (N, 1, 3, 32, 32) pixels in [-1, 1]",

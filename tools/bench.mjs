@@ -30,6 +30,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { BASE_FLAGS, CHROMIUM } from '../test/helpers/browser.ts';
 import { DIST, build, buildTestPage, startStaticServer } from '../build.mjs';
 import { withTrainingPaused } from './pause-training.mjs';
 
@@ -37,7 +38,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const suitesDir = path.join(root, 'tools', 'bench');
 const only = process.argv.slice(2);
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = BASE_FLAGS; // the browser tests' flags (one list)
 
 function makeContext() {
   const closers = [];
@@ -59,7 +60,7 @@ function makeContext() {
       return sitePromise;
     },
     chromium() {
-      browserPromise ??= chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }).then((b) => {
+      browserPromise ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }).then((b) => {
         closers.push(() => b.close());
         return b;
       });

@@ -10,9 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { BASE_FLAGS, CHROMIUM } from '../../test/helpers/browser.ts';
 import { runtimePage } from './_runtime-page.mjs';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = BASE_FLAGS; // the browser tests' flags (one list)
 
 export const title = 'Text to a clip (WASM, one thread)';
 
@@ -90,7 +91,7 @@ export async function run(ctx) {
 async function throttledFigures(ctx, url, unthrottled, describe) {
   const group = '/sys/fs/cgroup/cpu/sora-bench-quarter';
   const nonce = `sora-bench-${process.pid}-${Date.now()}`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, `--sora-bench=${nonce}`] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, `--sora-bench=${nonce}`] });
   const moved = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -153,7 +154,7 @@ function rendererPids(nonce) {
 
 /** WebGPU figures, printed when Chromium finds a real (hardware) adapter; a software one (SwiftShader) is no figure. */
 async function webgpuFigures(ctx, url, describe) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
   try {
     const page = await browser.newPage();
     await page.goto(`${url}?backend=webgpu`);

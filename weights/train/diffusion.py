@@ -46,8 +46,11 @@ def trailing_timesteps(steps):
 
 
 @torch.no_grad()
-def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=None, x=None):
-    """model_fn(x, t, context) -> v. Deterministic DDIM (eta 0), trailing spacing."""
+def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=None, x=None, pooled=None):
+    """model_fn(x, t, context, pooled) -> v. Deterministic DDIM (eta 0), trailing spacing.
+    Each call batches [unconditional; conditional]; pooled, for a model that reads the pooled
+    caption (dit_adaln), is the pair (conditional, unconditional) of (N, 64), batched alike."""
+    both = None if pooled is None else torch.cat([pooled[1], pooled[0]])
     x = torch.randn(shape, generator=generator) if x is None else x
     ts = trailing_timesteps(steps)
     n = shape[0]
@@ -55,7 +58,7 @@ def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=
         a = ALPHAS_CUMPROD[t]
         a_prev = ALPHAS_CUMPROD[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0)
         tt = torch.full((2 * n,), t, dtype=torch.float32)
-        v_u, v_c = model_fn(torch.cat([x, x]), tt, torch.cat([uncond, context])).chunk(2)
+        v_u, v_c = model_fn(torch.cat([x, x]), tt, torch.cat([uncond, context]), both).chunk(2)
         v = v_u + guidance * (v_c - v_u)
         x0 = a.sqrt() * x - (1 - a).sqrt() * v
         eps = a.sqrt() * v + (1 - a).sqrt() * x

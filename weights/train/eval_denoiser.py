@@ -60,10 +60,10 @@ def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, bat
         chunk = jobs[i:i + batch]
         ctx, pooled_ctx = text(torch.tensor([C.token_ids(p.split()) for p, _ in chunk]))
         unc, pooled_unc = text(torch.tensor([C.empty_ids()] * len(chunk)))
-        pooled = torch.cat([pooled_unc, pooled_ctx]) if model_name == "dit_adaln" else None  # [uncond; cond], as ddim_sample batches
         noise = torch.stack([torch.randn((frames, 4, 8, 8) if space == "latent" else (1, 3, 32, 32),
                                          generator=torch.Generator().manual_seed(1000 * s + 17)) for _, s in chunk])
-        z = D.ddim_sample(lambda x, t, c: model(x, t, c, pooled), noise.shape, ctx, unc, guidance, steps, x=noise)
+        z = D.ddim_sample(model, noise.shape, ctx, unc, guidance, steps, x=noise,
+                          pooled=(pooled_ctx, pooled_unc) if model_name == "dit_adaln" else None)
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scale) if space == "latent" else z.reshape(-1, 3, 32, 32)
         pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(chunk), -1, 32, 32, 3)
         out.append(pix.numpy())

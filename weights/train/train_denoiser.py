@@ -194,11 +194,10 @@ def quick_eval(name, ema, text, step, elapsed, log):
         tokens = torch.tensor([C.token_ids(p.split()) for p in ps])
         ctx, pooled_ctx = text(tokens)
         unc, pooled_unc = text(torch.tensor([C.empty_ids()] * len(ps)))
-        # ddim_sample calls the model on [unconditional; conditional] halves; the adaLN variant takes the pooled caption too
-        pooled = torch.cat([pooled_unc, pooled_ctx]) if name == "dit_adaln" else None
         shape = (len(ps), prompt_set_frames, 4, 8, 8) if space == "latent" else (len(ps), 1, 3, 32, 32)
         g = torch.Generator().manual_seed(1234)
-        z = D.ddim_sample(lambda x, t, c: model(x, t, c, pooled), shape, ctx, unc, guidance=4.0, steps=30, generator=g)
+        z = D.ddim_sample(model, shape, ctx, unc, guidance=4.0, steps=30, generator=g,
+                          pooled=(pooled_ctx, pooled_unc) if name == "dit_adaln" else None)
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scaling_factor()) if space == "latent" else z.reshape(-1, 3, 32, 32)
         pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(ps), prompt_set_frames, 32, 32, 3)
         out.append((ps, pix.numpy()))

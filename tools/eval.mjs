@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run eval [-- --model dit|unet|…] [--seeds 8] [--frames 1|8] [--categories "single object,colour"]
+// npm run eval [-- --model dit|unet|…] [--seeds 8] [--frames 1|8] [--categories "single object,colour"] [--guidance S --out guidance/dit-g2]
 //
 // Regenerates samples of every committed denoiser (or the one named) from fixed
 // seeds (30 DDIM steps, the manifest's guidance), judges each with the world's

@@ -79,6 +79,7 @@ def main():
     ap.add_argument("--guidance", type=float, default=4.0)
     ap.add_argument("--categories", default="", help="comma-separated subset")
     ap.add_argument("--checkpoint", default="", help="a training checkpoint stage instead of the committed EMA (e.g. dit)")
+    ap.add_argument("--out", default="", help="where to write, under weights/eval (e.g. guidance/dit-g2); default: <model>")
     args = ap.parse_args()
     C.setup_threads()
     make, data, space, _ = MODELS[args.model]
@@ -118,7 +119,9 @@ def main():
     (C.WEIGHTS / "eval").mkdir(exist_ok=True)
     settings = {"model": args.model, "weights_sha256": weights_sha(args), "seeds_per_prompt": args.seeds, "steps": args.steps,
                 "guidance": args.guidance, "sampler": "ddim (eta 0), trailing"}
-    json_file, tsv_file = C.WEIGHTS / "eval" / f"{args.model}.json", C.WEIGHTS / "eval" / f"{args.model}.verdicts.tsv"
+    stem = C.WEIGHTS / "eval" / (args.out or args.model)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    json_file, tsv_file = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".verdicts.tsv")
     old = json.loads(json_file.read_text()) if json_file.exists() else {}
     if old and all(old.get(k) == v for k, v in settings.items()):
         done = {(kind, cat) for kind, cats in results.items() for cat in cats}

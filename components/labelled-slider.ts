@@ -25,9 +25,10 @@ export class LabelledSlider extends LitElement {
     }
     .top {
       display: flex;
+      flex-wrap: wrap; /* a long value goes under the label rather than past the edge */
       justify-content: space-between;
       align-items: baseline;
-      gap: 0.5rem;
+      column-gap: 0.5rem;
     }
     label {
       font-weight: 600;
@@ -36,6 +37,7 @@ export class LabelledSlider extends LitElement {
       font-variant-numeric: tabular-nums;
       color: var(--muted);
       white-space: nowrap;
+      margin-left: auto;
     }
     .row {
       display: flex;

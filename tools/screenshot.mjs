@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// npm run screenshot -- [--chapter N | --top] [--width 1280] [--wait 20] [--query "c2.seed=3"] [--out shot.png]
+// npm run screenshot -- [--chapter N [--cell ID] | --top] [--width 1280] [--wait 20] [--query "c2.seed=3"] [--out shot.png]
 //
 // Builds the site into a scratch folder, serves it, opens it in Debian's Chromium
 // and saves a full-length picture of one chapter (or of the first screen), after
 // waiting for its live cells to finish (no cell busy, after at least 8 s) or --wait seconds. A
-// training run is paused meanwhile. For looking at what we build.
+// training run is paused meanwhile. For looking at what we build. --cell ID scrolls to that
+// live cell of the chapter (cells start when they come into view) and pictures it alone.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build, startStaticServer } from '../build.mjs';
+import { BASE_FLAGS, CHROMIUM } from '../test/helpers/browser.ts';
 import { withTrainingPaused } from './pause-training.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,10 +22,12 @@ const flag = (name, fallback) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
 };
 const chapter = flag('chapter', null);
+const cell = flag('cell', null);
+if (cell !== null && chapter === null) throw new Error('--cell needs --chapter');
 const width = Number(flag('width', '1280'));
 const wait = Number(flag('wait', '20'));
 const query = flag('query', '');
-const out = path.resolve(flag('out', `screenshot-${chapter ?? 'top'}-${width}.png`));
+const out = path.resolve(flag('out', `screenshot-${chapter ?? 'top'}${cell ? `-${cell}` : ''}-${width}.png`));
 if (!Number.isFinite(width) || width < 200 || width > 4000) throw new Error(`--width: expected 200 to 4000, got ${flag('width')}`);
 
 await withTrainingPaused(root, async () => {
@@ -31,14 +35,17 @@ await withTrainingPaused(root, async () => {
   await build({ outdir });
   const server = await startStaticServer(outdir);
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    executablePath: CHROMIUM, headless: true, args: BASE_FLAGS,
   });
   try {
     const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
     page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
     await page.goto(`${server.url}${query ? `?${query}` : ''}${chapter !== null ? `#chapter-${chapter}` : ''}`);
-    const target = chapter !== null ? page.locator(`chapter-${chapter}`) : page.locator('body');
+    const target = cell !== null ? page.locator(`chapter-${chapter}`).locator(`live-cell#${cell}`) : chapter !== null ? page.locator(`chapter-${chapter}`) : page.locator('body');
+    // a chapter's code loads when its link is followed: go to its section's id (#conditioning for chapter 6)
+    const slug = chapter !== null ? await page.evaluate((n) => document.querySelector(`chapter-${n}`)?.id ?? '', chapter) : '';
+    if (slug) await page.evaluate((h) => { location.hash = h; }, slug);
+    if (chapter !== null) await page.waitForSelector(`chapter-${chapter}[data-ready="true"]`, { state: 'attached', timeout: 60_000 });
     await target.scrollIntoViewIfNeeded();
     const deadline = Date.now() + wait * 1000;
     await page.waitForTimeout(Math.min(wait, 8) * 1000);

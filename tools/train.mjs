@@ -33,7 +33,12 @@ const STAGES = [
     // recipe 3: 4 of 5 batches clips, lr 5e-4, cosine decay over the last 15 min
     ['--model', 'dit', '--minutes', '243', '--clip-share', '0.8', '--clip-batch', '24', '--lr', '5e-4', '--decay-minutes', '15'],
   ], 243],
-  ['unet', 'train_denoiser.py', ['--model', 'unet', '--minutes', '30', '--decay-minutes', '8'], 30],
+  ['unet', 'train_denoiser.py', [
+    // recipe 1: batches of 96 images, lr 1e-3, cosine decay over the last 8 min
+    ['--model', 'unet', '--minutes', '30', '--decay-minutes', '8'],
+    // recipe 2: 60 more minutes, lr 5e-4, cosine decay over the last 15 min
+    ['--model', 'unet', '--minutes', '90', '--lr', '5e-4', '--decay-minutes', '15'],
+  ], 90],
   ['unet_pixel', 'train_denoiser.py', ['--model', 'unet_pixel', '--minutes', '6'], 6],
   ['dit_adaln', 'train_denoiser.py', ['--model', 'dit_adaln', '--minutes', '15', '--decay-minutes', '4'], 15],
   ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '15', '--decay-minutes', '4'], 15],

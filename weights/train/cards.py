@@ -44,6 +44,16 @@ for _m in ("dit_adaln", "dit_cross", "dit_in_context"):
 
 # How each denoiser was trained, recipe by recipe, with what the judge said (filled in by hand from the logs).
 RECIPES = {
+    "unet": [
+        "One run, resumed once (weights/logs/unet.jsonl; quick checks: 16 fixed image prompts at guidance 4):",
+        "",
+        "| recipe | minutes | steps | batches | learning rate | quick checks at its end | judged (npm run eval, 8 seeds a prompt, guidance 2): single, two, colour, position, binding, size |",
+        "|---|---|---|---|---|---|---|",
+        "| 1 | 0-30 | 3,029 | 96 images | 1e-3, cosine over the last 8 min | 14/16 (20 min) | 0.872, 0.594, 0.983, 0.995, 0.381, 0.969 |",
+        "| 2 | 30-90 | 10,194 | 96 images | 5e-4, cosine over the last 15 min | 15/16 | 0.983, 0.865, 0.993, 1.000, 0.439, 0.986 |",
+        "",
+        "Default guidance 2, chosen by a sweep of recipe 1 (weights/eval/guidance/: at 4 its single-object rate was 0.736).",
+    ],
     "dit": [
         "One run, resumed twice (weights/logs/dit.jsonl; quick checks: 16 fixed image prompts and 8 clip prompts, judged every 20 minutes or so):",
         "",

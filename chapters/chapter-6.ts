@@ -640,6 +640,7 @@ export class Chapter6 extends LitElement {
       share = this.shareFor.value;
     }
     const t = clip && s.step > 0 ? clip.attention.timesteps[Math.min(s.step, clip.attention.timesteps.length) - 1] : null;
+    const layout = clip ? layoutSteps(clip.attention.perStep.length).length : 0; // the default average's steps
     return html`
       <div class="controls">
         <div class="row">
@@ -683,7 +684,7 @@ export class Chapter6 extends LitElement {
               <div>
                 <attention-maps .frames=${clip.frames} .grid=${clip.attention.grid} width=${clip.width} height=${clip.height} .words=${shown!.words}></attention-maps>
                 <p class="readout" id="attention-readout">
-                  Maps of ${s.step === 0 ? `steps 1–${layoutSteps(clip.attention.perStep.length).length} of ${clip.attention.perStep.length} (t = ${clip.attention.timesteps[0]} to ${clip.attention.timesteps[layoutSteps(clip.attention.perStep.length).length - 1]})` : `step ${s.step} (t = ${t})`}, ${s.layer === 0 ? `all ${clip.attention.layers} layers` : `layer ${s.layer}`} and
+                  Maps of ${s.step === 0 ? `steps 1–${layout} of ${clip.attention.perStep.length} (t = ${clip.attention.timesteps[0]} to ${clip.attention.timesteps[layout - 1]})` : `step ${s.step} (t = ${t})`}, ${s.layer === 0 ? `all ${clip.attention.layers} layers` : `layer ${s.layer}`} and
                   ${clip.attention.heads} heads, averaged; each patch token covers 8 × 8 pixels, upsampled bilinearly.
                 </p>
               </div>

@@ -1116,9 +1116,10 @@ export class Chapter7 extends LitElement {
       const verdicts = (r?.clips[m] ?? []).filter((c): c is GeneratedClip => !!c).map((c) => !!c.verdict?.pass);
       return { model: m, ...passCount(verdicts) };
     });
-    const specKey = JSON.stringify(counts);
+    const names = CHECKPOINTS.map((m) => checkpointName(m, manifest));
+    const specKey = JSON.stringify([counts, names]); // the names wait for the manifest
     if (this.scaleSpec?.key !== specKey) {
-      const rows = counts.map((c) => ({ ...c, name: checkpointName(c.model, manifest), lo: c.ci95[0], hi: c.ci95[1] }));
+      const rows = counts.map((c) => ({ ...c, name: names[CHECKPOINTS.indexOf(c.model)], lo: c.ci95[0], hi: c.ci95[1] }));
       const spec: ChartSpec = ({ width }) => ({
         width,
         height: 190,

@@ -418,7 +418,10 @@ export class Chapter7 extends LitElement {
 
   private url = new UrlStateController(this, chapter7Schema, 'c7');
   readonly models = new ModelController(this, { models: MAKE_MODELS });
-  readonly scaleModels = new ModelController(this, { models: SCALE_MODELS });
+  readonly scaleModels = new ModelController(this, {
+    models: SCALE_MODELS,
+    label: (m, manifest) => ((CHECKPOINTS as readonly string[]).includes(m) ? checkpointName(m, manifest) : undefined),
+  });
 
   @state() private made: MakeResult | null = null;
   @state() private animated: AnimateResult | null = null;

@@ -34,6 +34,8 @@ export interface ModelControllerOptions {
   /** The manifest names of the models this chapter uses. */
   models: string[];
   client?: ModelClient;
+  /** What to call a model in the weights line, when the chapter names it itself (undefined: the usual name). */
+  label?: (model: string, manifest: Manifest | null) => string | undefined;
 }
 
 export interface RunInCellOptions {
@@ -83,11 +85,18 @@ export class ModelController implements ReactiveController {
   reports: Record<string, BackendReport> = {};
 
   private readonly cells = new Set<string>();
+  private readonly customLabel: ModelControllerOptions['label'];
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement, options: ModelControllerOptions) {
     this.client = options.client ?? sharedModelClient();
     this.models = options.models;
+    this.customLabel = options.label;
     host.addController(this);
+  }
+
+  /** A model's name as the weights line shows it. */
+  label(model: string): string {
+    return this.customLabel?.(model, this.manifest) ?? modelLabel(model);
   }
 
   hostConnected(): void {
@@ -208,7 +217,7 @@ export class ModelController implements ReactiveController {
     for (const r of reports) this.reports[r.model] = r;
     const labels = [...new Set(reports.map((r) => r.label))];
     cell.backend = labels.join(' + ');
-    const notes = reports.filter((r) => r.fallback).map((r) => `${modelLabel(r.model)}: ${r.fallback}; it ran on WASM instead.`);
+    const notes = reports.filter((r) => r.fallback).map((r) => `${this.label(r.model)}: ${r.fallback}; it ran on WASM instead.`);
     cell.note = [...new Set(notes)].join(' ');
     this.host.requestUpdate();
   }
@@ -244,15 +253,15 @@ export class ModelController implements ReactiveController {
     const active = this.models.map((m) => this.downloads[m]).filter((d): d is DownloadProgress => !!d && !d.done && !d.fromCache);
     const parts = this.models
       .filter((m) => this.manifest!.models[m])
-      .map((m) => `${modelLabel(m)} ${formatBytes(this.manifest!.models[m].bytes)}`);
+      .map((m) => `${this.label(m)} ${formatBytes(this.manifest!.models[m].bytes)}`);
     const state = toDownload === 0 ? 'all downloaded (kept in this browser)' : `${formatBytes(toDownload)} to download, once`;
     const loaded = active.reduce((s, d) => s + d.loaded, 0);
     const of = active.reduce((s, d) => s + d.total, 0);
     return html`<div class="weights" role="status">
       <span>Models: ${parts.join(', ')} (${formatBytes(total)}; ${state}).</span>
-      ${missing.length ? html`<span> Not trained yet: ${missing.map(modelLabel).join(', ')}.</span>` : nothing}
+      ${missing.length ? html`<span> Not trained yet: ${missing.map((m) => this.label(m)).join(', ')}.</span>` : nothing}
       ${active.length
-        ? html`<label>Downloading ${active.map((d) => modelLabel(d.model)).join(', ')}:
+        ? html`<label>Downloading ${active.map((d) => this.label(d.model)).join(', ')}:
             <progress max=${of} .value=${loaded}></progress> ${formatBytes(loaded)} of ${formatBytes(of)}</label>`
         : nothing}
     </div>`;
@@ -268,7 +277,7 @@ export class ModelController implements ReactiveController {
           ${options.map(([v, label]) => html`<option value=${v} ?selected=${this.backend === v}>${label}</option>`)}
         </select>
       </label>
-      ${timed.map((r) => html`<span> ${modelLabel(r.model)}: ${r.reason}.</span>`)}
+      ${timed.map((r) => html`<span> ${this.label(r.model)}: ${r.reason}.</span>`)}
       ${this.webgpu && !this.webgpu.available ? html`<span> (${this.webgpu.reason})</span>` : nothing}
     </div>`;
   }

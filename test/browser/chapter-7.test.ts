@@ -313,6 +313,7 @@ withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpoints: 
         table: Array.from(root.querySelectorAll('#passes tbody tr')).map((tr) => ({ model: (tr as HTMLElement).dataset.model, marks: Array.from(tr.querySelectorAll('td.pass, td.fail')).map((td) => td.textContent), total: tr.lastElementChild!.textContent })),
         cards: Array.from(root.querySelectorAll('#checkpoints clip-card')).map((c) => c.getAttribute('heading')),
         chart: root.querySelector('plot-chart#pass-chart')?.getAttribute('alt') ?? '',
+        weights: Array.from(root.querySelectorAll('.weights')).map((e) => e.textContent!.replace(/\s+/g, ' ')),
       };
     });
     assert.equal(r.seeds, [0, 1, 2, 3]);
@@ -320,6 +321,9 @@ withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpoints: 
     const m = manifest!;
     const share = (name: string) => `DiT at 1/${Math.round(Number(m.models.dit.train_minutes) / Number(m.models[name].train_minutes))}`;
     assert.equal(r.cards, [share('dit_snap16'), share('dit_snap4'), 'DiT, all of it']);
+    // the weights line names the snapshots as the cards do, never by their file names
+    assert.ok(r.weights.some((t) => t.includes(`${share('dit_snap16')} `) && t.includes(`${share('dit_snap4')} `)), r.weights.join(' | '));
+    assert.not.ok(r.weights.some((t) => /snap/.test(t)), r.weights.join(' | '));
     for (const row of r.table) {
       const p = r.passes[row.model!];
       assert.equal(row.marks, p.map((x) => (x ? '✓' : '✗')), `${row.model}: a mark for each seed`);

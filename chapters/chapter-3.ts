@@ -484,7 +484,8 @@ export class Chapter3 extends LitElement {
       const input = shapes ? Object.entries(shapes).find(([n]) => n !== 'timestep' && n !== 'context') : undefined;
       return {
         label: m === 'unet' ? 'U-Net in the latent (unet)' : 'U-Net in pixels (unet_pixel)',
-        detail: input ? `${input[0]} (${input[1].join(' × ')})` : undefined,
+        // the ONNX input is called 'latent' in both; what it holds is the model's space
+        detail: input ? `${e?.space === 'pixel' ? 'pixels' : 'latent'} (${input[1].join(' × ')})` : undefined,
         params: e?.params,
         flops: typeof e?.flops === 'number' ? e.flops : undefined,
       };

@@ -342,6 +342,9 @@ withModels(['unet', 'unet_pixel'], 'the cost cell: a step of each U-Net timed he
     const rows = await page.evaluate(() => document.querySelector('chapter-3')!.figure.cost);
     assert.is(rows[0].flops, manifest!.models.unet.flops);
     assert.is(rows[1].flops, manifest!.models.unet_pixel.flops);
+    // each row says what its model works on: a latent, or pixels (both ONNX inputs are named 'latent')
+    assert.is(rows[0].detail, 'latent (2 × 1 × 4 × 8 × 8)');
+    assert.is(rows[1].detail, 'pixels (2 × 1 × 3 × 32 × 32)');
     for (const r of rows) assert.is(r.times!.length, 7);
     assertClean(w);
   } finally {

@@ -1252,8 +1252,8 @@ export class Chapter6 extends LitElement {
           takes in. Those probabilities, averaged over the 4 heads, the blocks and the first two thirds of the denoising steps, are
           a map per word of where it shapes the picture. DAAM averages every step; here the last third is left out, because by then
           the layout is settled and the maps stop following it (prompt-to-prompt keeps a layout by reusing only the early steps'
-          maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for 13 seeds averaged over steps 1–20,
-          for 3 over steps 21–30. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
+          maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for 14 seeds averaged over steps 1–20,
+          for 9 over steps 21–30 alone. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
           DiT's inspect twin (the same weights, with its attention as an output) is called on the same ${term('xt')}, timestep and
           prompt as the sampler's call, and its conditional half is kept.
         </p>

@@ -32,7 +32,9 @@ const STAGES = [
     ['--model', 'dit', '--minutes', '178', '--clip-share', '0.75', '--clip-batch', '24', '--decay-minutes', '23'],
     // recipe 3: 4 of 5 batches clips, lr 5e-4, cosine decay over the last 15 min
     ['--model', 'dit', '--minutes', '243', '--clip-share', '0.8', '--clip-batch', '24', '--lr', '5e-4', '--decay-minutes', '15'],
-  ], 243],
+    // recipe 4: images and clips alternating (96 / 24), styled captions, lr 3e-4, cosine decay over the last 20 min
+    ['--model', 'dit', '--minutes', '313', '--clip-share', '0.5', '--clip-batch', '24', '--image-batch', '96', '--lr', '3e-4', '--decay-minutes', '20', '--captions', 'styled'],
+  ], 313],
   ['unet', 'train_denoiser.py', [
     // recipe 1: batches of 96 images, lr 1e-3, cosine decay over the last 8 min
     ['--model', 'unet', '--minutes', '30', '--decay-minutes', '8'],
@@ -90,8 +92,8 @@ for (const [name, script, args] of stages) {
     continue;
   }
   const phases = Array.isArray(args[0]) ? args : [args];
-  // the tiny mode runs the first phase's model for a few steps, without budgets
-  for (const phaseArgs of tiny ? phases.slice(0, 1) : phases) {
+  // the tiny mode runs the first phase and the last (when it differs: a later recipe may add flags) for a few steps, without budgets
+  for (const phaseArgs of tiny ? [...new Set([phases[0], phases.at(-1)])] : phases) {
     const stageArgs = tiny ? phaseArgs.filter((a, i) => !TIMED.includes(a) && !TIMED.includes(phaseArgs[i - 1])) : phaseArgs;
     run(PY, [path.join('weights', 'train', script), ...stageArgs, ...(tiny ? ['--tiny', '--fresh'] : []), ...extra], env);
   }

@@ -99,32 +99,48 @@ def to_model_range(frames_u8):
 
 # ---------------------------------------------------------------- captions (mirror of pipeline/world/caption.ts)
 
-def phrase_words(obj, rng, drop):
-    """obj: int8 row (present, colour, shape, size, position, motion). Returns the phrase's words."""
+def phrase_words(obj, rng, drop, kinds=None):
+    """obj: int8 row (present, colour, shape, size, position, motion). Returns the phrase's words.
+    Each optional part (size, colour, place or motion) is dropped with probability `drop`, or,
+    when `kinds` is given, kept exactly when its kind ("size", "colour", "place") is in it."""
     _, colour, shape, size, position, motion = (int(v) for v in obj)
-    keep = lambda: rng.random() >= drop
+    keep = (lambda kind: rng.random() >= drop) if kinds is None else (lambda kind: kind in kinds)
     words = ["a"]
-    if keep():
+    if keep("size"):
         words.append(SIZES[size])
-    if keep():
+    if keep("colour"):
         words.append(COLOURS[colour])
     words.append(SHAPES[shape])
     if motion < 0:
-        if keep():
+        if keep("place"):
             words += ["in", "the"] + POSITIONS[position].split()
-    elif keep():
+    elif keep("place"):
         words += ["staying", "still"] if MOTIONS[motion] == "still" else ["moving", MOTIONS[motion]]
     return words
 
 
-def caption_words(objects, rng, drop):
+def caption_words(objects, rng, drop, kinds=None):
     words = []
     for obj in objects:
         if obj[0]:
             if words:
                 words.append("and")
-            words += phrase_words(obj, rng, drop)
+            words += phrase_words(obj, rng, drop, kinds)
     return words
+
+
+CAPTION_KINDS = ("size", "colour", "place")
+
+
+def styled_caption_words(objects, rng, drop=1 / 3):
+    """Half the captions drop each optional part at random (`drop`); the other half name one
+    chosen set of kinds for every object (each of the 8 subsets of size, colour, place equally
+    likely), so that short captions of every shape ("a circle and a square", "a red circle and a
+    blue square") are common, not (1/3)^6 rare."""
+    if rng.random() < 0.5:
+        return caption_words(objects, rng, drop)
+    kinds = {k for k in CAPTION_KINDS if rng.random() < 0.5}
+    return caption_words(objects, rng, drop, kinds)
 
 
 def token_ids(words):

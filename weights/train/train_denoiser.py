@@ -57,10 +57,14 @@ def load_set(name, space, tiny):
     return {"x": x, "objects": ds["objects"][:n]}
 
 
-def batch_of(ds, n, space, rng, text, drop_prompt=0.1):
+def batch_of(ds, n, space, rng, text, drop_prompt=0.1, captions="dropout"):
+    """captions: "dropout" drops each optional part of a caption with probability 1/3 (recipes up to
+    2026-11-30's DiT recipe 3 and U-Net recipe 2); "styled" does so for half of them and names one
+    random set of kinds for every object in the other half (common.styled_caption_words)."""
     idx = rng.integers(0, len(ds["x"]), n)
     x = torch.from_numpy(ds["x"][idx].astype(np.float32)) if space == "latent" else C.to_model_range(ds["x"][idx])
-    words = [[] if rng.random() < drop_prompt else C.caption_words(ds["objects"][i], rng, 1 / 3) for i in idx]
+    words_of = C.styled_caption_words if captions == "styled" else (lambda objs, r: C.caption_words(objs, r, 1 / 3))
+    words = [[] if rng.random() < drop_prompt else words_of(ds["objects"][i], rng) for i in idx]
     tokens = torch.tensor([C.token_ids(w) for w in words])
     with torch.no_grad():
         hidden, pooled = text(tokens)
@@ -87,6 +91,8 @@ def main():
                     help="cosine-decay the learning rate to 1/20 over the last N minutes of the budget")
     ap.add_argument("--snapshots", default="", help="fractions of the budget at which to export the EMA, e.g. 0.0625,0.25")
     ap.add_argument("--eval-every", type=float, default=15, help="minutes between sample checks by the judge")
+    ap.add_argument("--captions", choices=["dropout", "styled"], default="dropout",
+                    help="dropout: each optional caption part dropped with probability 1/3; styled: half so, half naming one random set of kinds for all objects")
     ap.add_argument("--tiny", action="store_true")
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
@@ -137,7 +143,7 @@ def main():
             ds, n = (clips, args.clip_batch) if use_clips else (images, args.image_batch)
             if args.tiny:
                 n = 4
-            x0, hidden, pooled = batch_of(ds, n, space, rng, text)
+            x0, hidden, pooled = batch_of(ds, n, space, rng, text, captions=args.captions)
             t = torch.from_numpy(rng.integers(0, D.T, n))
             noise = torch.randn_like(x0)
             pred = model(D.q_sample(x0, t, noise), t.float(), hidden, pooled)

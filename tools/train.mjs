@@ -40,7 +40,9 @@ const STAGES = [
     ['--model', 'unet', '--minutes', '30', '--decay-minutes', '8'],
     // recipe 2: 60 more minutes, lr 5e-4, cosine decay over the last 15 min
     ['--model', 'unet', '--minutes', '90', '--lr', '5e-4', '--decay-minutes', '15'],
-  ], 90],
+    // recipe 3: 25 more minutes, styled captions, lr 3e-4, cosine decay over the last 10 min
+    ['--model', 'unet', '--minutes', '115', '--lr', '3e-4', '--decay-minutes', '10', '--captions', 'styled'],
+  ], 115],
   ['unet_pixel', 'train_denoiser.py', ['--model', 'unet_pixel', '--minutes', '6'], 6],
   ['dit_adaln', 'train_denoiser.py', ['--model', 'dit_adaln', '--minutes', '15', '--decay-minutes', '4'], 15],
   ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '15', '--decay-minutes', '4'], 15],

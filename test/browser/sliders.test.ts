@@ -106,7 +106,7 @@ const PROBE = String.raw`window.__sliders = {
     if (s.cell.shadowRoot) roots.push(s.cell.shadowRoot);
     while (roots.length) {
       const r = roots.shift();
-      parts.push('text:' + (r.textContent || '').replace(/\d+(?:\.\d+)?\s*(?:ms|s|seconds?)(?![a-z])/g, '#t').replace(/\s+/g, ' ').trim());
+      parts.push('text:' + (r.textContent || '').replace(/(?:<\s*)?\d+(?:\.\d+)?\s*(?:ms|s|seconds?)(?![a-z])/g, '#t').replace(/\s+/g, ' ').trim());
       for (const el of r.querySelectorAll('*')) {
         if (el.localName === 'canvas') parts.push('canvas:' + el.width + 'x' + el.height + ':' + this.hash(el.toDataURL()));
         else if (el.localName === 'svg' && !el.parentElement?.closest('svg')) {

@@ -39,8 +39,8 @@ DATA = {
     "unet": "Shapes World v1: VAE latents of 60,000 images (seed 2); captions with optional parts dropped at random (from recipe 3 on, half of them instead name one random set of kinds for every object), the prompt dropped 10 % of the time",
     "unet_pixel": "Shapes World v1: 60,000 images (seed 2) as pixels; captions with optional parts dropped, the prompt dropped 10 % of the time",
 }
-for _m in ("dit_adaln", "dit_cross", "dit_in_context"):
-    DATA[_m] = DATA["unet"]
+for _m in ("dit_adaln", "dit_cross", "dit_in_context"):  # chapter 6's image DiTs: one recipe, the random drop only
+    DATA[_m] = "Shapes World v1: VAE latents of 60,000 images (seed 2); captions with optional parts dropped at random, the prompt dropped 10 % of the time"
 
 # How each denoiser was trained, recipe by recipe, with what the judge said (filled in by hand from the logs).
 RECIPES = {

@@ -33,14 +33,22 @@ ABOUT = {
                        "For chapter 6's comparison of conditioning mechanisms."),
 }
 
+def caption_data(styled_from=None):
+    """How a denoiser's captions were made: optional parts dropped at random, and from recipe
+    `styled_from` on (train_denoiser --captions styled) half of them naming one set of kinds."""
+    styled = f" (from recipe {styled_from} on, half of them instead name one random set of kinds for every object)" if styled_from else ""
+    return f"captions with optional parts dropped at random{styled}, the prompt dropped 10 % of the time"
+
+
+LATENT_IMAGES = "VAE latents of 60,000 images (seed 2)"
 DATA = {
     "default": "Shapes World v1 (../../shared/world-spec.md): 50,000 eight-frame clips (seed 1) and 60,000 images (seed 2), captions with optional parts dropped",
-    "dit": "Shapes World v1 (../../shared/world-spec.md): VAE latents of 60,000 images (seed 2) and of the first 12,000 of the 50,000 eight-frame clips (seed 1); captions with optional parts dropped at random (from recipe 4 on, half of them instead name one random set of kinds for every object), the prompt dropped 10 % of the time",
-    "unet": "Shapes World v1: VAE latents of 60,000 images (seed 2); captions with optional parts dropped at random (from recipe 3 on, half of them instead name one random set of kinds for every object), the prompt dropped 10 % of the time",
+    "dit": f"Shapes World v1 (../../shared/world-spec.md): {LATENT_IMAGES} and of the first 12,000 of the 50,000 eight-frame clips (seed 1); {caption_data(styled_from=4)}",
+    "unet": f"Shapes World v1: {LATENT_IMAGES}; {caption_data(styled_from=3)}",
     "unet_pixel": "Shapes World v1: 60,000 images (seed 2) as pixels; captions with optional parts dropped, the prompt dropped 10 % of the time",
 }
 for _m in ("dit_adaln", "dit_cross", "dit_in_context"):  # chapter 6's image DiTs: one recipe, the random drop only
-    DATA[_m] = "Shapes World v1: VAE latents of 60,000 images (seed 2); captions with optional parts dropped at random, the prompt dropped 10 % of the time"
+    DATA[_m] = f"Shapes World v1: {LATENT_IMAGES}; {caption_data()}"
 
 # How each denoiser was trained, recipe by recipe, with what the judge said (filled in by hand from the logs).
 RECIPES = {

@@ -17,8 +17,8 @@
 import type { ModelRunner } from './runtime/models';
 import { float32 } from './runtime/models';
 import { modelEntry } from './runtime/manifest';
-import { encodePrompt, CONTEXT_WIDTH, type CallOptions, type EncodedText } from './text-to-video/prompt';
-import { resolveSampleOptions, sample, LATENT_CHANNELS, type SampleOptions, type SampleResult, type StepProgress } from './text-to-video/sample';
+import { encodePrompt, guidanceContexts, CONTEXT_WIDTH, type CallOptions, type EncodedText } from './text-to-video/prompt';
+import { resolveSampleOptions, sample, statesFor, LATENT_CHANNELS, type SampleOptions, type SampleResult, type StepProgress } from './text-to-video/sample';
 import { decodeLatents, type Frames } from './text-to-video/vae';
 import { scoreClip } from './text-to-video/clip';
 import { MAX_TOKENS } from './world/tokenizer';
@@ -262,6 +262,7 @@ export async function sampleWithCrossAttention(
   modelEntry(manifest, inspectModel); // a clear error before any step when it is missing
   const { frames: F, height: h, width: w } = resolveSampleOptions(manifest, options);
   const grid: TokenGrid = { frames: F, rows: h / PATCH_SIDE, cols: w / PATCH_SIDE };
+  const cond = statesFor(manifest, options.model, options.context).cond; // the inspect export reads what its model reads
   const perStep: Float32Array[] = [];
   const timesteps: number[] = [];
   let layers = 0, heads = 0;
@@ -278,7 +279,7 @@ export async function sampleWithCrossAttention(
           {
             latent: float32(x, [1, F, LATENT_CHANNELS, h, w]),
             timestep: float32(new Float32Array([p.timestep]), [1]),
-            context: float32(options.context.cond, [1, MAX_TOKENS, CONTEXT_WIDTH]),
+            context: float32(cond, [1, MAX_TOKENS, CONTEXT_WIDTH]),
           },
           call,
         );
@@ -322,7 +323,7 @@ export async function textToVideoWithAttention(
   const { prompt: _p, negativePrompt: _n, ...rest } = options;
   const { sampled, attention } = await sampleWithCrossAttention(
     runner,
-    { ...rest, context: { cond: encoded.prompt.hidden, uncond: encoded.negative.hidden } },
+    { ...rest, context: guidanceContexts(encoded) },
     hooks,
   );
   const [F, , h, w] = sampled.shape;

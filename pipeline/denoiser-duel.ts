@@ -13,7 +13,7 @@
 // The race: the same over several seeds, each sample judged; the standings
 // (pass rate with its 95 % interval, time) and the running totals to chart.
 import type { ModelRunner } from './runtime/models';
-import { encodePrompt, type CallOptions } from './text-to-video/prompt';
+import { encodePrompt, guidanceContexts, type CallOptions } from './text-to-video/prompt';
 import { sample, type SampleOptions, type SampleResult } from './text-to-video/sample';
 import { decodeLatents, type Frames } from './text-to-video/vae';
 import { scoreClip } from './text-to-video/clip';
@@ -123,7 +123,7 @@ export async function sampleSideBySide(runner: ModelRunner, options: DuelOptions
   const serial = serialRunner(runner);
   const call: CallOptions = { backend: hooks.backend, signal: hooks.signal, onLoad: hooks.onLoad };
   const encoded = await encodePrompt(serial, prompt, { ...call, negativePrompt });
-  const context = { cond: encoded.prompt.hidden, uncond: encoded.negative.hidden, pooledCond: encoded.prompt.pooled, pooledUncond: encoded.negative.pooled };
+  const context = guidanceContexts(encoded);
   const frames = rest.frames ?? 1;
   const height = rest.height ?? 8, width = rest.width ?? 8;
   const barrier = new StepBarrier(models.length);

@@ -22,7 +22,7 @@ import { makeSchedule } from './diffusion/schedule';
 import { createRandom, fillNormal } from './random';
 import { denoiserSettings } from './runtime/manifest';
 import { float32, int32, type BackendPreference, type ModelRunner } from './runtime/models';
-import { CONTEXT_WIDTH, TEXT_ENCODER } from './text-to-video/prompt';
+import { CONTEXT_WIDTH, TEXT_ENCODER, textStates } from './text-to-video/prompt';
 import { LATENT_CHANNELS } from './text-to-video/sample';
 import { encodeFrames } from './text-to-video/vae';
 import { generateClip } from './world/generate';
@@ -122,9 +122,10 @@ export async function measureDenoiserError(runner: ModelRunner, options: Denoise
   ids.set(emptyPromptIds(), 0);
   captions.forEach((c, i) => ids.set(tokenize(c).ids, (i + 1) * MAX_TOKENS));
   const text = await runner.run(TEXT_ENCODER, { tokens: int32(ids, [N + 1, MAX_TOKENS]) }, call);
-  const hidden = text.outputs.hidden?.data as Float32Array | undefined;
+  const states = textStates(manifest, model); // the per-token output this denoiser was trained on
+  const hidden = text.outputs[states]?.data as Float32Array | undefined;
   const ctx = MAX_TOKENS * CONTEXT_WIDTH;
-  if (!hidden || hidden.length !== (N + 1) * ctx) throw new Error(`text_encoder: expected hidden (${N + 1}, ${MAX_TOKENS}, ${CONTEXT_WIDTH})`);
+  if (!hidden || hidden.length !== (N + 1) * ctx) throw new Error(`text_encoder: expected ${states} (${N + 1}, ${MAX_TOKENS}, ${CONTEXT_WIDTH})`);
   const context = new Float32Array(2 * N * ctx);
   for (let i = 0; i < N; i++) {
     context.set(hidden.subarray((i + 1) * ctx, (i + 2) * ctx), i * ctx);

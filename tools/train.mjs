@@ -24,6 +24,8 @@ const STAGES = [
   ['data', null, [], 4],
   ['vae', 'vae.py', ['--minutes', '15'], 15],
   ['clip', 'text_encoder.py', ['--minutes', '15'], 15],
+  // the context blocks over the CLIP's text tower: tokens that carry their phrase (the text encoder's `phrases` output)
+  ['context', 'text_context.py', ['--minutes', '4', '--keep', '1.0'], 4],
   ['latents', 'latents.py', [], 2],
   ['dit', 'train_denoiser.py', [
     // recipe 1: joint batches alternating (96 images / 16 clips), lr 1e-3, snapshots at 1/16 and 1/4

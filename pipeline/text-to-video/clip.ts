@@ -3,7 +3,7 @@
 // `npm run generate` (tools/generate.ts) and the page's worker both call this.
 import { judgeClip, type Verdict } from '../world/judge';
 import type { BackendReport, ModelRunner } from '../runtime/models';
-import { encodePrompt, type CallOptions, type EncodedPrompt } from './prompt';
+import { encodePrompt, guidanceContexts, type CallOptions, type EncodedPrompt } from './prompt';
 import { sample, type SampleOptions, type SampleResult, type StepProgress } from './sample';
 import { decodeLatents, encodeFrames, type Frames } from './vae';
 
@@ -81,7 +81,7 @@ export async function textToVideo(runner: ModelRunner, options: TextToVideoOptio
     runner,
     {
       ...rest,
-      context: { cond: encoded.prompt.hidden, uncond: encoded.negative.hidden, pooledCond: encoded.prompt.pooled, pooledUncond: encoded.negative.pooled },
+      context: guidanceContexts(encoded),
       fixedFrames,
       init,
     },

@@ -4,6 +4,8 @@
 import { emptyPromptIds, tokenize, MAX_TOKENS, type Tokenized } from '../world/tokenizer';
 import { int32, type BackendPreference, type BackendReport, type ModelRunner } from '../runtime/models';
 import type { DownloadProgress } from '../runtime/weights';
+import { modelEntry, WeightsError, type Manifest } from '../runtime/manifest';
+import type { Contexts } from './sample';
 
 export const TEXT_ENCODER = 'text_encoder';
 /** Width of the text encoder's per-token states (the denoisers' context). */
@@ -14,11 +16,20 @@ export const POOLED_WIDTH = 64;
 export interface EncodedText {
   text: string;
   tokens: Tokenized;
-  /** (24, 128): one state a token, what cross-attention reads. */
+  /** (24, 128): one state a token, the CLIP text tower's: what most denoisers' cross-attention reads. */
   hidden: Float32Array;
   /** (64,): the pooled, unit-length caption embedding. */
   pooled: Float32Array;
+  /**
+   * (24, 128): the same tokens after the context blocks, each carrying its phrase's words ("circle"
+   * knows it is red); what a denoiser whose manifest entry says text_states "phrases" reads. Absent
+   * when the text encoder has no such output.
+   */
+  phrases?: Float32Array;
 }
+
+/** Which of the text encoder's per-token outputs a denoiser was trained on. */
+export type TextStates = 'hidden' | 'phrases';
 
 export interface EncodedPrompt {
   prompt: EncodedText;
@@ -48,13 +59,40 @@ export async function encodePrompt(
   const { outputs, report, ms } = await runner.run(TEXT_ENCODER, { tokens: int32(ids, [2, MAX_TOKENS]) }, options);
   const hidden = outputs.hidden?.data as Float32Array | undefined;
   const pooled = outputs.pooled?.data as Float32Array | undefined;
-  if (!hidden || hidden.length !== 2 * MAX_TOKENS * CONTEXT_WIDTH) throw new Error(`text_encoder: expected hidden (2, ${MAX_TOKENS}, ${CONTEXT_WIDTH})`);
+  const phrases = outputs.phrases?.data as Float32Array | undefined;
   const h = MAX_TOKENS * CONTEXT_WIDTH;
+  if (!hidden || hidden.length !== 2 * h) throw new Error(`text_encoder: expected hidden (2, ${MAX_TOKENS}, ${CONTEXT_WIDTH})`);
+  if (phrases && phrases.length !== 2 * h) throw new Error(`text_encoder: expected phrases (2, ${MAX_TOKENS}, ${CONTEXT_WIDTH})`);
   const p = pooled ? pooled.length / 2 : 0;
+  const half = (i: 0 | 1) => ({
+    hidden: hidden.slice(i * h, (i + 1) * h),
+    pooled: pooled ? pooled.slice(i * p, (i + 1) * p) : new Float32Array(0),
+    ...(phrases ? { phrases: phrases.slice(i * h, (i + 1) * h) } : {}),
+  });
   return {
-    negative: { text: negativeText, tokens: negativeTokens, hidden: hidden.slice(0, h), pooled: pooled ? pooled.slice(0, p) : new Float32Array(0) },
-    prompt: { text: prompt, tokens, hidden: hidden.slice(h), pooled: pooled ? pooled.slice(p) : new Float32Array(0) },
+    negative: { text: negativeText, tokens: negativeTokens, ...half(0) },
+    prompt: { text: prompt, tokens, ...half(1) },
     report,
     ms,
   };
+}
+
+/** Everything a denoiser may read of an encoded prompt, as `sample` takes it. */
+export function guidanceContexts(encoded: Pick<EncodedPrompt, 'prompt' | 'negative'>): Contexts {
+  const { prompt: c, negative: u } = encoded;
+  return {
+    cond: c.hidden,
+    uncond: u.hidden,
+    pooledCond: c.pooled,
+    pooledUncond: u.pooled,
+    ...(c.phrases && u.phrases ? { phrasesCond: c.phrases, phrasesUncond: u.phrases } : {}),
+  };
+}
+
+/** The per-token states `model` reads (its manifest entry's text_states; "hidden" when it names none). */
+export function textStates(manifest: Manifest, model: string): TextStates {
+  const v = modelEntry(manifest, model).text_states;
+  if (v === undefined) return 'hidden';
+  if (v === 'hidden' || v === 'phrases') return v;
+  throw new WeightsError(`weights/manifest.json: "${model}" has an unknown text_states ${String(v)}`, model, 'manifest');
 }

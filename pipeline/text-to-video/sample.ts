@@ -27,7 +27,7 @@ import { prevTimestepOf, setTimesteps } from '../diffusion/timesteps';
 import { createRandom, fillNormal } from '../random';
 import { denoiserSettings, modelEntry, type Manifest, type SamplerName } from '../runtime/manifest';
 import { float32, type BackendReport, type ModelRunner } from '../runtime/models';
-import { CONTEXT_WIDTH, POOLED_WIDTH, type CallOptions } from './prompt';
+import { CONTEXT_WIDTH, POOLED_WIDTH, textStates, type CallOptions } from './prompt';
 import { MAX_TOKENS } from '../world/tokenizer';
 
 export const LATENT_CHANNELS = 4;
@@ -43,6 +43,12 @@ export interface Contexts {
    */
   pooledCond?: Float32Array;
   pooledUncond?: Float32Array;
+  /**
+   * The text encoder's `phrases` states (24, 128) of the prompt and of the empty (or negative)
+   * prompt, for a denoiser trained on them (`textStates`); they then take the place of cond and uncond.
+   */
+  phrasesCond?: Float32Array;
+  phrasesUncond?: Float32Array;
 }
 
 export interface FixedFrame {
@@ -153,6 +159,15 @@ export function denoiserTakesPooled(manifest: Manifest, model: string): boolean 
   return has(e.inputs) || has(e.flops_shapes);
 }
 
+/** The per-token states `model` reads from the contexts: the CLIP's, or the context blocks' `phrases`. */
+export function statesFor(manifest: Manifest, model: string, c: Contexts): { cond: Float32Array; uncond: Float32Array } {
+  if (textStates(manifest, model) === 'hidden') return { cond: c.cond, uncond: c.uncond };
+  if (!c.phrasesCond || !c.phrasesUncond) {
+    throw new RangeError(`sample: ${model} reads the text encoder's phrases output; give context.phrasesCond and phrasesUncond (guidanceContexts does)`);
+  }
+  return { cond: c.phrasesCond, uncond: c.phrasesUncond };
+}
+
 /** The frames a model makes by default: 8 when it was trained on clips, else 1. */
 export function defaultFrames(manifest: Manifest, model: string): number {
   const e = modelEntry(manifest, model);
@@ -201,7 +216,8 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
   const frameSize = LATENT_CHANNELS * H * W;
   const n = F * frameSize;
   const ctx = MAX_TOKENS * CONTEXT_WIDTH;
-  if (options.context.cond.length !== ctx || options.context.uncond.length !== ctx) {
+  const states = statesFor(manifest, o.model, options.context);
+  if (states.cond.length !== ctx || states.uncond.length !== ctx) {
     throw new RangeError(`sample: each context must be (${MAX_TOKENS}, ${CONTEXT_WIDTH})`);
   }
   const fixed = options.fixedFrames ?? [];
@@ -237,7 +253,7 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
   const halves: ('uncond' | 'cond')[] = o.guidance === 1 ? ['cond'] : o.guidance === 0 ? ['uncond'] : ['uncond', 'cond'];
   const B = halves.length;
   const context = new Float32Array(B * ctx);
-  halves.forEach((h, i) => context.set(options.context[h], i * ctx));
+  halves.forEach((h, i) => context.set(states[h], i * ctx));
   // A denoiser that takes the pooled caption embedding too (text through adaLN) gets it, half by half.
   const takesPooled = denoiserTakesPooled(manifest, o.model);
   let pooled: Float32Array | null = null;

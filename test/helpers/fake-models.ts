@@ -8,7 +8,7 @@ import type { CreateSessionOptions, ModelSession, OrtModule } from '../../pipeli
 import type { WebGpuSupport } from '../../pipeline/runtime/ort';
 import { memoryWeights, type WeightSource } from '../../pipeline/runtime/weights';
 
-class FakeTensor {
+export class FakeTensor {
   constructor(readonly type: string, readonly data: Float32Array | Int32Array, readonly dims: readonly number[]) {}
 }
 

@@ -8,7 +8,9 @@ import { meanPairwiseDistance, pixelDistance, summariseSweep, SWEEP_SCALES, STRI
 import { cosine, cosineMatrix, mostSimilarPair } from '../../pipeline/token-similarity';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { denoiserTakesPooled, encodePrompt, sample, textToVideo } from '../../pipeline/text-to-video';
-import { fakeDenoiser, fakeWorld, NO_WEBGPU, type FakeFn } from '../helpers/fake-models';
+import { guidanceContexts, textStates } from '../../pipeline/text-to-video/prompt';
+import { measureDenoiserError } from '../../pipeline/denoiser-error';
+import { fakeDenoiser, fakeTextEncoder, fakeVaeEncoder, fakeWorld, FakeTensor, NO_WEBGPU, type FakeFn } from '../helpers/fake-models';
 
 test('pixel distance: 0 for the same image, 1 from black to white, RMS in between; diversity is the mean over pairs', () => {
   const black = new Uint8Array(12), white = new Uint8Array(12).fill(255);
@@ -95,6 +97,62 @@ test('a denoiser that takes the pooled embedding (listed in its flops_shapes or 
   const clip = await textToVideo(host, { prompt: 'a red circle', model: 'den_adaln', seed: 2, steps: 2, frames: 1 });
   assert.is(clip.numFrames, 1);
   assert.equal(fed.den_adaln.at(-1)!.slice(0, 2), [2, 64]);
+  await host.release();
+});
+
+/** The fake text encoder with a third output, `phrases` = −hidden: easy to tell apart. */
+const fakeTextWithPhrases: FakeFn = async (inputs, backend) => {
+  const out = await fakeTextEncoder(inputs, backend);
+  return { ...out, phrases: new FakeTensor('float32', Float32Array.from(out.hidden.data as Float32Array, (v) => -v), out.hidden.dims) };
+};
+
+test('a denoiser whose manifest entry says text_states "phrases" reads the text encoder\'s phrases output; the others read hidden', async () => {
+  const world = fakeWorld({ text_encoder: fakeTextWithPhrases, den_phrases: fakeDenoiser });
+  world.manifest.models.den_phrases.text_states = 'phrases';
+  const host = new ModelHost(world.source, { createSession: world.createSession, webgpuSupport: async () => NO_WEBGPU });
+  const fed: Record<string, number[]> = { den_phrases: [], dit: [] };
+  const run = host.run.bind(host);
+  host.run = (model, feeds, o) => {
+    if (model in fed) fed[model].push((feeds.context.data as Float32Array)[24 * 128 + 5 * 128 + 3]); // the cond half, token 5
+    return run(model, feeds, o);
+  };
+  assert.is(textStates(world.manifest, 'den_phrases'), 'phrases');
+  assert.is(textStates(world.manifest, 'dit'), 'hidden');
+  const enc = await encodePrompt(host, 'a red circle and a blue square');
+  assert.ok(enc.prompt.phrases && enc.negative.phrases, 'the encoded prompt keeps the phrases output');
+  assert.is(enc.prompt.phrases![5 * 128 + 3], -enc.prompt.hidden[5 * 128 + 3]);
+  assert.ok(enc.prompt.hidden[5 * 128 + 3] !== 0);
+  const context = guidanceContexts(enc);
+  await sample(host, { model: 'den_phrases', context, seed: 1, steps: 1, frames: 1 });
+  await sample(host, { model: 'dit', context, seed: 1, steps: 1, frames: 1 });
+  assert.equal(fed.den_phrases, [enc.prompt.phrases![5 * 128 + 3]]);
+  assert.equal(fed.dit, [enc.prompt.hidden[5 * 128 + 3]]);
+  await sample(host, { model: 'den_phrases', context: { cond: context.cond, uncond: context.uncond }, seed: 1, steps: 1, frames: 1 }).then(
+    () => assert.unreachable('expected an error'),
+    (e: Error) => assert.match(e.message, /den_phrases reads the text encoder's phrases output/),
+  );
+  // the whole pipeline, and the error-against-timestep measure, hand each model its own states
+  await textToVideo(host, { prompt: 'a red circle and a blue square', model: 'den_phrases', seed: 2, steps: 1, frames: 1 });
+  assert.is(fed.den_phrases.at(-1), enc.prompt.phrases![5 * 128 + 3]);
+  world.manifest.models.den_phrases.text_states = 'words';
+  assert.throws(() => textStates(world.manifest, 'den_phrases'), /unknown text_states words/);
+  await host.release();
+});
+
+test('the error-against-timestep measure gives a phrases denoiser the phrases output', async () => {
+  const world = fakeWorld({ text_encoder: fakeTextWithPhrases, den_phrases: fakeDenoiser, vae_encoder: fakeVaeEncoder });
+  world.manifest.models.den_phrases.text_states = 'phrases';
+  const host = new ModelHost(world.source, { createSession: world.createSession, webgpuSupport: async () => NO_WEBGPU });
+  const sums: Record<string, number> = {};
+  const run = host.run.bind(host);
+  host.run = (model, feeds, o) => {
+    if (model === 'den_phrases' || model === 'dit') sums[model] = (feeds.context.data as Float32Array).reduce((a, b) => a + b, 0);
+    return run(model, feeds, o);
+  };
+  await measureDenoiserError(host, { model: 'den_phrases', images: 2, worldSeed: 1, timesteps: [500] });
+  await measureDenoiserError(host, { model: 'dit', images: 2, worldSeed: 1, timesteps: [500] });
+  assert.ok(sums.dit > 0, 'the fake hidden states are positive');
+  assert.ok(Math.abs(sums.den_phrases + sums.dit) < 1e-3 * sums.dit, 'the phrases denoiser got −hidden');
   await host.release();
 });
 

@@ -15,7 +15,7 @@ import torch
 import common as C
 import diffusion as D
 from latents import load_vae, scaling_factor
-from train_denoiser import MODELS, load_text_encoder
+from train_denoiser import MODELS, load_text_encoder, text_states_of
 
 
 # The issue's quality table (issue 4): the bar each score must reach. Never lowered here.
@@ -79,6 +79,8 @@ def main():
     ap.add_argument("--guidance", type=float, default=4.0)
     ap.add_argument("--categories", default="", help="comma-separated subset")
     ap.add_argument("--checkpoint", default="", help="a training checkpoint stage instead of the committed EMA (e.g. dit)")
+    ap.add_argument("--text", choices=["hidden", "phrases"], default=None,
+                    help="the text encoder's per-token output the model reads; default: the model's manifest entry's text_states")
     ap.add_argument("--out", default="", help="where to write, under weights/eval (e.g. guidance/dit-g2); default: <model>")
     args = ap.parse_args()
     C.setup_threads()
@@ -89,7 +91,7 @@ def main():
     else:
         model.load_state_dict({k: v.float() for k, v in torch.load(C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")["ema"].items()})
     model = C.round_to_fp16(model.eval())
-    vae, text = load_vae(), load_text_encoder(False)
+    vae, text = load_vae(), load_text_encoder(False, args.text or text_states_of(args.model, False))
     sets = prompt_sets()
     wanted = [c for c in args.categories.split(",") if c]
     frame_counts = [args.frames] if args.frames else ([1, 8] if data == "joint" else [1])

@@ -49,6 +49,7 @@ def main():
         name, _, snap = fname.partition("_snap")
         suffix = f"_snap{snap}" if snap else ""
         info = manifest.load()["models"].get(fname, {})
+        text_states = info.get("text_states", "hidden")
         if suffix:
             model = weights_from_onnx(name, fname)
             step, elapsed = info.get("steps", 0), 60 * info.get("train_minutes", 0)
@@ -57,8 +58,9 @@ def main():
             model = MODELS[name][0]()
             model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
             step, elapsed = saved["step"], saved["elapsed"]
+            text_states = saved.get("text_states", text_states)
         ema = C.EMA(model, 0.999)
-        export(name, ema, step, elapsed, suffix=suffix)
+        export(name, ema, step, elapsed, suffix=suffix, text_states=text_states)
 
 
 if __name__ == "__main__":

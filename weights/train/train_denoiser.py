@@ -35,7 +35,10 @@ MODELS = {
 }
 
 
-def load_text_encoder(tiny):
+def load_text_encoder(tiny, states="hidden"):
+    """The frozen text encoder a denoiser reads, as a module tokens -> (per-token states, pooled): states
+    "hidden" are the CLIP text tower's; "phrases" are those passed through the context blocks
+    (text_context.py), each token carrying its phrase's words (the text encoder's ONNX outputs of those names)."""
     ck = C.load_checkpoint("clip-tiny" if tiny else "clip") or (None if tiny else C.committed_weights("clip"))
     if ck is None:
         raise SystemExit("no text encoder checkpoint: run the clip stage first")
@@ -43,7 +46,16 @@ def load_text_encoder(tiny):
     te.load_state_dict({k[len("text."):]: v for k, v in ck["model"].items() if k.startswith("text.")})
     for p in te.parameters():
         p.requires_grad_(False)
-    return C.round_to_fp16(te.eval())
+    te = C.round_to_fp16(te.eval())
+    if states == "hidden":
+        return te
+    from text_context import ContextualText, load_context
+    return ContextualText(te, load_context(tiny)).eval()
+
+
+def text_states_of(model, tiny):
+    """The per-token text states the committed `model` reads (its manifest entry); "hidden" when it names none."""
+    return "hidden" if tiny else manifest.load()["models"].get(model, {}).get("text_states", "hidden")
 
 
 def load_set(name, space, tiny):
@@ -93,6 +105,9 @@ def main():
     ap.add_argument("--eval-every", type=float, default=15, help="minutes between sample checks by the judge")
     ap.add_argument("--captions", choices=["dropout", "styled"], default="dropout",
                     help="dropout: each optional caption part dropped with probability 1/3; styled: half so, half naming one random set of kinds for all objects")
+    ap.add_argument("--text", choices=["hidden", "phrases"], default=None,
+                    help="the text encoder's per-token outputs the denoiser reads: the CLIP's (hidden), or the context blocks' "
+                         "(phrases, text_context.py); default: what the run being resumed read, else hidden")
     ap.add_argument("--tiny", action="store_true")
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
@@ -101,7 +116,6 @@ def main():
     make, data, space, purpose = MODELS[args.model]
     stage = args.model + ("-tiny" if args.tiny else "")
     budget = args.minutes * 60
-    text = load_text_encoder(args.tiny)
     images = load_set("images", space, args.tiny)
     clips = load_set("clips8", space, args.tiny) if data == "joint" else None
     model = make()
@@ -121,6 +135,12 @@ def main():
         step, elapsed, done_snaps = saved["step"], saved["elapsed"], saved.get("snapshots", [])
         ck = saved
         print(f"resuming {stage} from the committed EMA weights at step {step}, {elapsed / 60:.1f} min (fresh optimizer)")
+    # What the run so far read (checkpoints before 2026-12-01 do not say: the manifest's entry does).
+    before = ((ck or {}).get("text_states") or text_states_of(args.model, args.tiny)) if ck else None
+    text_states = args.text or before or "hidden"
+    if before and text_states != before:
+        print(f"{stage}: trained so far on the text encoder's {before} output, from here on its {text_states} output")
+    text = load_text_encoder(args.tiny, text_states)
     log = C.Log(stage, fresh=ck is None)
     rng = np.random.default_rng(step + 7)
     timer = C.Timer(elapsed)
@@ -160,23 +180,23 @@ def main():
                     kind="clips" if use_clips else "images")
             for s in snaps:
                 if s not in done_snaps and timer.elapsed >= s * budget:
-                    export(args.model, ema, step, timer.elapsed, suffix=f"_snap{round(1 / s)}")
+                    export(args.model, ema, step, timer.elapsed, suffix=f"_snap{round(1 / s)}", text_states=text_states)
                     done_snaps.append(s)
             if export_now:
                 export_now.clear()
-                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
+                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
                                   elapsed=timer.elapsed, snapshots=done_snaps)
-                export(args.model, ema, step, timer.elapsed)
+                export(args.model, ema, step, timer.elapsed, text_states=text_states)
             if timer.elapsed - last_save > 300:
-                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
+                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
                                   elapsed=timer.elapsed, snapshots=done_snaps)
                 last_save = timer.elapsed
             if not args.tiny and timer.elapsed - last_eval > args.eval_every * 60:
                 quick_eval(args.model, ema, text, step, timer.elapsed, log)
                 last_eval = timer.elapsed
-        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, step=step,
+        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
                           elapsed=timer.elapsed, snapshots=done_snaps)
-        export(args.model, ema, step, timer.elapsed, tiny=args.tiny)
+        export(args.model, ema, step, timer.elapsed, tiny=args.tiny, text_states=text_states)
 
 
 def decay(elapsed, budget, span):
@@ -254,7 +274,7 @@ class ExportedPooled(torch.nn.Module):
 
 
 @torch.no_grad()
-def export(name, ema, step, elapsed, suffix="", tiny=False):
+def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"):
     model = ema_model(name, ema)
     space = MODELS[name][2]
     out_dir = C.WORK / "tiny" if tiny else C.WEIGHTS
@@ -282,14 +302,15 @@ def export(name, ema, step, elapsed, suffix="", tiny=False):
     C.write_golden(fname, path, golden_in, golden_out)
     if not suffix:
         (C.WEIGHTS / "checkpoints").mkdir(exist_ok=True)
-        torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed},
+        torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed, "text_states": text_states},
                    C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
     info = {"stage": name, "steps": step, "train_minutes": round(elapsed / 60, 1), "purpose": MODELS[name][3],
             "space": space, "trained_on": "images and 8-frame clips, mixed batches (the recipes are in its card)" if MODELS[name][1] == "joint" else "images",
-            **D.SCHEDULE, "guidance_scale": GUIDANCE.get(name, 4.0), "sampler": "ddim", "num_inference_steps": 30}
+            **D.SCHEDULE, "guidance_scale": GUIDANCE.get(name, 4.0), "sampler": "ddim", "num_inference_steps": 30,
+            "text_states": text_states}
     flops_shapes = {"latent": [2, 1, *shape[2:]], "timestep": [2], "context": [2, 24, 128]}
     inputs = {"latent": "float32 (N, F, C, H, W), scaled" if space == "latent" else "float32 (N, 1, 3, 32, 32) pixels in [-1, 1]",
-              "timestep": "float32 (N,)", "context": "float32 (N, 24, 128) text encoder hidden states"}
+              "timestep": "float32 (N,)", "context": f"float32 (N, 24, 128) the text encoder's {text_states} output"}
     if name == "dit_adaln":  # the exporter drops the unread context input: text enters through adaLN only
         del flops_shapes["context"], inputs["context"]
         flops_shapes["pooled"] = [2, 64]
@@ -314,7 +335,8 @@ def export(name, ema, step, elapsed, suffix="", tiny=False):
                            inputs={"latent": "as the model", "timestep": "as the model", "context": "as the model"},
                            outputs={"prediction": "as the model", "cross_attention": "(N, layers, heads, tokens, 24)",
                                     **({"self_attention": "(N, layers, heads, tokens, tokens)", "adaln": "(N, layers, 6, width): shift1 scale1 gate1 shift2 scale2 gate2"} if name == "dit" else {})},
-                           stage=name, steps=step, purpose=f"the same weights as {name}, with attention maps and adaLN values for the chapters")
+                           stage=name, steps=step, text_states=text_states,
+                           purpose=f"the same weights as {name}, with attention maps and adaLN values for the chapters")
     print(f"exported {fname}: step {step}, {elapsed / 60:.1f} min")
 
 

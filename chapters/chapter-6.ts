@@ -1240,9 +1240,15 @@ export class Chapter6 extends LitElement {
           The tokenizer splits the prompt into words of the world's small vocabulary, between a start and an end token, and pads it
           to 24. A word it does not know becomes <code>&lt;unknown&gt;</code>; the model still runs. The text encoder, a
           small transformer trained beside a video encoder so that a caption and its clip land close together (as CLIP does for
-          images), turns each token into a state of 128 numbers. A state depends on the whole prompt (the same word in another
-          prompt gets a somewhat different state), and the states of different words are mostly far apart: the denoiser must be
-          able to tell “red” from “blue”.
+          images), turns each token into a state of 128 numbers. The states of different words are mostly far apart: the denoiser
+          must be able to tell “red” from “blue”. What a state barely holds is the rest of the prompt. Trained only to match a
+          whole caption to its clip, this encoder learned, as bigger CLIPs do, mostly a bag of words: the state of “triangle” in
+          “a cyan triangle and a green square” is the same (cosine 0.999999, measured over 400 such captions) as in “a green
+          triangle and a cyan square”, so a patch that attends to “triangle” learns nothing there about its colour. Two more
+          blocks, trained so that every word carries the words of its own phrase, give the text encoder a second output in which
+          those two states differ (cosine 0.82). The U-Net of chapters 3 and 5 reads that one, and draws the right colour on the
+          right shape more often for it (the judge: 0.45 of colour-binding prompts before, 0.59 after 40 minutes of training on
+          it). The DiT of this chapter still reads the states shown here.
         </p>
         <live-cell id="tokens" label="The prompt as tokens, and each token's state">${this.renderTokens()}</live-cell>
         <h3>Where each word looks</h3>

@@ -91,7 +91,8 @@ def main():
     else:
         model.load_state_dict({k: v.float() for k, v in torch.load(C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")["ema"].items()})
     model = C.round_to_fp16(model.eval())
-    vae, text = load_vae(), load_text_encoder(False, args.text or text_states_of(args.model, False))
+    states = args.text or text_states_of(args.model, False)
+    vae, text = load_vae(), load_text_encoder(False, states)
     sets = prompt_sets()
     wanted = [c for c in args.categories.split(",") if c]
     frame_counts = [args.frames] if args.frames else ([1, 8] if data == "joint" else [1])
@@ -120,7 +121,7 @@ def main():
     # same weights and settings; scores of other weights or settings are dropped.
     (C.WEIGHTS / "eval").mkdir(exist_ok=True)
     settings = {"model": args.model, "weights_sha256": weights_sha(args), "seeds_per_prompt": args.seeds, "steps": args.steps,
-                "guidance": args.guidance, "sampler": "ddim (eta 0), trailing"}
+                "guidance": args.guidance, "sampler": "ddim (eta 0), trailing", "text_states": states}
     stem = C.WEIGHTS / "eval" / (args.out or args.model)
     stem.parent.mkdir(parents=True, exist_ok=True)
     json_file, tsv_file = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".verdicts.tsv")

@@ -49,6 +49,7 @@ def encode_set(vae, name, scale, tiny=False, limit=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true")
+    ap.add_argument("--fresh", action="store_true", help="accepted for npm run train's tiny mode; latents are always encoded afresh")
     ap.add_argument("--clips", type=int, default=12000, help="how many eight-frame clips to encode (each is 8 frames of encoder work)")
     args = ap.parse_args()
     C.setup_threads()

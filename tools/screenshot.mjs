@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// npm run screenshot -- [--chapter N [--cell ID] | --top] [--width 1280] [--wait 20] [--query "c2.seed=3"] [--out shot.png]
+// npm run screenshot -- [--chapter N [--cell ID] | --top] [--width 1280] [--wait 20] [--query "c2.seed=3"] [--open-details] [--out shot.png]
 //
 // Builds the site into a scratch folder, serves it, opens it in Debian's Chromium
 // and saves a full-length picture of one chapter (or of the first screen), after
 // waiting for its live cells to finish (no cell busy, after at least 8 s) or --wait seconds. A
 // training run is paused meanwhile. For looking at what we build. --cell ID scrolls to that
 // live cell of the chapter (cells start when they come into view) and pictures it alone.
+// --open-details opens every <details> in the picture first, as a reader who clicks them would.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,7 @@ if (cell !== null && chapter === null) throw new Error('--cell needs --chapter')
 const width = Number(flag('width', '1280'));
 const wait = Number(flag('wait', '20'));
 const query = flag('query', '');
+const openDetails = argv.includes('--open-details');
 const out = path.resolve(flag('out', `screenshot-${chapter ?? 'top'}${cell ? `-${cell}` : ''}-${width}.png`));
 if (!Number.isFinite(width) || width < 200 || width > 4000) throw new Error(`--width: expected 200 to 4000, got ${flag('width')}`);
 
@@ -56,6 +58,14 @@ await withTrainingPaused(root, async () => {
       });
       if (!busy) break;
       await page.waitForTimeout(500);
+    }
+    if (openDetails) {
+      await target.evaluate((el) => {
+        const all = (r) => [...r.querySelectorAll('*')].flatMap((e) => [e, ...(e.shadowRoot ? all(e.shadowRoot) : [])]);
+        for (const d of all(el.shadowRoot ?? el)) if (d.tagName === 'DETAILS') d.open = true;
+        for (const d of el.querySelectorAll('details')) d.open = true;
+      });
+      await page.waitForTimeout(1500); // charts inside draw when they become visible
     }
     await target.screenshot({ path: out });
     console.log(`wrote ${out}`);

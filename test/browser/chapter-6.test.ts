@@ -110,6 +110,20 @@ withModels(['text_encoder'], 'tokens as they are typed (unknown words and cuts m
     assert.is(shown.n, 9);
     close(shown.sim, cosineMatrix(enc.prompt.hidden, 128, 9), 1e-5, 'the cosine similarities');
     assert.match(shown.alt!, /Cosine similarity of every pair of the 9 tokens/);
+    // the context blocks' states, behind a disclosure: Node's phrases; the two "a"s (tokens 1 and 5) are one state in
+    // hidden (a bag of words) and two in phrases, where each carries its own phrase
+    const details = cellLocator(page, 'tokens').locator('details.phrases');
+    assert.not.ok(await details.evaluate((d: HTMLDetailsElement) => d.open), 'closed until the reader opens it');
+    await details.locator('summary').click();
+    const phrases = await page.evaluate(() => {
+      const el = document.querySelector('chapter-6')!;
+      const emb = el.shadowRoot!.querySelector<HTMLElementTagNameMap['token-embeddings']>('token-embeddings#phrases')!;
+      return { states: Array.from(el.results.tokens!.text.phrases ?? []), sim: Array.from(emb.similarity ?? []) };
+    });
+    close(phrases.states, enc.prompt.phrases!, 1e-5, 'the phrases states');
+    assert.ok(shown.sim[1 * 9 + 5] > 0.999, `hidden: the two "a"s alike, cosine ${shown.sim[1 * 9 + 5]}`);
+    assert.ok(phrases.sim[1 * 9 + 5] < 0.9, `phrases: the two "a"s apart, cosine ${phrases.sim[1 * 9 + 5]}`);
+    assert.ok(phrases.sim[2 * 9 + 7] < phrases.sim[6 * 9 + 7], 'phrases: "square" is closer to its own colour "blue" than to "red"');
     // a prompt too long is cut, and said
     await box.fill('a red circle '.repeat(9));
     assert.match((await field.locator('.note').first().textContent())!, /cut to its first 22 words/);

@@ -195,6 +195,18 @@ def committed_weights(stage):
     return {**saved, "model": {k: v.float() for k, v in saved["model"].items()}}
 
 
+def load_frozen(module, stage, prefix, tiny, missing):
+    """`module` with the weights under `prefix` of stage's checkpoint (else, on a fresh machine, the
+    committed fp16 weights), frozen and rounded as they ship; SystemExit(missing) when there are none."""
+    ck = load_checkpoint(f"{stage}-tiny" if tiny else stage) or (None if tiny else committed_weights(stage))
+    if ck is None:
+        raise SystemExit(missing)
+    module.load_state_dict({k[len(prefix):]: v for k, v in ck["model"].items() if k.startswith(prefix)})
+    for p in module.parameters():
+        p.requires_grad_(False)
+    return round_to_fp16(module.eval())
+
+
 def round_to_fp16(model):
     """The weights as they ship: stored in fp16, computed in fp32."""
     with torch.no_grad():

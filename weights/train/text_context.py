@@ -103,14 +103,7 @@ def phrase_targets(tokens, vocab):
 
 def load_context(tiny=False):
     """The trained context blocks (checkpoint, else the committed fp16 weights), frozen."""
-    ck = C.load_checkpoint("context-tiny" if tiny else "context") or (None if tiny else C.committed_weights("context"))
-    if ck is None:
-        raise SystemExit("no context blocks: run the context stage first (npm run train -- context)")
-    ctx = Context()
-    ctx.load_state_dict({k[len("context."):]: v for k, v in ck["model"].items() if k.startswith("context.")})
-    for p in ctx.parameters():
-        p.requires_grad_(False)
-    return C.round_to_fp16(ctx.eval())
+    return C.load_frozen(Context(), "context", "context.", tiny, "no context blocks: run the context stage first (npm run train -- context)")
 
 
 @torch.no_grad()

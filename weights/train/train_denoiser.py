@@ -39,14 +39,7 @@ def load_text_encoder(tiny, states="hidden"):
     """The frozen text encoder a denoiser reads, as a module tokens -> (per-token states, pooled): states
     "hidden" are the CLIP text tower's; "phrases" are those passed through the context blocks
     (text_context.py), each token carrying its phrase's words (the text encoder's ONNX outputs of those names)."""
-    ck = C.load_checkpoint("clip-tiny" if tiny else "clip") or (None if tiny else C.committed_weights("clip"))
-    if ck is None:
-        raise SystemExit("no text encoder checkpoint: run the clip stage first")
-    te = TextEncoder()
-    te.load_state_dict({k[len("text."):]: v for k, v in ck["model"].items() if k.startswith("text.")})
-    for p in te.parameters():
-        p.requires_grad_(False)
-    te = C.round_to_fp16(te.eval())
+    te = C.load_frozen(TextEncoder(), "clip", "text.", tiny, "no text encoder checkpoint: run the clip stage first")
     if states == "hidden":
         return te
     from text_context import ContextualText, load_context

@@ -40,6 +40,8 @@ import {
 } from '../pipeline/dit-inspect';
 import { median } from '../pipeline/step-timing';
 import type { GeneratedClip } from '../pipeline/text-to-video/clip';
+import { guidanceContexts } from '../pipeline/text-to-video/prompt';
+import { statesFor } from '../pipeline/text-to-video/sample';
 import { shownStep, stripSteps } from '../pipeline/trajectory';
 import { defineSchema, integer, number, oneOf, text, type StateOf } from '../pipeline/url-state';
 import { parsePrompt } from '../pipeline/world/caption';
@@ -663,7 +665,10 @@ export class Chapter5 extends LitElement {
     const step = Math.min(this.url.state.astep, a.inputs.length);
     const cell = this.cell('attn');
     if (!cell || !a.clip) return;
-    const context = a.clip.encoded.prompt.hidden;
+    const manifest = this.models.manifest;
+    if (!manifest) return;
+    // the per-token states the DiT reads (its manifest entry's text_states), as the sampler gave them
+    const context = statesFor(manifest, DIT, guidanceContexts(a.clip.encoded)).cond;
     const result = await this.models.runTask(cell, ({ runner }) =>
       inspectSelfAttention(runner, { latent: a.inputs[step - 1], frames: ATTN_FRAMES, height: 8, width: 8, timestep: a.timesteps[step - 1], context }),
     );

@@ -46,7 +46,9 @@ const STAGES = [
     ['--model', 'unet', '--minutes', '115', '--lr', '3e-4', '--decay-minutes', '10', '--captions', 'styled'],
     // recipe 4: 40 more minutes, as recipe 3, reading the text encoder's phrases output (the context blocks)
     ['--model', 'unet', '--minutes', '155', '--lr', '3e-4', '--decay-minutes', '10', '--captions', 'styled', '--text', 'phrases'],
-  ], 155],
+    // recipe 5: 45 more minutes, as recipe 4
+    ['--model', 'unet', '--minutes', '200', '--lr', '3e-4', '--decay-minutes', '10', '--captions', 'styled', '--text', 'phrases'],
+  ], 200],
   ['unet_pixel', 'train_denoiser.py', ['--model', 'unet_pixel', '--minutes', '6'], 6],
   ['dit_adaln', 'train_denoiser.py', ['--model', 'dit_adaln', '--minutes', '15', '--decay-minutes', '4'], 15],
   ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '15', '--decay-minutes', '4'], 15],

@@ -129,7 +129,7 @@ def main():
         ck = saved
         print(f"resuming {stage} from the committed EMA weights at step {step}, {elapsed / 60:.1f} min (fresh optimizer)")
     # What the run so far read (checkpoints before 2026-12-01 do not say: the manifest's entry does).
-    before = ((ck or {}).get("text_states") or text_states_of(args.model, args.tiny)) if ck else None
+    before = (ck.get("text_states") or text_states_of(args.model, args.tiny)) if ck else None
     text_states = args.text or before or "hidden"
     if before and text_states != before:
         print(f"{stage}: trained so far on the text encoder's {before} output, from here on its {text_states} output")
@@ -146,6 +146,10 @@ def main():
     export_now = []
     signal.signal(signal.SIGUSR1, lambda *_: export_now.append(True))
     print(f"{stage}: {C.count_params(model)} parameters, {purpose}")
+    def save():
+        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
+                          elapsed=timer.elapsed, snapshots=done_snaps)
+
     with C.PidFile():
         model.train()
         while (step < 4) if args.tiny else timer.elapsed < budget:
@@ -177,18 +181,15 @@ def main():
                     done_snaps.append(s)
             if export_now:
                 export_now.clear()
-                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
-                                  elapsed=timer.elapsed, snapshots=done_snaps)
+                save()
                 export(args.model, ema, step, timer.elapsed, text_states=text_states)
             if timer.elapsed - last_save > 300:
-                C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
-                                  elapsed=timer.elapsed, snapshots=done_snaps)
+                save()
                 last_save = timer.elapsed
             if not args.tiny and timer.elapsed - last_eval > args.eval_every * 60:
                 quick_eval(args.model, ema, text, step, timer.elapsed, log)
                 last_eval = timer.elapsed
-        C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
-                          elapsed=timer.elapsed, snapshots=done_snaps)
+        save()
         export(args.model, ema, step, timer.elapsed, tiny=args.tiny, text_states=text_states)
 
 

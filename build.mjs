@@ -198,6 +198,7 @@ export async function writeServiceWorker({ outdir = DIST, minify = true } = {}) 
     const p = `${weightsBase}${e.file}`;
     const file = path.join(outdir, p);
     if (!fs.existsSync(file)) continue;
+    if (weights.some((w) => w.path === p)) continue; // a file two entries name (dit and dit_inspect) is kept once
     const sha256 = sha256Of(file);
     const bytes = fs.statSync(file).size;
     if (sha256 !== e.sha256 || bytes !== e.bytes) {

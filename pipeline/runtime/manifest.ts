@@ -126,9 +126,14 @@ export function denoiserSettings(manifest: Manifest, name: string): DenoiserSett
   };
 }
 
-/** Total bytes of some models (those the manifest lists). */
+/** Total bytes of some models (those the manifest lists), a file shared by two of them counted once. */
 export function totalBytes(manifest: Manifest, names: readonly string[]): number {
-  return names.reduce((s, n) => s + (manifest.models[n]?.bytes ?? 0), 0);
+  const files = new Map<string, number>();
+  for (const n of names) {
+    const e = Object.hasOwn(manifest.models, n) ? manifest.models[n] : undefined;
+    if (e) files.set(e.file, e.bytes);
+  }
+  return [...files.values()].reduce((s, b) => s + b, 0);
 }
 
 /** "3.6 MB", "470 kB". */

@@ -1,8 +1,10 @@
 // The models of one context (the model worker, or a Node process): their bytes,
 // their sessions, one queue a session, and which backend runs each.
 //
-// - Bytes come from a WeightSource (./weights.ts), once a model, checked against
-//   the manifest.
+// - Bytes come from a WeightSource (./weights.ts), once a file, checked against
+//   the manifest. Two entries may name one file (`dit` and `dit_inspect`): the
+//   download is shared, and each runs with its own entry's outputs as fetches,
+//   so `dit` leaves the attention maps its file can also return uncopied.
 // - A session is created on first use of a (model, backend) pair. onnxruntime-web
 //   1.30 fails or hangs on concurrent `run()` calls on one session, so every call
 //   goes through that session's queue, one at a time, in the order asked; a call
@@ -97,6 +99,8 @@ interface Slot {
   session: ModelSession;
   /** Element type of each input, from the model. */
   inputTypes: Record<string, string>;
+  /** The outputs to fetch: the manifest entry's, where it lists them (undefined: all the graph's). */
+  fetches?: string[];
   queue: Promise<unknown>;
   placement: ExecutionReport;
 }
@@ -109,6 +113,7 @@ interface AutoChoice {
 }
 
 interface ModelState {
+  /** Set once this model has asked for its file (which another model may have downloaded). */
   bytes?: Promise<Uint8Array>;
   slots: Partial<Record<Backend, Promise<Slot>>>;
   auto?: Promise<AutoChoice & { first?: { backend: Backend; result: { outputs: Outputs; ms: number } } }>;
@@ -121,6 +126,8 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 
 export class ModelHost implements ModelRunner {
   private readonly states = new Map<string, ModelState>();
+  /** Each file's checked bytes, by file name and sha256: shared by the entries that name it. */
+  private readonly files = new Map<string, Promise<Uint8Array>>();
   private readonly options: Required<ModelHostOptions>;
   private support: Promise<WebGpuSupport> | null = null;
 
@@ -150,15 +157,20 @@ export class ModelHost implements ModelRunner {
   async load(model: string, options: { onProgress?: (p: DownloadProgress) => void } = {}): Promise<Uint8Array> {
     const entry = modelEntry(await this.manifest(), model); // a clear error for a model the manifest does not list
     const s = this.state(model);
-    if (!s.bytes) {
+    const key = `${entry.file}?sha256=${entry.sha256}`;
+    const shared = this.files.get(key);
+    if (!shared) {
       const p = this.source.bytes(model, { onProgress: options.onProgress });
+      this.files.set(key, p);
       s.bytes = p;
       p.catch(() => {
-        if (s.bytes === p) s.bytes = undefined; // Retry downloads again
+        if (this.files.get(key) === p) this.files.delete(key); // a failed download may be retried
+        if (s.bytes === p) s.bytes = undefined;
       });
       return p;
     }
-    const bytes = await s.bytes;
+    s.bytes = shared;
+    const bytes = await shared;
     options.onProgress?.({ model, file: entry.file, loaded: bytes.length, total: entry.bytes, fromCache: true, done: true });
     return bytes;
   }
@@ -172,7 +184,8 @@ export class ModelHost implements ModelRunner {
       const session = await this.options.createSession(bytes, { backend });
       const inputTypes: Record<string, string> = {};
       for (const m of session.session.inputMetadata ?? []) if (m.isTensor) inputTypes[m.name] = m.type;
-      return { session, inputTypes, queue: Promise.resolve(), placement: executionReport(session) };
+      const fetches = outputsToFetch(modelEntry(await this.manifest(), model).outputs, session.session.outputNames);
+      return { session, inputTypes, fetches, queue: Promise.resolve(), placement: executionReport(session) };
     })();
     s.slots[backend] = p;
     p.catch(() => {
@@ -199,7 +212,7 @@ export class ModelHost implements ModelRunner {
         } else inputs[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
       }
       const t0 = now();
-      const out = await slot.session.session.run(inputs);
+      const out = slot.fetches ? await slot.session.session.run(inputs, slot.fetches) : await slot.session.session.run(inputs);
       const ms = now() - t0;
       const outputs: Outputs = {};
       for (const [name, t] of Object.entries(out)) {
@@ -325,6 +338,17 @@ export class ModelHost implements ModelRunner {
       }
     }
   }
+}
+
+/**
+ * The outputs a model's manifest entry lists, where the graph has more (a file shared with an
+ * inspect twin); undefined (fetch everything) where the entry lists none, or one the graph lacks.
+ */
+export function outputsToFetch(listed: Record<string, string> | undefined, graph: readonly string[] | undefined): string[] | undefined {
+  const names = Object.keys(listed ?? {});
+  if (!names.length || !graph?.length) return undefined;
+  if (!names.every((n) => graph.includes(n))) return undefined;
+  return names.length < graph.length ? names : undefined;
 }
 
 function message(e: unknown): string {

@@ -127,13 +127,14 @@ export function httpWeights(base: string, options: HttpWeightsOptions = {}): Wei
       const cache = await openCache();
       return !!(cache && (await cache.match(cacheKey(base, entry))));
     },
-    bytes(model, opts = {}) {
-      const running = inFlight.get(model);
-      if (running) return running; // one download a file, however many cells wait for it
+    async bytes(model, opts = {}) {
+      const entry = modelEntry(await source.manifest(), model);
+      const key = cacheKey(base, entry);
+      // One download a file, however many cells (or manifest entries naming that file) wait for it.
+      const running = inFlight.get(key);
+      if (running) return running;
       const p = (async () => {
-        const entry = modelEntry(await source.manifest(), model);
         const url = new URL(entry.file, base).href;
-        const key = cacheKey(base, entry);
         const report = (loaded: number, fromCache: boolean, done: boolean) =>
           opts.onProgress?.({ model, file: entry.file, loaded, total: entry.bytes, fromCache, done });
         const cache = await openCache();
@@ -159,8 +160,8 @@ export function httpWeights(base: string, options: HttpWeightsOptions = {}): Wei
         report(bytes.length, false, true);
         return bytes;
       })();
-      inFlight.set(model, p);
-      const clear = () => inFlight.delete(model);
+      inFlight.set(key, p);
+      const clear = () => inFlight.delete(key);
       p.then(clear, clear);
       return p;
     },

@@ -81,6 +81,13 @@ def batch_of(ds, n, space, rng, text, drop_prompt=0.1, captions="dropout"):
 # binding 0.381 against 0.356; colour, position and size within 0.01); the DiT stays at 4 (at 2 its clips' motion
 # falls from 0.881 to 0.733, its images gain little).
 GUIDANCE = {"unet": 2.0}
+# The inspect outputs of dit and unet, in the order the model returns them (its `extra`).
+INSPECT_OUTPUTS = {
+    "dit": {"self_attention": "(N, layers, heads, tokens, tokens)",
+            "adaln": "(N, layers, 6, width): shift1 scale1 gate1 shift2 scale2 gate2",
+            "cross_attention": "(N, layers, heads, tokens, 24)"},
+    "unet": {"cross_attention": "(N, layers, heads, tokens, 24)"},
+}
 
 
 def main():
@@ -285,6 +292,15 @@ def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"
                              ["latent", "timestep", "context", "pooled"], ["prediction"], {**axes, "pooled": {0: "batch"}})
         golden_in = {"latent": latent, "timestep": timestep, "context": context, "pooled": pooled}
         golden_out = {"prediction": model(latent, timestep, context, pooled)}
+    elif name in ("dit", "unet") and not suffix:
+        # One file for the model and its inspect twin: the graph also returns the attention maps
+        # (and the DiT's adaLN values); the page's `dit` fetches only `prediction`, which
+        # onnxruntime computes without copying the rest out, and `dit_inspect` fetches them all.
+        path = C.export_onnx(Exported(model, True), (latent, timestep, context), out_dir / f"{fname}.onnx",
+                             ["latent", "timestep", "context"], ["prediction", *INSPECT_OUTPUTS[name]], axes)
+        golden_in = {"latent": latent, "timestep": timestep, "context": context}
+        out, extra = model(latent, timestep, context, inspect=True)
+        golden_out = {"prediction": out, **extra}
     else:
         path = C.export_onnx(Exported(model, False), (latent, timestep, context), out_dir / f"{fname}.onnx",
                              ["latent", "timestep", "context"], ["prediction"], axes)
@@ -319,18 +335,13 @@ def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"
         m["models"][fname]["flops_clip"] = C.static_flops(Exported(model, False), (latent, timestep, context), ["latent", "timestep", "context"])
         manifest.save(m)
     if name in ("dit", "unet") and not suffix:
-        ipath = C.export_onnx(Exported(model, True), (latent, timestep, context), out_dir / f"{name}_inspect.onnx",
-                              ["latent", "timestep", "context"],
-                              ["prediction", "self_attention", "adaln", "cross_attention"] if name == "dit" else ["prediction", "cross_attention"],
-                              axes)
-        outs = model(latent, timestep, context, inspect=True)
-        C.write_golden(f"{name}_inspect", ipath, golden_in, {"prediction": outs[0], **outs[1]})
-        manifest.add_model(f"{name}_inspect", ipath, params=C.count_params(model),
+        manifest.add_model(f"{name}_inspect", path, params=C.count_params(model),
                            inputs={"latent": "as the model", "timestep": "as the model", "context": "as the model"},
-                           outputs={"prediction": "as the model", "cross_attention": "(N, layers, heads, tokens, 24)",
-                                    **({"self_attention": "(N, layers, heads, tokens, tokens)", "adaln": "(N, layers, 6, width): shift1 scale1 gate1 shift2 scale2 gate2"} if name == "dit" else {})},
+                           outputs={"prediction": "as the model", **INSPECT_OUTPUTS[name]},
                            stage=name, steps=step, text_states=text_states,
-                           purpose=f"the same weights as {name}, with attention maps and adaLN values for the chapters")
+                           purpose=f"the file of {name} with every output: attention maps and adaLN values for the chapters")
+        for stale in (C.WEIGHTS / f"{name}_inspect.onnx", C.GOLDEN / f"{name}_inspect.json"):  # the twin had its own file before
+            stale.unlink(missing_ok=True)
     print(f"exported {fname}: step {step}, {elapsed / 60:.1f} min")
 
 

@@ -3,8 +3,12 @@
 // WASM with a note, weights errors that name the model. Sessions are JS
 // fixtures (test/helpers/fake-models.ts); onnxruntime itself is tested in ort.test.ts.
 import { test } from 'uvu';
+import { createHash } from 'node:crypto';
 import * as assert from 'uvu/assert';
-import { ModelHost, float32, int32 } from '../../../pipeline/runtime/models';
+import { ModelHost, float32, int32, outputsToFetch } from '../../../pipeline/runtime/models';
+import { memoryWeights } from '../../../pipeline/runtime/weights';
+import type { Manifest } from '../../../pipeline/runtime/manifest';
+import type { ModelSession } from '../../../pipeline/runtime/ort';
 import { fakeWorld, HARDWARE_WEBGPU, NO_WEBGPU } from '../../helpers/fake-models';
 
 const denoiserFeeds = () => ({
@@ -143,6 +147,54 @@ test('a model the manifest does not list, and a missing file, are errors that na
       assert.is((e as { kind: string }).kind, 'missing', backend);
     }
   }
+});
+
+test('a model and its inspect twin in one file: one download, and each call fetches only its own entry\'s outputs', async () => {
+  const bytes = new TextEncoder().encode('one file, two entries');
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const entry = { file: 'dit.onnx', sha256: digest, bytes: bytes.length };
+  const manifest: Manifest = {
+    version: 1,
+    models: {
+      dit: { ...entry, outputs: { prediction: 'v' } },
+      dit_inspect: { ...entry, outputs: { prediction: 'v', cross_attention: 'maps' } },
+    },
+  };
+  const source = memoryWeights(manifest, { 'dit.onnx': bytes });
+  let downloads = 0;
+  const counting = { ...source, bytes: (m: string, o?: Parameters<typeof source.bytes>[1]) => (downloads++, source.bytes(m, o)) };
+  const fetched: (string[] | undefined)[] = [];
+  const createSession = async () => ({
+    backend: 'wasm' as const,
+    placement: null,
+    ort: { Tensor: class { constructor(readonly type: string, readonly data: Float32Array, readonly dims: number[]) {} } },
+    session: {
+      inputNames: ['latent'],
+      outputNames: ['prediction', 'cross_attention'],
+      inputMetadata: [],
+      release: async () => undefined,
+      run: async (_inputs: unknown, fetches?: string[]) => {
+        fetched.push(fetches);
+        const t = { type: 'float32', data: new Float32Array(1), dims: [1] };
+        return Object.fromEntries((fetches ?? ['prediction', 'cross_attention']).map((n) => [n, t]));
+      },
+    },
+  }) as unknown as ModelSession;
+  const host = new ModelHost(counting, { createSession, webgpuSupport: async () => NO_WEBGPU });
+  const feeds = { latent: float32(new Float32Array(1), [1]) };
+  const [plain, inspect] = await Promise.all([host.run('dit', feeds), host.run('dit_inspect', feeds)]);
+  assert.is(downloads, 1);
+  assert.equal(Object.keys(plain.outputs), ['prediction']);
+  assert.equal(Object.keys(inspect.outputs).sort(), ['cross_attention', 'prediction']);
+  assert.equal(fetched.map((f) => f?.join(',') ?? 'all').sort(), ['all', 'prediction']);
+});
+
+test('outputsToFetch: the entry\'s outputs where the graph has more; everything where the entry lists none or one the graph lacks', () => {
+  assert.equal(outputsToFetch({ prediction: '' }, ['prediction', 'adaln']), ['prediction']);
+  assert.is(outputsToFetch({ prediction: '', adaln: '' }, ['prediction', 'adaln']), undefined);
+  assert.is(outputsToFetch(undefined, ['prediction', 'adaln']), undefined);
+  assert.is(outputsToFetch({ eps: '' }, ['prediction', 'adaln']), undefined);
+  assert.is(outputsToFetch({ prediction: '' }, []), undefined);
 });
 
 test.run();

@@ -88,6 +88,20 @@ test('cells asking for the same model at once share one download', async () => {
   assert.is(srv.requests.filter((r) => r === 'dit.onnx').length, 1);
 });
 
+test('two manifest entries naming one file (a model and its inspect twin) share one download', async () => {
+  caches.clear();
+  const dit = bytesOf(1000, 3);
+  const manifest = manifestFor({ 'dit.onnx': dit });
+  manifest.models.dit_inspect = { ...manifest.models.dit };
+  const srv = server({ 'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)), 'dit.onnx': dit });
+  const w = httpWeights(BASE, { fetch: srv.fetch });
+  const [a, b] = await Promise.all([w.bytes('dit'), w.bytes('dit_inspect')]);
+  assert.equal(a, b);
+  assert.is(srv.requests.filter((r) => r === 'dit.onnx').length, 1);
+  await w.bytes('dit_inspect'); // later: from the cache
+  assert.is(srv.requests.filter((r) => r === 'dit.onnx').length, 1);
+});
+
 test('a corrupt file is a clear error naming the model, is not cached, and a retry downloads again', async () => {
   caches.clear();
   const dit = bytesOf(1000, 3);

@@ -1262,7 +1262,7 @@ export class Chapter6 extends LitElement {
           blocks, trained so that every word carries the words of its own phrase, give the text encoder a second output in which
           those two states differ (cosine 0.82); open it under the figure, and the words of one phrase turn alike in the
           similarity map. The U-Net of chapters 3 and 5 reads that one, and draws the right colour on the
-          right shape more often for it (the judge: 0.45 of colour-binding prompts before, 0.71 after 85 minutes of training on
+          right shape more often for it (the judge: 0.45 of colour-binding prompts before, 0.79 after 130 minutes of training on
           it). The DiT of this chapter still reads the states shown here.
         </p>
         <live-cell id="tokens" label="The prompt as tokens, and each token's state">${this.renderTokens()}</live-cell>

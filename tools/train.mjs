@@ -48,7 +48,9 @@ const STAGES = [
     ['--model', 'unet', '--minutes', '155', '--lr', '3e-4', '--decay-minutes', '10', '--captions', 'styled', '--text', 'phrases'],
     // recipe 5: 45 more minutes, as recipe 4
     ['--model', 'unet', '--minutes', '200', '--lr', '3e-4', '--decay-minutes', '10', '--captions', 'styled', '--text', 'phrases'],
-  ], 200],
+    // recipe 6: 45 more minutes, as recipe 4
+    ['--model', 'unet', '--minutes', '245', '--lr', '3e-4', '--decay-minutes', '10', '--captions', 'styled', '--text', 'phrases'],
+  ], 245],
   ['unet_pixel', 'train_denoiser.py', ['--model', 'unet_pixel', '--minutes', '6'], 6],
   ['dit_adaln', 'train_denoiser.py', ['--model', 'dit_adaln', '--minutes', '15', '--decay-minutes', '4'], 15],
   ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '15', '--decay-minutes', '4'], 15],

@@ -339,7 +339,7 @@ def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"
                            inputs={"latent": "as the model", "timestep": "as the model", "context": "as the model"},
                            outputs={"prediction": "as the model", **INSPECT_OUTPUTS[name]},
                            stage=name, steps=step, text_states=text_states,
-                           purpose=f"the file of {name} with every output: attention maps and adaLN values for the chapters")
+                           purpose=f"the file of {name}, with every output: " + ("attention maps and adaLN values" if name == "dit" else "cross-attention maps") + " for the chapters")
         for stale in (C.WEIGHTS / f"{name}_inspect.onnx", C.GOLDEN / f"{name}_inspect.json"):  # the twin had its own file before
             stale.unlink(missing_ok=True)
     print(f"exported {fname}: step {step}, {elapsed / 60:.1f} min")

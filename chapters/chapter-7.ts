@@ -48,6 +48,7 @@ import {
 } from '../pipeline/text-to-video/edits';
 import { motionPrompt, passCount, phrasesOfReading } from '../pipeline/text-to-video/measure';
 import { StageClock } from '../pipeline/text-to-video/stages';
+import { statesRead, textStates } from '../pipeline/text-to-video/prompt';
 import type { Frames } from '../pipeline/text-to-video/vae';
 import { filmStrip, heatMap, latentTiles, type Picture } from '../pipeline/tensor-pictures';
 import { defineSchema, integer, oneOf, text, type StateOf } from '../pipeline/url-state';
@@ -782,7 +783,9 @@ export class Chapter7 extends LitElement {
       pass: clip && parsePrompt(s.prompt).ok ? (clip.verdict?.pass ?? null) : null,
     });
     const previews = live?.previews ?? made?.previews ?? [];
-    const hidden = clip ? this.cached('hidden', clip, () => heatMap(clip.encoded.prompt.hidden, 24, 128)) : null;
+    const manifest = this.models.manifest;
+    // The states the DiT reads (its manifest entry says which output of the text encoder).
+    const hidden = clip && manifest ? this.cached('hidden', clip, () => heatMap(statesRead(manifest, 'dit', clip.encoded.prompt), 24, 128)) : null;
     const noise = this.cached('noise', s.seed, () => latentTiles(this.startNoise(s.seed), FRAMES, 4, 8, 8));
     return html`
       <div class="controls">
@@ -838,7 +841,7 @@ export class Chapter7 extends LitElement {
             <h4>Text encoder: one vector a token</h4>
             ${hidden
               ? html`<pixel-view id="hidden" .rgb=${hidden.rgb} width="128" height="24" alt="The text encoder's 24 × 128 states for “${clip!.prompt}”: one row a token, red positive, blue negative, white near 0."></pixel-view>
-                  <p class="caption">24 rows (tokens, then padding) × 128 numbers; red &gt; 0, blue &lt; 0, full colour at ±${hidden.range.toFixed(2)}. The DiT reads these through cross-attention.</p>`
+                  <p class="caption">24 rows (tokens, then padding) × 128 numbers; red &gt; 0, blue &lt; 0, full colour at ±${hidden.range.toFixed(2)}. The DiT reads these (the text encoder's <code>${textStates(manifest!, 'dit')}</code> output) through cross-attention.</p>`
               : html`<p class="caption">Appears when the text encoder has run.</p>`}
           </div>
           <div class="noise">

@@ -89,6 +89,13 @@ export function guidanceContexts(encoded: Pick<EncodedPrompt, 'prompt' | 'negati
   };
 }
 
+/** The per-token states of `text` that `model` reads: its `hidden` or its `phrases` (the manifest says which). */
+export function statesRead(manifest: Manifest, model: string, text: Pick<EncodedText, 'hidden' | 'phrases'>): Float32Array {
+  if (textStates(manifest, model) === 'hidden') return text.hidden;
+  if (!text.phrases) throw new WeightsError(`"${model}" reads the text encoder's phrases output, which this text encoder does not give`, model, 'manifest');
+  return text.phrases;
+}
+
 /** The per-token states `model` reads (its manifest entry's text_states; "hidden" when it names none). */
 export function textStates(manifest: Manifest, model: string): TextStates {
   const v = modelEntry(manifest, model).text_states;

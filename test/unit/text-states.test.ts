@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
-import { encodePrompt, textStates } from '../../pipeline/text-to-video/prompt';
+import { encodePrompt, statesRead, textStates } from '../../pipeline/text-to-video/prompt';
+import type { Manifest } from '../../pipeline/runtime/manifest';
 
 const manifest = readManifestIfAny();
 const WIDTH = 128;
@@ -24,7 +25,7 @@ function cosineAt(a: Float32Array, b: Float32Array, token: number): number {
 }
 
 const hasPhrases = !!manifest?.models.text_encoder?.outputs && 'phrases' in (manifest.models.text_encoder.outputs as object);
-(hasPhrases ? test : test.skip)('the text encoder: hidden barely changes when two colours swap, phrases does; the U-Net reads phrases, the DiTs hidden', async () => {
+(hasPhrases ? test : test.skip)('the text encoder: hidden barely changes when two colours swap, phrases does; the U-Net reads phrases, the models trained before the context blocks hidden', async () => {
   const host = new ModelHost(fileWeights());
   try {
     // <start> a cyan triangle and a green square <end>: the shapes are tokens 3 and 7
@@ -43,12 +44,23 @@ const hasPhrases = !!manifest?.models.text_encoder?.outputs && 'phrases' in (man
     }
     assert.is(textStates(manifest!, 'unet'), 'phrases');
     assert.is(textStates(manifest!, 'unet_inspect'), 'phrases');
-    for (const dit of ['dit', 'dit_inspect', 'dit_snap4', 'dit_snap16', 'dit_cross', 'dit_in_context', 'dit_adaln', 'unet_pixel']) {
-      if (manifest!.models[dit]) assert.is(textStates(manifest!, dit), 'hidden', dit);
+    assert.is(textStates(manifest!, 'dit_inspect'), textStates(manifest!, 'dit'), 'a model and its inspect twin read the same states');
+    // trained before the context blocks existed
+    for (const m of ['dit_snap4', 'dit_snap16', 'dit_cross', 'dit_in_context', 'dit_adaln', 'unet_pixel']) {
+      if (manifest!.models[m]) assert.is(textStates(manifest!, m), 'hidden', m);
     }
   } finally {
     await host.release();
   }
+});
+
+test('statesRead: the output the manifest names, and a clear error when the text encoder lacks it', () => {
+  const entry = { file: 'x.onnx', sha256: '0'.repeat(64), bytes: 1 };
+  const m: Manifest = { version: 1, models: { a: { ...entry }, b: { ...entry, text_states: 'phrases' } } };
+  const hidden = new Float32Array([1]), phrases = new Float32Array([2]);
+  assert.is(statesRead(m, 'a', { hidden, phrases }), hidden);
+  assert.is(statesRead(m, 'b', { hidden, phrases }), phrases);
+  assert.throws(() => statesRead(m, 'b', { hidden }), /reads the text encoder's phrases output/);
 });
 
 test.run();

@@ -337,6 +337,9 @@ export class ModelHost implements ModelRunner {
         await slot?.session.session.release().catch(() => undefined);
       }
     }
+    // A file's bytes stay while a model that names it is still here.
+    const held = new Set([...this.states.values()].map((s) => s.bytes));
+    for (const [key, p] of this.files) if (!held.has(p)) this.files.delete(key);
   }
 }
 

@@ -187,6 +187,13 @@ test('a model and its inspect twin in one file: one download, and each call fetc
   assert.equal(Object.keys(plain.outputs), ['prediction']);
   assert.equal(Object.keys(inspect.outputs).sort(), ['cross_attention', 'prediction']);
   assert.equal(fetched.map((f) => f?.join(',') ?? 'all').sort(), ['all', 'prediction']);
+  // releasing one keeps the file for the other; releasing both lets it go (the next call loads it again)
+  await host.release('dit');
+  await host.run('dit_inspect', feeds);
+  assert.is(downloads, 1);
+  await host.release();
+  await host.run('dit', feeds);
+  assert.is(downloads, 2);
 });
 
 test('outputsToFetch: the entry\'s outputs where the graph has more; everything where the entry lists none or one the graph lacks', () => {

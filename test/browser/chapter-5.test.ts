@@ -30,6 +30,7 @@ import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { median } from '../../pipeline/step-timing';
 import { textToVideo, type StepProgress } from '../../pipeline/text-to-video';
+import { statesRead } from '../../pipeline/text-to-video/prompt';
 import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
 
 const manifest = readManifestIfAny();
@@ -489,7 +490,7 @@ withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s row eq
     assert.is(differing(a.frames!, clip.frames), 0, 'the clip differs from Node\'s');
     const grid = { frames: 8, rows: 4, cols: 4 };
     const nodeRow = async (step: number, layer: number, head: number | 'mean', q: { frame: number; row: number; col: number }) => {
-      const att = await inspectSelfAttention(host, { latent: inputs[step - 1].input!, frames: 8, height: 8, width: 8, timestep: inputs[step - 1].timestep, context: clip.encoded.prompt.hidden }, { backend: 'wasm' });
+      const att = await inspectSelfAttention(host, { latent: inputs[step - 1].input!, frames: 8, height: 8, width: 8, timestep: inputs[step - 1].timestep, context: statesRead(manifest!, 'dit', clip.encoded.prompt) }, { backend: 'wasm' });
       return attentionRow(att, layer, head, tokenIndex(grid, q));
     };
     assert.equal(a.inspected!.step, 20);

@@ -14,6 +14,7 @@ import { buildTestPage, type StaticServer } from '../../build.mjs';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { textToVideo } from '../../pipeline/text-to-video';
+import { textStates } from '../../pipeline/text-to-video/prompt';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
 
@@ -313,12 +314,14 @@ withModels(GEN, 'forced WebGPU (SwiftShader) gives the same clip as WASM: within
     const t0 = Date.now();
     // The clip on each backend; on WebGPU, each step's model input and raw output [uncond, cond] too.
     const [a, b] = await within(900_000, 'the two generations', Promise.all([
-      wasm.page.evaluate(async (o) => {
+      wasm.page.evaluate(async ({ o, states }) => {
         const el = document.querySelector('runtime-test')!;
         const clip = await el.generate(o, false);
         const enc = await el.client.request('enc', { kind: 'encodePrompt', prompt: o.prompt }, { backend: 'wasm' });
-        return { frames: Array.from(clip!.frames), reason: clip!.verdict!.reason, cond: Array.from(enc.result.prompt.hidden), uncond: Array.from(enc.result.negative.hidden) };
-      }, options),
+        // the per-token states the DiT reads (its manifest entry's text_states)
+        const read = (t: { hidden: Float32Array; phrases?: Float32Array }) => Array.from(states === 'phrases' ? t.phrases! : t.hidden);
+        return { frames: Array.from(clip!.frames), reason: clip!.verdict!.reason, cond: read(enc.result.prompt), uncond: read(enc.result.negative) };
+      }, { o: options, states: textStates(readManifestIfAny()!, 'dit') }),
       gpu.page.evaluate(async (o) => {
         const el = document.querySelector('runtime-test')!;
         const calls: { input: number[]; raw: number[]; t: number }[] = [];

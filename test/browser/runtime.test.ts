@@ -14,7 +14,7 @@ import { buildTestPage, type StaticServer } from '../../build.mjs';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { textToVideo } from '../../pipeline/text-to-video';
-import { textStates } from '../../pipeline/text-to-video/prompt';
+import { statesRead } from '../../pipeline/text-to-video/prompt';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
 
@@ -314,14 +314,13 @@ withModels(GEN, 'forced WebGPU (SwiftShader) gives the same clip as WASM: within
     const t0 = Date.now();
     // The clip on each backend; on WebGPU, each step's model input and raw output [uncond, cond] too.
     const [a, b] = await within(900_000, 'the two generations', Promise.all([
-      wasm.page.evaluate(async ({ o, states }) => {
+      wasm.page.evaluate(async (o) => {
         const el = document.querySelector('runtime-test')!;
         const clip = await el.generate(o, false);
         const enc = await el.client.request('enc', { kind: 'encodePrompt', prompt: o.prompt }, { backend: 'wasm' });
-        // the per-token states the DiT reads (its manifest entry's text_states)
-        const read = (t: { hidden: Float32Array; phrases?: Float32Array }) => Array.from(states === 'phrases' ? t.phrases! : t.hidden);
-        return { frames: Array.from(clip!.frames), reason: clip!.verdict!.reason, cond: read(enc.result.prompt), uncond: read(enc.result.negative) };
-      }, { o: options, states: textStates(readManifestIfAny()!, 'dit') }),
+        const states = (t: { hidden: Float32Array; phrases?: Float32Array }) => ({ hidden: Array.from(t.hidden), phrases: t.phrases && Array.from(t.phrases) });
+        return { frames: Array.from(clip!.frames), reason: clip!.verdict!.reason, prompt: states(enc.result.prompt), negative: states(enc.result.negative) };
+      }, options),
       gpu.page.evaluate(async (o) => {
         const el = document.querySelector('runtime-test')!;
         const calls: { input: number[]; raw: number[]; t: number }[] = [];
@@ -338,7 +337,10 @@ withModels(GEN, 'forced WebGPU (SwiftShader) gives the same clip as WASM: within
     // onnxruntime keeps shape computations on the CPU: "WebGPU (523 nodes) + WASM (CPU) (247 nodes)" is a WebGPU run.
     assert.is(b.labels.length, 3);
     assert.ok(b.labels.every((l) => /: webgpu, .*WebGPU/.test(l) && !l.includes('fell back')), `every model ran on WebGPU: ${b.labels.join('; ')}`);
-    // Each WebGPU denoiser call against WASM on the same input.
+    // Each WebGPU denoiser call against WASM on the same input, with the text states the DiT reads.
+    const read = (t: { hidden: number[]; phrases?: number[] }) =>
+      Array.from(statesRead(manifest!, 'dit', { hidden: Float32Array.from(t.hidden), phrases: t.phrases && Float32Array.from(t.phrases) }));
+    const context = { cond: read(a.prompt), uncond: read(a.negative) };
     const diffs = await within(300_000, 'WASM calls', wasm.page.evaluate(async ({ a, b }) => {
       const el = document.querySelector('runtime-test')!;
       const n = b.calls[0].input.length;
@@ -363,7 +365,7 @@ withModels(GEN, 'forced WebGPU (SwiftShader) gives the same clip as WASM: within
         out.push(max);
       }
       return out;
-    }, { a, b }));
+    }, { a: context, b }));
     const maxDiff = Math.max(...diffs);
     console.log(`      WebGPU vs WASM, ${diffs.length} denoiser calls: max |Δ| ${maxDiff.toExponential(2)}`);
     assert.is(diffs.length, steps);

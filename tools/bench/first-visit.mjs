@@ -9,9 +9,8 @@
 //     screen: prompt box answering keys, its tokens shown) and opened at chapter 0 (its t slider
 //     answering keys), each from the navigation's start to the moment the element says it is ready.
 // Sizes come from the files in dist/ named by the requests the page (and its workers) made.
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzSize } from './_sizes.mjs';
 
 export const title = 'First visit: download and time to interactive';
 
@@ -39,11 +38,6 @@ async function coldPage(ctx) {
   return { context, page, errors };
 }
 
-const sizeCache = new Map();
-function gzSize(file) {
-  if (!sizeCache.has(file)) sizeCache.set(file, { raw: statSync(file).size, gz: gzipSync(readFileSync(file), { level: 9 }).length });
-  return sizeCache.get(file);
-}
 
 async function download(ctx, url, dist) {
   const { context, page, errors } = await coldPage(ctx);

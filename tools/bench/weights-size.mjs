@@ -2,9 +2,9 @@
 // and its inspect twin share one file), as files and gzipped at level 9 (as a static host would
 // serve them); and the first screen's set (text encoder, DiT, VAE decoder) as files. Reads the
 // committed files; needs no browser.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzSize } from './_sizes.mjs';
 
 export const title = 'Weights: the size of every model file';
 
@@ -21,12 +21,7 @@ function files(root) {
     f.models.push(model);
     byFile.set(e.file, f);
   }
-  for (const f of byFile.values()) {
-    const p = path.join(dir, f.file);
-    f.raw = statSync(p).size;
-    f.gz = gzipSync(readFileSync(p), { level: 9 }).length;
-  }
-  return [...byFile.values()];
+  return [...byFile.values()].map((f) => ({ ...f, ...gzSize(path.join(dir, f.file)) }));
 }
 
 const sum = (fs, k) => fs.reduce((a, f) => a + f[k], 0);

@@ -292,7 +292,7 @@ def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"
                              ["latent", "timestep", "context", "pooled"], ["prediction"], {**axes, "pooled": {0: "batch"}})
         golden_in = {"latent": latent, "timestep": timestep, "context": context, "pooled": pooled}
         golden_out = {"prediction": model(latent, timestep, context, pooled)}
-    elif name in ("dit", "unet") and not suffix:
+    elif name in INSPECT_OUTPUTS and not suffix:
         # One file for the model and its inspect twin: the graph also returns the attention maps
         # (and the DiT's adaLN values); the page's `dit` fetches only `prediction`, which
         # onnxruntime computes without copying the rest out, and `dit_inspect` fetches them all.
@@ -334,7 +334,7 @@ def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"
         m = manifest.load()
         m["models"][fname]["flops_clip"] = C.static_flops(Exported(model, False), (latent, timestep, context), ["latent", "timestep", "context"])
         manifest.save(m)
-    if name in ("dit", "unet") and not suffix:
+    if name in INSPECT_OUTPUTS and not suffix:
         manifest.add_model(f"{name}_inspect", path, params=C.count_params(model),
                            inputs={"latent": "as the model", "timestep": "as the model", "context": "as the model"},
                            outputs={"prediction": "as the model", **INSPECT_OUTPUTS[name]},

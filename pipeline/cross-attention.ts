@@ -7,13 +7,14 @@
 // step), one map per text token over the latent's patch grid, upsampled to the
 // frame for display.
 //
-// Here the sampler runs the DiT as usual (pipeline/text-to-video/sample.ts)
-// and hands over each step's input x_t; at each step `dit_inspect` (the same
-// weights, with the attention probabilities as extra outputs) is called on
-// exactly that x_t, that timestep and the prompt's context. A batch element
-// never sees another, so the probabilities are those of the conditional half
-// of the step the sampler took. DOM-free: the page (through the model worker)
-// and Node run this same code.
+// Here the sampler (pipeline/text-to-video/sample.ts) calls `dit_inspect`, the
+// DiT's own file with the attention probabilities as extra outputs, in place of
+// `dit` (its `runAs`): one guided call a step gives the prediction and the maps,
+// and the maps of the conditional half are those of the very step the sampler
+// took. At guidance 0 the batch has no conditional half; then the inspect model
+// is called once more a step, on that step's x_t, timestep and the prompt's
+// context (a batch element never sees another). DOM-free: the page (through the
+// model worker) and Node run this same code.
 import type { ModelRunner } from './runtime/models';
 import { float32 } from './runtime/models';
 import { modelEntry } from './runtime/manifest';
@@ -249,8 +250,9 @@ export interface AttentionHooks extends CallOptions {
 }
 
 /**
- * Samples as `sample` does and, at each step, reads the conditional half's cross-attention
- * from `dit_inspect` on that step's input. The sample is exactly `sample`'s.
+ * Samples as `sample` does and, at each step, reads the conditional half's cross-attention:
+ * from the step's own call when `inspectModel` is a twin of the model (it names the same file),
+ * else from a second call of it on that step's input. The sample is exactly `sample`'s.
  */
 export async function sampleWithCrossAttention(
   runner: ModelRunner,
@@ -259,34 +261,40 @@ export async function sampleWithCrossAttention(
   inspectModel = INSPECT_MODEL,
 ): Promise<{ sampled: SampleResult; attention: CrossAttentionRun }> {
   const manifest = await runner.manifest();
-  modelEntry(manifest, inspectModel); // a clear error before any step when it is missing
-  const { frames: F, height: h, width: w } = resolveSampleOptions(manifest, options);
+  const inspect = modelEntry(manifest, inspectModel); // a clear error before any step when it is missing
+  const model = modelEntry(manifest, options.model);
+  const { frames: F, height: h, width: w, guidance } = resolveSampleOptions(manifest, options);
   const grid: TokenGrid = { frames: F, rows: h / PATCH_SIDE, cols: w / PATCH_SIDE };
   const cond = statesFor(manifest, options.model, options.context).cond; // the inspect export reads what its model reads
+  // One call a step when the twin can stand in for the model and the batch holds the prompt's half.
+  const twin = inspect.file === model.file && inspect.sha256 === model.sha256 && guidance !== 0;
   const perStep: Float32Array[] = [];
   const timesteps: number[] = [];
   let layers = 0, heads = 0;
   const call: CallOptions = { backend: hooks.backend, signal: hooks.signal, onLoad: hooks.onLoad };
+  const separately = async (p: StepProgress) =>
+    (await runner.run(
+      inspectModel,
+      {
+        latent: float32(p.input!, [1, F, LATENT_CHANNELS, h, w]),
+        timestep: float32(new Float32Array([p.timestep]), [1]),
+        context: float32(cond, [1, MAX_TOKENS, CONTEXT_WIDTH]),
+      },
+      call,
+    )).outputs;
   const sampled = await sample(
     runner,
-    { ...options, frames: F, capture: { ...options.capture, input: true, every: 1 } },
+    twin
+      ? { ...options, frames: F, runAs: inspectModel }
+      : { ...options, frames: F, capture: { ...options.capture, input: true, every: 1 } },
     {
       ...call,
       onStep: async (p) => {
-        const x = p.input!;
-        const r = await runner.run(
-          inspectModel,
-          {
-            latent: float32(x, [1, F, LATENT_CHANNELS, h, w]),
-            timestep: float32(new Float32Array([p.timestep]), [1]),
-            context: float32(cond, [1, MAX_TOKENS, CONTEXT_WIDTH]),
-          },
-          call,
-        );
-        const ca = r.outputs.cross_attention;
+        const outputs = twin ? p.outputs! : await separately(p);
+        const ca = outputs.cross_attention;
         if (!ca) throw new Error(`${inspectModel}: no cross_attention output`);
         [, layers, heads] = ca.dims;
-        const mean = headMeanCrossAttention(ca.data as Float32Array, ca.dims, 0);
+        const mean = headMeanCrossAttention(ca.data as Float32Array, ca.dims, twin ? p.halves!.indexOf('cond') : 0);
         if (mean.length !== layers * MAX_TOKENS * F * grid.rows * grid.cols) throw new Error(`${inspectModel}: cross_attention has ${ca.dims.join(' × ')}, not the grid of (${F}, ${h}, ${w})`);
         perStep.push(mean);
         timesteps.push(p.timestep);

@@ -47,7 +47,7 @@ export type JobResult<K extends JobKind> = Jobs[K]['out'];
 export type Progress =
   | ({ kind: 'download' } & DownloadProgress)
   | { kind: 'stage'; stage: 'encode' | 'sample' | 'decode' | 'judge' }
-  | ({ kind: 'step'; preview?: DecodedFrames; previewInput?: DecodedFrames } & StepProgress);
+  | ({ kind: 'step'; preview?: DecodedFrames; previewInput?: DecodedFrames } & Omit<StepProgress, 'outputs'>);
 
 // ---------------------------------------------------------------------------
 // Page → worker.

@@ -115,7 +115,7 @@ export class ModelService {
     // A step's progress; with a preview, x̂₀ decoded to frames every `every` steps (a VAE call of its own),
     // and with `preview.input` the step's input x_t too (another).
     const onStepWith = (preview: PreviewOption | undefined, size: { height?: number; width?: number }) =>
-      async (p: StepProgress) => {
+      async ({ outputs: _raw, ...p }: StepProgress) => { // a twin's raw outputs stay here: the page asked for none of them
         let decoded, decodedInput;
         const every = Math.max(1, Math.floor(preview?.every ?? 1));
         if (preview && p.predX0 && (p.step % every === 0 || p.step === p.of)) {

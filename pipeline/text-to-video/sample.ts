@@ -19,6 +19,9 @@
 // SDEdit (`init`): start from a given latent noised to the timestep where the
 // last ⌊steps·strength⌋ steps begin, as diffusers' img2img.
 // Cancellation: the signal is checked before every step.
+// `runAs` calls a twin of the model at each step (another manifest entry naming
+// the same file, e.g. dit_inspect with its attention outputs) and hands the
+// step's outputs to onStep: one call gives the sample and what the twin shows.
 import { addNoise } from '../diffusion/forward';
 import { classifierFreeGuidance, rescaleNoiseCfg } from '../diffusion/guidance';
 import { ddimStep, ddpmStep, type SamplerStepResult } from '../diffusion/samplers';
@@ -26,7 +29,7 @@ import { makeSchedule } from '../diffusion/schedule';
 import { prevTimestepOf, setTimesteps } from '../diffusion/timesteps';
 import { createRandom, fillNormal } from '../random';
 import { denoiserSettings, modelEntry, type Manifest, type SamplerName } from '../runtime/manifest';
-import { float32, type BackendReport, type ModelRunner } from '../runtime/models';
+import { float32, type BackendReport, type ModelRunner, type Outputs } from '../runtime/models';
 import { CONTEXT_WIDTH, POOLED_WIDTH, textStates, type CallOptions } from './prompt';
 import { MAX_TOKENS } from '../world/tokenizer';
 
@@ -78,6 +81,12 @@ export interface Capture {
 export interface SampleOptions {
   /** A denoiser in the manifest: 'dit', 'unet', 'dit_snap4', … */
   model: string;
+  /**
+   * Call this manifest entry at each step instead of `model`: a twin that names the same file
+   * (e.g. dit_inspect, which also returns attention maps); settings and states still come from
+   * `model`. The step's `outputs` then hold everything the twin returns.
+   */
+  runAs?: string;
   context: Contexts;
   seed: number;
   /** Default: the manifest's num_inference_steps. */
@@ -116,7 +125,14 @@ export interface StepProgress {
   predEpsilon?: Float32Array;
   modelOutput?: Float32Array;
   rawOutput?: Float32Array;
+  /** With `runAs`: everything the twin returned this step, by output name (the batch is `halves`). */
+  outputs?: Outputs;
+  /** The batch the denoiser saw, in order: [uncond, cond], or one of them when guidance is 1 or 0. */
+  halves?: readonly Half[];
 }
+
+/** A half of a guided batch. */
+export type Half = 'uncond' | 'cond';
 
 export interface SampleHooks extends CallOptions {
   /** After each step; a returned promise is awaited before the next step (e.g. to decode a preview). */
@@ -168,6 +184,16 @@ export function statesFor(manifest: Manifest, model: string, c: Contexts): { con
   return { cond: c.phrasesCond, uncond: c.phrasesUncond };
 }
 
+/** The entry a sampler calls for `model`: `runAs` when given, which must name the same file. */
+export function denoiserToRun(manifest: Manifest, model: string, runAs?: string): string {
+  if (runAs === undefined || runAs === model) return model;
+  const a = modelEntry(manifest, model), b = modelEntry(manifest, runAs);
+  if (a.file !== b.file || a.sha256 !== b.sha256) {
+    throw new RangeError(`sample: ${runAs} is not a twin of ${model} (it names ${b.file}, not ${a.file}); runAs must name the same file`);
+  }
+  return runAs;
+}
+
 /** The frames a model makes by default: 8 when it was trained on clips, else 1. */
 export function defaultFrames(manifest: Manifest, model: string): number {
   const e = modelEntry(manifest, model);
@@ -217,6 +243,7 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
   const n = F * frameSize;
   const ctx = MAX_TOKENS * CONTEXT_WIDTH;
   const states = statesFor(manifest, o.model, options.context);
+  const denoiser = denoiserToRun(manifest, o.model, options.runAs);
   if (states.cond.length !== ctx || states.uncond.length !== ctx) {
     throw new RangeError(`sample: each context must be (${MAX_TOKENS}, ${CONTEXT_WIDTH})`);
   }
@@ -250,7 +277,7 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
   if (timesteps.length) replaceFixed(timesteps[0]);
 
   // Batch: [uncond, cond], or one of them when the guidance scale makes the other irrelevant.
-  const halves: ('uncond' | 'cond')[] = o.guidance === 1 ? ['cond'] : o.guidance === 0 ? ['uncond'] : ['uncond', 'cond'];
+  const halves: Half[] = o.guidance === 1 ? ['cond'] : o.guidance === 0 ? ['uncond'] : ['uncond', 'cond'];
   const B = halves.length;
   const context = new Float32Array(B * ctx);
   halves.forEach((h, i) => context.set(states[h], i * ctx));
@@ -278,7 +305,7 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
     const tPrev = prevTimestepOf(timesteps, i);
     for (let b = 0; b < B; b++) latentIn.set(x, b * n);
     const run = await runner.run(
-      o.model,
+      denoiser,
       {
         latent: float32(latentIn, [B, F, LATENT_CHANNELS, H, W]),
         timestep: float32(new Float32Array(B).fill(t), [B]),
@@ -290,7 +317,7 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
     report = run.report;
     stepMs.push(run.ms);
     const pred = run.outputs.prediction?.data as Float32Array | undefined;
-    if (!pred || pred.length !== B * n) throw new Error(`${o.model}: expected a prediction of (${B}, ${F}, 4, ${H}, ${W})`);
+    if (!pred || pred.length !== B * n) throw new Error(`${denoiser}: expected a prediction of (${B}, ${F}, 4, ${H}, ${W})`);
     let guided: Float32Array;
     if (B === 1) guided = pred;
     else {
@@ -332,6 +359,8 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
       ...(captured && cap.predEpsilon ? { predEpsilon: step.predEpsilon } : {}),
       ...(captured && cap.modelOutput ? { modelOutput: B === 1 ? Float32Array.from(guided) : guided } : {}),
       ...(captured && cap.rawOutput ? { rawOutput: Float32Array.from(pred) } : {}),
+      ...(denoiser !== o.model ? { outputs: run.outputs } : {}),
+      halves,
     });
   }
   hooks.signal?.throwIfAborted();

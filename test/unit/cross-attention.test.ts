@@ -1,7 +1,9 @@
 // Cross-attention maps (pipeline/cross-attention.ts): the arithmetic (head and
 // layer means, step averages, upsampling, peaks, grown masks) exactly; the run
-// with JS sessions (the inspect model gets each step's x_t, timestep and the
-// prompt's context, batch 1; the sample is `sample`'s own); and, with the
+// with JS sessions (a twin of the DiT, naming its file, is called in its place,
+// one guided call a step, and the maps are its conditional half's; an inspect
+// model of another file gets each step's x_t, timestep and the prompt's
+// context, batch 1; either way the sample is `sample`'s own); and, with the
 // committed DiT, the measurement the chapter's test repeats in Chromium: for
 // the colour word of "a red circle", over seeds 0–15, how often the map's peak
 // falls inside the red object the judge reads (its mask grown by 1 px).
@@ -91,7 +93,8 @@ const fakeInspect: FakeFn = (inputs) => {
   const ca = new Float32Array(B * L * H * T * K);
   for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) for (let hh = 0; hh < H; hh++) for (let t = 0; t < T; t++) {
     const f = Math.floor(t / (rows * cols)), r = Math.floor((t % (rows * cols)) / cols), c = t % cols;
-    const v = latent.data[(((b * F + f) * C + 0) * h + 2 * r) * w + 2 * c];
+    // the prompt's half and the empty prompt's differ through token 1's first state
+    const v = latent.data[(((b * F + f) * C + 0) * h + 2 * r) * w + 2 * c] + (inputs.context?.data[(b * 24 + 1) * 128] ?? 0) / 10;
     const base = ((((b * L + l) * H + hh) * T + t) * K);
     // text token 3 gets a share that grows with the latent there; the rest spread evenly
     const p3 = 1 / (1 + Math.exp(-v)) * 0.5 + l * 0.1 + timestep.data[b] / 1e5;
@@ -101,7 +104,45 @@ const fakeInspect: FakeFn = (inputs) => {
   return { prediction: inputs.latent, cross_attention: new FT('float32', ca, [B, L, H, T, K]) as never };
 };
 
-test('with JS sessions: the inspect model sees each step\'s x_t, timestep and the prompt\'s context, batch 1; the sample is sample()\'s', async () => {
+test('with JS sessions: a twin naming the DiT\'s file is called in its place, once a step, batch 2; the maps are its conditional half\'s; the sample is sample()\'s', async () => {
+  const world = fakeWorld({ dit: fakeInspect });
+  world.manifest.models.dit_inspect = { ...world.manifest.models.dit };
+  const host = new ModelHost(world.source, { createSession: world.createSession, webgpuSupport: async () => NO_WEBGPU });
+  const returned: { data: Float32Array; dims: readonly number[] }[] = [];
+  const run = host.run.bind(host);
+  host.run = async (model, feeds, o) => {
+    const r = await run(model, feeds, o);
+    if (model === 'dit_inspect') returned.push({ data: r.outputs.cross_attention.data as Float32Array, dims: r.outputs.cross_attention.dims });
+    return r;
+  };
+  const enc = await encodePrompt(host, 'a red circle');
+  const context = { cond: enc.prompt.hidden, uncond: enc.negative.hidden };
+  const plain = await sample(host, { model: 'dit', context, seed: 4, steps: 6, frames: 2 });
+  world.calls.length = 0;
+  const { sampled, attention } = await sampleWithCrossAttention(host, { model: 'dit', context, seed: 4, steps: 6, frames: 2 });
+  assert.equal(Array.from(sampled.latent), Array.from(plain.latent), 'the same sample as sample()');
+  assert.equal(world.calls.map(([m]) => m), Array(6).fill('dit'), 'one call a step, of the shared file');
+  assert.is(returned.length, 6);
+  returned.forEach((r, i) => {
+    assert.is(r.dims[0], 2, 'the guided batch');
+    const cond = headMeanCrossAttention(r.data, r.dims, 1), uncond = headMeanCrossAttention(r.data, r.dims, 0);
+    assert.equal(Array.from(attention.perStep[i]), Array.from(cond), `step ${i + 1}: the conditional half`);
+    assert.not.equal(Array.from(cond), Array.from(uncond));
+  });
+  // guidance 0 has no conditional half: the maps come from a call of their own, batch 1
+  returned.length = 0;
+  const g0 = await sampleWithCrossAttention(host, { model: 'dit', context, seed: 4, steps: 2, frames: 1, guidance: 0 });
+  assert.equal(returned.map((r) => r.dims[0]), [1, 1]);
+  assert.is(g0.attention.perStep.length, 2);
+  // a twin must name the same file
+  await sample(host, { model: 'dit', context, seed: 4, steps: 1, runAs: 'text_encoder' }).then(
+    () => assert.unreachable('expected an error'),
+    (e: Error) => assert.match(e.message, /text_encoder is not a twin of dit/),
+  );
+  await host.release();
+});
+
+test('with JS sessions: an inspect model of another file sees each step\'s x_t, timestep and the prompt\'s context, batch 1; the sample is sample()\'s', async () => {
   const world = fakeWorld({ dit_inspect: fakeInspect });
   const host = new ModelHost(world.source, { createSession: world.createSession, webgpuSupport: async () => NO_WEBGPU });
   const calls: { latent: Float32Array; dims: number[]; t: number; context: Float32Array }[] = [];
@@ -131,7 +172,7 @@ test('with JS sessions: the inspect model sees each step\'s x_t, timestep and th
   assert.is(attention.heads, 2);
   assert.is(attention.perStep[0].length, 2 * 24 * 32);
   // layer means of token 3 at step 1, token (0, 0, 0): what fakeInspect wrote, averaged over heads
-  const v = inputs[0].input![0];
+  const v = inputs[0].input![0] + enc.prompt.hidden[128] / 10; // x_t there, and the prompt's token 1
   const p3 = 1 / (1 + Math.exp(-v)) * 0.5 + plain.timesteps[0] / 1e5;
   assert.ok(Math.abs(attention.perStep[0][3 * 32] - p3) < 1e-5);
   assert.ok(Math.abs(attention.perStep[0][(24 + 3) * 32] - (p3 + 0.1)) < 1e-5);

@@ -1275,8 +1275,8 @@ export class Chapter6 extends LitElement {
           the layout is settled and the maps may stop following it (prompt-to-prompt keeps a layout by reusing only the early
           steps' maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for 15 seeds averaged over
           steps 1–20 and for 15 over steps 21–30 alone; an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
-          DiT's inspect twin (the same weights, with its attention as an output) is called on the same ${term('xt')}, timestep and
-          prompt as the sampler's call, and its conditional half is kept.
+          sampler calls the DiT's inspect twin (the same file, with its attention as an output) in the DiT's place, on
+          ${term('xt')} for both halves of guidance, and keeps the maps of the prompt's half.
         </p>
         <live-cell id="attention" label="Cross-attention maps: each word over the sample it shaped">${this.renderAttention()}</live-cell>
         <p>

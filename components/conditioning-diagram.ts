@@ -65,13 +65,13 @@ const PANELS: Panel[] = [
       ${arrow(103, 72, 103, 22, PATCH)}${label(103, 16, 'to the next block', PATCH)}
       ${box(200, 290, 36, 24, 't', TIME, '#e7f2ee')}
       ${box(240, 290, 52, 24, 'pooled', TEXT, '#fbeee8')}
-      ${label(266, 328, 'caption (64)', TEXT, 'middle', 11.5)}
+      ${label(292, 328, 'caption (64)', TEXT, 'end', 11.5)}
       <circle cx="246" cy="262" r="9" fill="#fff" stroke=${INK} stroke-width="1.5"></circle>${label(246, 266, '+')}
       ${arrow(218, 290, 240, 270, TIME)}${arrow(266, 290, 252, 270, TEXT)}
       ${box(212, 206, 68, 26, 'MLP', INK)}
       ${arrow(246, 253, 246, 234)}
       ${label(246, 186, 'scale, shift,', INK, 'middle', 11.5)}${label(246, 198, 'gate', INK, 'middle', 11.5)}
-      ${arrow(232, 170, 170, 213, TEXT, true)}${arrow(232, 170, 170, 125, TEXT, true)}
+      ${arrow(212, 219, 170, 213, TEXT, true)}${arrow(212, 219, 170, 125, TEXT, true)}
     `,
   },
   {

@@ -31,8 +31,24 @@ def initializers(path):
     return out
 
 
+def anonymous(inits):
+    """The initializers the exporter named by a running number ("onnx::MatMul_2312"), in that order."""
+    names = [n for n in inits if n.startswith("onnx::") and n.rsplit("_", 1)[-1].isdigit()]
+    return sorted(names, key=lambda n: int(n.rsplit("_", 1)[-1]))
+
+
+def renamed(probe, committed):
+    """Probe name -> committed name for the numbered initializers: the exporter's numbers shift when
+    the code around a model changes (2026-12-01: by 252 in the DiT snapshots), its order does not.
+    Paired in order, each pair's shapes checked; empty when the two lists do not line up."""
+    a, b = anonymous(probe), anonymous(committed)
+    if len(a) != len(b) or any(probe[x].shape != committed[y].shape for x, y in zip(a, b)):
+        return {}
+    return dict(zip(a, b))
+
+
 def locate(module, export):
-    """name of parameter -> (initializer name, transposed?) in a fresh export."""
+    """name of parameter -> (initializer name, transposed?) in a fresh export; and that export's initializers."""
     g = torch.Generator().manual_seed(7)
     with torch.no_grad():
         for p in module.parameters():
@@ -51,13 +67,15 @@ def locate(module, export):
             where[name] = (by_bytes[a.tobytes()], False)
         elif a.ndim == 2 and np.ascontiguousarray(a.T).tobytes() in by_bytes:
             where[name] = (by_bytes[np.ascontiguousarray(a.T).tobytes()], True)
-    return where
+    return where, inits
 
 
 def recover(module, export, committed):
     """Load `committed` (an ONNX file) into `module`; returns the parameters not found in it."""
-    where = locate(module, export)
+    where, probe = locate(module, export)
     inits = initializers(committed)
+    names = renamed(probe, inits)
+    where = {k: (names.get(key, key), t) for k, (key, t) in where.items()}
     missing = []
     with torch.no_grad():
         for name, p in module.named_parameters():

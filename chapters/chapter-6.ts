@@ -1263,7 +1263,7 @@ export class Chapter6 extends LitElement {
           those two states differ (cosine 0.82); open it under the figure, and the words of one phrase turn alike in the
           similarity map. The U-Net of chapters 3 and 5 and the DiT of this chapter read that one, and draw the right colour on
           the right shape far more often for it (the judge, colour-binding prompts: the U-Net 0.45 before, 0.79 after 130 minutes
-          of training on it; the DiT's images 0.25 before, 0.76 after 50 minutes).
+          of training on it; the DiT's images 0.25 before, 0.78 after 110 minutes).
         </p>
         <live-cell id="tokens" label="The prompt as tokens, and each token's state">${this.renderTokens()}</live-cell>
         <h3>Where each word looks</h3>
@@ -1273,8 +1273,8 @@ export class Chapter6 extends LitElement {
           takes in. Those probabilities, averaged over the 4 heads, the blocks and the first two thirds of the denoising steps, are
           a map per word of where it shapes the picture. DAAM averages every step; here the last third is left out, because by then
           the layout is settled and the maps may stop following it (prompt-to-prompt keeps a layout by reusing only the early
-          steps' maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for 15 seeds averaged over
-          steps 1–20 and for 15 over steps 21–30 alone; an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
+          steps' maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for all 16 seeds averaged over
+          steps 1–20 and for 14 over steps 21–30 alone; an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
           sampler calls the DiT's inspect twin (the same file, with its attention as an output) in the DiT's place, on
           ${term('xt')} for both halves of guidance, and keeps the maps of the prompt's half.
         </p>

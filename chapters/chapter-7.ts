@@ -61,7 +61,7 @@ import { tokenize } from '../pipeline/world/tokenizer';
 
 const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'] as const;
 
-/** What share of the final DiT's training time a checkpoint had: 1/39 for 9.4 of 363 minutes (null before the manifest). */
+/** What share of the final DiT's training time a checkpoint had: 1/45 for 9.4 of 423 minutes (null before the manifest). */
 function computeShare(model: string, manifest: Manifest | null): number | null {
   const part = Number(manifest?.models[model]?.train_minutes);
   const whole = Number(manifest?.models.dit?.train_minutes);
@@ -1217,7 +1217,7 @@ export class Chapter7 extends LitElement {
     `;
   }
 
-  /** ' (after 9 and 38 of its 363 minutes)', once the manifest is in. */
+  /** ' (after 9 and 38 of its 423 minutes)', once the manifest is in. */
   private shareNote(): string {
     const m = this.scaleModels.manifest ?? this.models.manifest;
     const minutes = CHECKPOINTS.map((c) => Number(m?.models[c]?.train_minutes));

@@ -38,7 +38,9 @@ const STAGES = [
     ['--model', 'dit', '--minutes', '313', '--clip-share', '0.5', '--clip-batch', '24', '--image-batch', '96', '--lr', '3e-4', '--decay-minutes', '20', '--captions', 'styled'],
     // recipe 5: 50 more minutes as recipe 4, reading the text encoder's phrases output (the context blocks), cosine over the last 15 min
     ['--model', 'dit', '--minutes', '363', '--clip-share', '0.5', '--clip-batch', '24', '--image-batch', '96', '--lr', '3e-4', '--decay-minutes', '15', '--captions', 'styled', '--text', 'phrases'],
-  ], 363],
+    // recipe 6: 60 more minutes as recipe 5
+    ['--model', 'dit', '--minutes', '423', '--clip-share', '0.5', '--clip-batch', '24', '--image-batch', '96', '--lr', '3e-4', '--decay-minutes', '15', '--captions', 'styled', '--text', 'phrases'],
+  ], 423],
   ['unet', 'train_denoiser.py', [
     // recipe 1: batches of 96 images, lr 1e-3, cosine decay over the last 8 min
     ['--model', 'unet', '--minutes', '30', '--decay-minutes', '8'],

@@ -259,28 +259,41 @@ def torch_export(model, args, path, input_names, output_names, dynamic_axes=None
     return path
 
 
-def short_names(onnx_path):
-    """Name the graph's intermediate tensors by a short number and drop node names (the exporter's
-    "/blocks.0/attn/MatMul_output_0" style took about 0.2 MB of a 4.8 MB DiT file). Inputs, outputs and
-    initializers keep their names (from_onnx.py finds a model's weights by them); the graph computes
-    the same, so the goldens replay unchanged."""
+def compact_graph(onnx_path):
+    """Take the exporter's bookkeeping out of a graph, keeping what it computes: intermediate tensors
+    get short numbers for names ("/blocks.0/attn/MatMul_output_0" style names took about 0.2 MB of a
+    4.8 MB DiT file), nodes lose their names, and identical Constant nodes (the exporter writes the
+    same small axes and shapes hundreds of times) become one. Inputs, outputs and initializers keep
+    their names (from_onnx.py finds a model's weights by them), so the goldens replay unchanged."""
     import onnx
 
     m = onnx.load(str(onnx_path))
     g = m.graph
-    keep = {v.name for v in g.input} | {v.name for v in g.output} | {t.name for t in g.initializer}
-    keep |= {n.output[0] for n in g.node if n.op_type == "Cast" and n.input[0].endswith("__fp16")}
+    outputs = {v.name for v in g.output}
+    keep = {v.name for v in g.input} | outputs | {t.name for t in g.initializer}
+    first, same, nodes = {}, {}, []
+    for n in g.node:
+        if n.op_type == "Constant" and len(n.attribute) == 1 and n.attribute[0].type == onnx.AttributeProto.TENSOR and n.output[0] not in outputs:
+            key = n.attribute[0].t.SerializeToString()
+            if key in first:
+                same[n.output[0]] = first[key]
+                continue
+            first[key] = n.output[0]
+        nodes.append(n)
     renamed = {}
 
     def short(name):
+        name = same.get(name, name)
         if name == "" or name in keep:
             return name
         return renamed.setdefault(name, format(len(renamed), "x"))
 
-    for n in g.node:
+    for n in nodes:
         n.input[:] = [short(x) for x in n.input]
         n.output[:] = [short(x) for x in n.output]
         n.name, n.doc_string = "", ""
+    del g.node[:]
+    g.node.extend(nodes)
     del g.value_info[:]
     onnx.checker.check_model(m)
     onnx.save(m, str(onnx_path))
@@ -289,7 +302,7 @@ def short_names(onnx_path):
 def export_onnx(model, args, path, input_names, output_names, dynamic_axes=None):
     path = torch_export(model, args, path, input_names, output_names, dynamic_axes)
     fp16_storage(path)
-    short_names(path)
+    compact_graph(path)
     return path
 
 

@@ -27,7 +27,9 @@ MODELS = {
     # name: (constructor, data, input space, what it is for)
     "dit": (lambda: DiT(), "joint", "latent", "the video DiT of the first screen and chapters 2, 4, 5, 7"),
     "unet": (lambda: UNet(), "images", "latent", "the latent image U-Net of chapters 3 and 5"),
-    "unet_pixel": (lambda: UNet(channels=3, widths=(32, 64, 128, 128), attention_from=2), "images", "pixel",
+    # The latent U-Net's two levels (64 and 128 channels, with attention) at 8 x 8 and 4 x 4, behind two
+    # levels at 32 x 32 and 16 x 16 (32 and 64 channels, no attention) that bring pixels down to them.
+    "unet_pixel": (lambda: UNet(channels=3, widths=(32, 64, 64, 128), attention_from=2), "images", "pixel",
                    "a pixel-space U-Net of the same design, trained briefly, for chapter 3's cost comparison"),
     "dit_adaln": (lambda: DiT(depth=4, conditioning="adaln"), "images", "latent", "chapter 6: text through adaLN"),
     "dit_cross": (lambda: DiT(depth=4, conditioning="cross"), "images", "latent", "chapter 6: text through cross-attention"),

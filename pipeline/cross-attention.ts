@@ -17,7 +17,7 @@
 // model worker) and Node run this same code.
 import type { ModelRunner } from './runtime/models';
 import { float32 } from './runtime/models';
-import { modelEntry } from './runtime/manifest';
+import { modelEntry, sameFile } from './runtime/manifest';
 import { encodePrompt, guidanceContexts, CONTEXT_WIDTH, type CallOptions, type EncodedText } from './text-to-video/prompt';
 import { resolveSampleOptions, sample, statesFor, LATENT_CHANNELS, type SampleOptions, type SampleResult, type StepProgress } from './text-to-video/sample';
 import { decodeLatents, type Frames } from './text-to-video/vae';
@@ -261,13 +261,12 @@ export async function sampleWithCrossAttention(
   inspectModel = INSPECT_MODEL,
 ): Promise<{ sampled: SampleResult; attention: CrossAttentionRun }> {
   const manifest = await runner.manifest();
-  const inspect = modelEntry(manifest, inspectModel); // a clear error before any step when it is missing
-  const model = modelEntry(manifest, options.model);
+  modelEntry(manifest, inspectModel); // a clear error before any step when it is missing
   const { frames: F, height: h, width: w, guidance } = resolveSampleOptions(manifest, options);
   const grid: TokenGrid = { frames: F, rows: h / PATCH_SIDE, cols: w / PATCH_SIDE };
   const cond = statesFor(manifest, options.model, options.context).cond; // the inspect export reads what its model reads
   // One call a step when the twin can stand in for the model and the batch holds the prompt's half.
-  const twin = inspect.file === model.file && inspect.sha256 === model.sha256 && guidance !== 0;
+  const twin = sameFile(manifest, options.model, inspectModel) && guidance !== 0;
   const perStep: Float32Array[] = [];
   const timesteps: number[] = [];
   let layers = 0, heads = 0;

@@ -126,6 +126,16 @@ export function denoiserSettings(manifest: Manifest, name: string): DenoiserSett
   };
 }
 
+/** The identity of the file an entry names: its name and sha256. Entries with the same key share one file. */
+export function fileKey(entry: Pick<ManifestModel, 'file' | 'sha256'>): string {
+  return `${entry.file}?sha256=${entry.sha256}`;
+}
+
+/** Whether two manifest entries name the same file (a model and its inspect twin). */
+export function sameFile(manifest: Manifest, a: string, b: string): boolean {
+  return fileKey(modelEntry(manifest, a)) === fileKey(modelEntry(manifest, b));
+}
+
 /** Total bytes of some models (those the manifest lists), a file shared by two of them counted once. */
 export function totalBytes(manifest: Manifest, names: readonly string[]): number {
   const files = new Map<string, number>();

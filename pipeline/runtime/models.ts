@@ -17,7 +17,7 @@
 //   cannot be created, a lost device, an operator it cannot run) sends the model
 //   to WASM, reruns the call there, and the report carries the reason as a note.
 // DOM-free: runs in the worker and in Node.
-import { modelEntry, type Manifest } from './manifest';
+import { fileKey, modelEntry, type Manifest } from './manifest';
 import {
   BACKEND_LABEL,
   createSession as createOrtSession,
@@ -157,7 +157,7 @@ export class ModelHost implements ModelRunner {
   async load(model: string, options: { onProgress?: (p: DownloadProgress) => void } = {}): Promise<Uint8Array> {
     const entry = modelEntry(await this.manifest(), model); // a clear error for a model the manifest does not list
     const s = this.state(model);
-    const key = `${entry.file}?sha256=${entry.sha256}`;
+    const key = fileKey(entry);
     const shared = this.files.get(key);
     if (!shared) {
       const p = this.source.bytes(model, { onProgress: options.onProgress });

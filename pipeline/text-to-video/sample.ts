@@ -28,7 +28,7 @@ import { ddimStep, ddpmStep, type SamplerStepResult } from '../diffusion/sampler
 import { makeSchedule } from '../diffusion/schedule';
 import { prevTimestepOf, setTimesteps } from '../diffusion/timesteps';
 import { createRandom, fillNormal } from '../random';
-import { denoiserSettings, modelEntry, type Manifest, type SamplerName } from '../runtime/manifest';
+import { denoiserSettings, modelEntry, sameFile, type Manifest, type SamplerName } from '../runtime/manifest';
 import { float32, type BackendReport, type ModelRunner, type Outputs } from '../runtime/models';
 import { CONTEXT_WIDTH, POOLED_WIDTH, textStates, type CallOptions } from './prompt';
 import { MAX_TOKENS } from '../world/tokenizer';
@@ -187,9 +187,9 @@ export function statesFor(manifest: Manifest, model: string, c: Contexts): { con
 /** The entry a sampler calls for `model`: `runAs` when given, which must name the same file. */
 export function denoiserToRun(manifest: Manifest, model: string, runAs?: string): string {
   if (runAs === undefined || runAs === model) return model;
-  const a = modelEntry(manifest, model), b = modelEntry(manifest, runAs);
-  if (a.file !== b.file || a.sha256 !== b.sha256) {
-    throw new RangeError(`sample: ${runAs} is not a twin of ${model} (it names ${b.file}, not ${a.file}); runAs must name the same file`);
+  if (!sameFile(manifest, model, runAs)) {
+    const named = (m: string) => modelEntry(manifest, m).file;
+    throw new RangeError(`sample: ${runAs} is not a twin of ${model} (it names ${named(runAs)}, not ${named(model)}); runAs must name the same file`);
   }
   return runAs;
 }

@@ -16,6 +16,10 @@ import manifest
 def main():
     files = [C.WEIGHTS / f for f in sys.argv[1:]] or sorted(C.WEIGHTS.glob("*.onnx"))
     m = manifest.load()
+    goldens = {}  # file name -> (golden path, its document), each golden read once
+    for golden in C.GOLDEN.glob("*.json"):
+        doc = json.loads(golden.read_text())
+        goldens.setdefault(doc["model"], []).append((golden, doc))
     for path in files:
         before = path.stat().st_size
         C.compact_graph(path)
@@ -23,11 +27,9 @@ def main():
         for entry in m["models"].values():
             if entry["file"] == path.name:
                 entry["sha256"], entry["bytes"] = sha, size
-        for golden in C.GOLDEN.glob("*.json"):
-            doc = json.loads(golden.read_text())
-            if doc["model"] == path.name:
-                doc["sha256"] = sha
-                golden.write_text(json.dumps(doc) + "\n")
+        for golden, doc in goldens.get(path.name, []):
+            doc["sha256"] = sha
+            golden.write_text(json.dumps(doc) + "\n")
         print(f"{path.name}: {before:,} -> {size:,} bytes")
     manifest.save(m)
 

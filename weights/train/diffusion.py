@@ -46,10 +46,12 @@ def trailing_timesteps(steps):
 
 
 @torch.no_grad()
-def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=None, x=None, pooled=None):
+def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=None, x=None, pooled=None, interval=None):
     """model_fn(x, t, context, pooled) -> v. Deterministic DDIM (eta 0), trailing spacing.
     Each call batches [unconditional; conditional]; pooled, for a model that reads the pooled
-    caption (dit_adaln), is the pair (conditional, unconditional) of (N, 64), batched alike."""
+    caption (dit_adaln), is the pair (conditional, unconditional) of (N, 64), batched alike.
+    interval (lo, hi): guide only the steps with lo <= t < hi (Kynkaanniemi et al. 2024); the
+    others use the conditional prediction alone (guidance 1), one batch-N call."""
     both = None if pooled is None else torch.cat([pooled[1], pooled[0]])
     x = torch.randn(shape, generator=generator) if x is None else x
     ts = trailing_timesteps(steps)
@@ -57,9 +59,12 @@ def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=
     for i, t in enumerate(ts):
         a = ALPHAS_CUMPROD[t]
         a_prev = ALPHAS_CUMPROD[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0)
-        tt = torch.full((2 * n,), t, dtype=torch.float32)
-        v_u, v_c = model_fn(torch.cat([x, x]), tt, torch.cat([uncond, context]), both).chunk(2)
-        v = v_u + guidance * (v_c - v_u)
+        if interval is not None and not interval[0] <= t < interval[1]:
+            v = model_fn(x, torch.full((n,), t, dtype=torch.float32), context, None if pooled is None else pooled[0])
+        else:
+            tt = torch.full((2 * n,), t, dtype=torch.float32)
+            v_u, v_c = model_fn(torch.cat([x, x]), tt, torch.cat([uncond, context]), both).chunk(2)
+            v = v_u + guidance * (v_c - v_u)
         x0 = a.sqrt() * x - (1 - a).sqrt() * v
         eps = a.sqrt() * v + (1 - a).sqrt() * x
         x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * eps

@@ -45,7 +45,7 @@ def judge(pix, prompts, name):
 
 
 @torch.no_grad()
-def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64, model_name=None):
+def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64, model_name=None, interval=None):
     out = []
     scale = scaling_factor()
     # A category's set may name the same prompt more than once ("a circle" stands for every colour of
@@ -63,7 +63,7 @@ def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, bat
         noise = torch.stack([torch.randn((frames, 4, 8, 8) if space == "latent" else (1, 3, 32, 32),
                                          generator=torch.Generator().manual_seed(1000 * s + 17)) for _, s in chunk])
         z = D.ddim_sample(model, noise.shape, ctx, unc, guidance, steps, x=noise,
-                          pooled=(pooled_ctx, pooled_unc) if model_name == "dit_adaln" else None)
+                          pooled=(pooled_ctx, pooled_unc) if model_name == "dit_adaln" else None, interval=interval)
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scale) if space == "latent" else z.reshape(-1, 3, 32, 32)
         pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(chunk), -1, 32, 32, 3)
         out.append(pix.numpy())
@@ -77,6 +77,7 @@ def main():
     ap.add_argument("--frames", type=int, choices=[1, 8], default=None, help="default: 1 for image models; both for the DiT")
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--guidance", type=float, default=4.0)
+    ap.add_argument("--guidance-interval", default="", help="LO,HI: guide only the steps with LO <= t < HI (default: every step)")
     ap.add_argument("--categories", default="", help="comma-separated subset")
     ap.add_argument("--checkpoint", default="", help="a training checkpoint stage instead of the committed EMA (e.g. dit)")
     ap.add_argument("--text", choices=["hidden", "phrases"], default=None,
@@ -92,6 +93,7 @@ def main():
         model.load_state_dict({k: v.float() for k, v in torch.load(C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")["ema"].items()})
     model = C.round_to_fp16(model.eval())
     states = args.text or text_states_of(args.model, False)
+    interval = tuple(int(v) for v in args.guidance_interval.split(",")) if args.guidance_interval else None
     vae, text = load_vae(), load_text_encoder(False, states)
     sets = prompt_sets()
     wanted = [c for c in args.categories.split(",") if c]
@@ -105,7 +107,8 @@ def main():
             if (frames == 1 and clip_cat) or (frames == 8 and cat == "position"):
                 continue
             kind = "clips" if frames == 8 else "images"
-            pix, prompts, seeds = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space, model_name=args.model)
+            pix, prompts, seeds = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space,
+                                         model_name=args.model, interval=interval)
             name = f"{args.model}-{frames}-{cat.replace(' ', '_')}"
             r = judge(pix, prompts, name)
             lines = (C.WORK / "eval" / f"{name}.verdicts.txt").read_text().splitlines()
@@ -121,7 +124,7 @@ def main():
     # same weights and settings; scores of other weights or settings are dropped.
     (C.WEIGHTS / "eval").mkdir(exist_ok=True)
     settings = {"model": args.model, "weights_sha256": weights_sha(args), "seeds_per_prompt": args.seeds, "steps": args.steps,
-                "guidance": args.guidance, "sampler": "ddim (eta 0), trailing", "text_states": states}
+                "guidance": args.guidance, **({"guidance_interval": list(interval)} if interval else {}), "sampler": "ddim (eta 0), trailing", "text_states": states}
     stem = C.WEIGHTS / "eval" / (args.out or args.model)
     stem.parent.mkdir(parents=True, exist_ok=True)
     json_file, tsv_file = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".verdicts.tsv")

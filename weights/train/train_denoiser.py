@@ -110,6 +110,8 @@ def main():
     ap.add_argument("--text", choices=["hidden", "phrases"], default=None,
                     help="the text encoder's per-token outputs the denoiser reads: the CLIP's (hidden), or the context blocks' "
                          "(phrases, text_context.py); default: what the run being resumed read, else hidden")
+    ap.add_argument("--weight-floor", type=float, default=0.0,
+                    help="raise every timestep's min-SNR-5 loss weight to at least this (the noisiest and the cleanest steps weigh < 0.1 otherwise)")
     ap.add_argument("--tiny", action="store_true")
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
@@ -174,7 +176,7 @@ def main():
             noise = torch.randn_like(x0)
             pred = model(D.q_sample(x0, t, noise), t.float(), hidden, pooled)
             per_sample = (pred - D.v_target(x0, t, noise)).pow(2).flatten(1).mean(1)
-            loss = (D.min_snr_weight(t) * per_sample).mean()
+            loss = (D.min_snr_weight(t).clamp(min=args.weight_floor) * per_sample).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             grad = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

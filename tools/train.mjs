@@ -28,8 +28,9 @@ const STAGES = [
   ['context', 'text_context.py', ['--minutes', '4', '--keep', '1.0'], 4],
   ['latents', 'latents.py', [], 2],
   ['dit', 'train_denoiser.py', [
-    // recipe 1: joint batches alternating (96 images / 16 clips), lr 1e-3, snapshots at 1/16 and 1/4
-    ['--model', 'dit', '--minutes', '150', '--snapshots', '0.0625,0.25'],
+    // recipe 1: joint batches alternating (96 images / 16 clips), lr 1e-3; snapshots after the steps at which the
+    // committed run's clock read 1/16 and 1/4 of its 423 minutes (weights/logs/dit.jsonl)
+    ['--model', 'dit', '--minutes', '150', '--snapshot-steps', 'snap16=1870,snap4=7790'],
     // recipe 2: 3 of 4 batches clips (24 a batch), cosine decay over the last 23 min
     ['--model', 'dit', '--minutes', '178', '--clip-share', '0.75', '--clip-batch', '24', '--decay-minutes', '23'],
     // recipe 3: 4 of 5 batches clips, lr 5e-4, cosine decay over the last 15 min
@@ -60,7 +61,7 @@ const STAGES = [
   ['dit_cross', 'train_denoiser.py', ['--model', 'dit_cross', '--minutes', '15', '--decay-minutes', '4'], 15],
   ['dit_in_context', 'train_denoiser.py', ['--model', 'dit_in_context', '--minutes', '15', '--decay-minutes', '4'], 15],
 ];
-const TIMED = ['--minutes', '--snapshots', '--decay-minutes'];
+const TIMED = ['--minutes', '--snapshot-steps', '--decay-minutes'];
 const DATASETS = [
   ['clips8', 50000, 8, 1],
   ['images', 60000, 1, 2],

@@ -5,6 +5,7 @@ snapshots, whose PyTorch weights were never kept, from their committed ONNX file
 rewritten; the training figures (steps, minutes) carry over.
 
     python3 weights/train/reexport.py dit dit_snap16 dit_snap4
+    python3 weights/train/reexport.py dit_snap4 --checkpoint weights/.work/snapshots/dit_snap4-ema-fp16.pt [--minutes 105.8]
 """
 import argparse
 
@@ -43,14 +44,26 @@ def weights_from_onnx(name, fname):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("names", nargs="+", help="dit, unet, …, or a snapshot such as dit_snap16")
+    ap.add_argument("--checkpoint", default="", help="one name only: fp16 EMA weights to export instead (a file that "
+                    "train_denoiser.py --snapshot-steps keeps in weights/.work/snapshots), with its step and minutes")
+    ap.add_argument("--minutes", type=float, default=None, help="with --checkpoint: the training minutes to record instead of the file's")
     args = ap.parse_args()
+    if args.checkpoint and len(args.names) != 1:
+        raise SystemExit("--checkpoint exports one name")
     C.setup_threads()
     for fname in args.names:
         name, _, snap = fname.partition("_snap")
         suffix = f"_snap{snap}" if snap else ""
         info = manifest.load()["models"].get(fname, {})
         text_states = info.get("text_states", "hidden")
-        if suffix:
+        if args.checkpoint:
+            saved = torch.load(args.checkpoint)
+            model = MODELS[name][0]()
+            model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
+            step = saved["step"]
+            elapsed = 60 * args.minutes if args.minutes is not None else saved["elapsed"]
+            text_states = saved.get("text_states", text_states)
+        elif suffix:
             model = weights_from_onnx(name, fname)
             step, elapsed = info.get("steps", 0), 60 * info.get("train_minutes", 0)
         else:

@@ -103,7 +103,9 @@ def main():
     ap.add_argument("--clip-share", type=float, default=0.5, help="share of steps that train on eight-frame clips (joint models)")
     ap.add_argument("--decay-minutes", type=float, default=0,
                     help="cosine-decay the learning rate to 1/20 over the last N minutes of the budget")
-    ap.add_argument("--snapshots", default="", help="fractions of the budget at which to export the EMA, e.g. 0.0625,0.25")
+    ap.add_argument("--snapshot-steps", default="",
+                    help="NAME=STEP,...: after STEP steps, export the EMA as <model>_NAME.onnx (and keep its fp16 weights in "
+                         "weights/.work/snapshots), e.g. snap16=1870,snap4=7790")
     ap.add_argument("--eval-every", type=float, default=15, help="minutes between sample checks by the judge")
     ap.add_argument("--captions", choices=["dropout", "styled"], default="dropout",
                     help="dropout: each optional caption part dropped with probability 1/3; styled: half so, half naming one random set of kinds for all objects")
@@ -150,9 +152,9 @@ def main():
     timer = C.Timer(elapsed)
     first = step  # warm-up counts from here: a resume may bring a fresh optimizer
     last_save = last_eval = timer.elapsed
-    snaps = [float(s) for s in args.snapshots.split(",") if s]
+    snaps = parse_snapshot_steps(args.snapshot_steps)
     if not args.fresh and not args.tiny:  # a snapshot already exported is never overwritten by a later point of the run
-        done_snaps += [s for s in snaps if s not in done_snaps and (C.WEIGHTS / f"{args.model}_snap{round(1 / s)}.onnx").exists()]
+        done_snaps += [s for s in snaps if s not in done_snaps and (C.WEIGHTS / f"{args.model}_{s}.onnx").exists()]
     # `kill -USR1 <pid>` exports the current EMA weights (and saves a checkpoint) without stopping the run.
     export_now = []
     signal.signal(signal.SIGUSR1, lambda *_: export_now.append(True))
@@ -186,9 +188,10 @@ def main():
             if step % 100 == 0 or args.tiny:
                 log(step=step, minutes=timer.elapsed / 60, loss=loss.item(), grad_norm=float(grad), lr=lr,
                     kind="clips" if use_clips else "images")
-            for s in snaps:
-                if s not in done_snaps and timer.elapsed >= s * budget:
-                    export(args.model, ema, step, timer.elapsed, suffix=f"_snap{round(1 / s)}", text_states=text_states)
+            for s, at in snaps.items():
+                if s not in done_snaps and step == at:
+                    keep_snapshot(f"{args.model}_{s}", ema, step, timer.elapsed, text_states)
+                    export(args.model, ema, step, timer.elapsed, suffix=f"_{s}", text_states=text_states)
                     done_snaps.append(s)
             if export_now:
                 export_now.clear()
@@ -216,6 +219,25 @@ def ema_model(name, ema):
     m = MODELS[name][0]()
     ema.copy_to(m)
     return C.round_to_fp16(m.eval())
+
+
+def parse_snapshot_steps(text):
+    """'snap16=1870,snap4=7790' -> {'snap16': 1870, 'snap4': 7790}."""
+    snaps = {}
+    for part in filter(None, text.split(",")):
+        name, sep, at = part.partition("=")
+        if not sep or not name.isidentifier() or not at.isdigit():
+            raise SystemExit(f"--snapshot-steps: expected NAME=STEP, got {part!r}")
+        snaps[name] = int(at)
+    return snaps
+
+
+def keep_snapshot(fname, ema, step, elapsed, text_states):
+    """The snapshot's fp16 EMA weights, for reexport.py --checkpoint (an export keeps no PyTorch weights of a snapshot)."""
+    d = C.WORK / "snapshots"
+    d.mkdir(parents=True, exist_ok=True)
+    torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed, "text_states": text_states},
+               d / f"{fname}-ema-fp16.pt")
 
 
 @torch.no_grad()

@@ -3,7 +3,7 @@
 // animating a picture, extending a clip forwards and backwards, editing it with
 // SDEdit, connecting two clips — each by holding some frames fixed (or starting
 // from a noised clip) through the denoising; the same prompts through
-// checkpoints of one run (two early snapshots and the end; their share of the compute from the manifest); the motion and
+// checkpoints of one training recipe (two early snapshots, from a rerun of its start, and the end; their share of the compute from the manifest); the motion and
 // consistency of the clip just made, measured by the world's judge; and what
 // differs from Sora. Prose and wiring only: the plans and measurements are
 // pipeline/text-to-video/{edits,measure,stages}.ts, the views components/.
@@ -61,7 +61,7 @@ import { tokenize } from '../pipeline/world/tokenizer';
 
 const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'] as const;
 
-/** What share of the final DiT's training time a checkpoint had: 1/45 for 9.4 of 423 minutes (null before the manifest). */
+/** What share of the final DiT's training time a checkpoint had: 1/16 for 26.4 of 423 minutes (null before the manifest). */
 function computeShare(model: string, manifest: Manifest | null): number | null {
   const part = Number(manifest?.models[model]?.train_minutes);
   const whole = Number(manifest?.models.dit?.train_minutes);
@@ -1222,7 +1222,7 @@ export class Chapter7 extends LitElement {
     const m = this.scaleModels.manifest ?? this.models.manifest;
     const minutes = CHECKPOINTS.map((c) => Number(m?.models[c]?.train_minutes));
     if (!minutes.every((x) => x > 0)) return '';
-    return ` (after ${Math.round(minutes[0])} and ${Math.round(minutes[1])} of its ${Math.round(minutes[2])} minutes)`;
+    return ` (after ${Math.round(minutes[0])} and ${Math.round(minutes[1])} of the final DiT's ${Math.round(minutes[2])} training minutes)`;
   }
 
   /** A model's card, from its manifest entry. */
@@ -1368,9 +1368,10 @@ export class Chapter7 extends LitElement {
 
         <h3>More compute, better clips</h3>
         <p>
-          Sora's report shows the same prompt and seed getting better as training compute grows. The DiT here was
-          saved twice early in its training run${this.shareNote()} and at the end; the three checkpoints are the same network, run the
-          same way, on the same prompts and seeds. The judge counts how many clips do what the prompt says.
+          Sora's report shows the same prompt and seed getting better as training compute grows. The DiT's first
+          training recipe was run a second time to save two early checkpoints${this.shareNote()}; with the final DiT they
+          are the same network, run the same way, on the same prompts and seeds. The judge counts how many clips do what
+          the prompt says.
         </p>
         <live-cell id="scale" label="Three checkpoints, the same prompts and seeds" streaming>${this.renderScale()}</live-cell>
 

@@ -317,7 +317,7 @@ withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpoints: 
       };
     });
     assert.equal(r.seeds, [0, 1, 2, 3]);
-    // each snapshot named by its share of the final DiT's training minutes, as weights/manifest.json says (9.4 and 37.5 of 423: 1/45, 1/11)
+    // each snapshot named by its share of the final DiT's training minutes, as weights/manifest.json says (26.4 and 105.7 of 423: 1/16, 1/4)
     const m = manifest!;
     const share = (name: string) => `DiT at 1/${Math.round(Number(m.models.dit.train_minutes) / Number(m.models[name].train_minutes))}`;
     assert.equal(r.cards, [share('dit_snap16'), share('dit_snap4'), 'DiT, all of it']);

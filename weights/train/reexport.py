@@ -15,7 +15,7 @@ import common as C
 import from_onnx
 import layers
 import manifest
-from train_denoiser import MODELS, Exported, export
+from train_denoiser import MODELS, Exported, export, load_ema
 
 
 def axes():
@@ -46,7 +46,7 @@ def main():
     ap.add_argument("names", nargs="+", help="dit, unet, …, or a snapshot such as dit_snap16")
     ap.add_argument("--checkpoint", default="", help="one name only: fp16 EMA weights to export instead (a file that "
                     "train_denoiser.py --snapshot-steps keeps in weights/.work/snapshots), with its step and minutes")
-    ap.add_argument("--minutes", type=float, default=None, help="with --checkpoint: the training minutes to record instead of the file's")
+    ap.add_argument("--minutes", type=float, default=None, help="the training minutes to record instead of the weights file's (not for a snapshot read from its ONNX file)")
     args = ap.parse_args()
     if args.checkpoint and len(args.names) != 1:
         raise SystemExit("--checkpoint exports one name")
@@ -56,21 +56,12 @@ def main():
         suffix = f"_snap{snap}" if snap else ""
         info = manifest.load()["models"].get(fname, {})
         text_states = info.get("text_states", "hidden")
-        if args.checkpoint:
-            saved = torch.load(args.checkpoint)
-            model = MODELS[name][0]()
-            model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
-            step = saved["step"]
-            elapsed = 60 * args.minutes if args.minutes is not None else saved["elapsed"]
-            text_states = saved.get("text_states", text_states)
-        elif suffix:
+        if suffix and not args.checkpoint:
             model = weights_from_onnx(name, fname)
             step, elapsed = info.get("steps", 0), 60 * info.get("train_minutes", 0)
         else:
-            saved = torch.load(C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
-            model = MODELS[name][0]()
-            model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
-            step, elapsed = saved["step"], saved["elapsed"]
+            model, saved = load_ema(name, args.checkpoint or C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
+            step, elapsed = saved["step"], saved["elapsed"] if args.minutes is None else 60 * args.minutes
             text_states = saved.get("text_states", text_states)
         ema = C.EMA(model, 0.999)
         export(name, ema, step, elapsed, suffix=suffix, text_states=text_states)

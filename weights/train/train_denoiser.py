@@ -190,7 +190,8 @@ def main():
                     kind="clips" if use_clips else "images")
             for s, at in snaps.items():
                 if s not in done_snaps and step == at:
-                    keep_snapshot(f"{args.model}_{s}", ema, step, timer.elapsed, text_states)
+                    # an export keeps no PyTorch weights of a snapshot: these are for reexport.py --checkpoint
+                    save_ema(C.WORK / "snapshots" / f"{args.model}_{s}-ema-fp16.pt", ema, step, timer.elapsed, text_states)
                     export(args.model, ema, step, timer.elapsed, suffix=f"_{s}", text_states=text_states)
                     done_snaps.append(s)
             if export_now:
@@ -232,12 +233,18 @@ def parse_snapshot_steps(text):
     return snaps
 
 
-def keep_snapshot(fname, ema, step, elapsed, text_states):
-    """The snapshot's fp16 EMA weights, for reexport.py --checkpoint (an export keeps no PyTorch weights of a snapshot)."""
-    d = C.WORK / "snapshots"
-    d.mkdir(parents=True, exist_ok=True)
-    torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed, "text_states": text_states},
-               d / f"{fname}-ema-fp16.pt")
+def save_ema(path, ema, step, elapsed, text_states):
+    """The EMA weights as fp16 with where the run was: what a fresh machine resumes from and reexport.py exports."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed, "text_states": text_states}, path)
+
+
+def load_ema(name, path):
+    """A file of save_ema's as (model with those weights in fp32, the file's dict)."""
+    saved = torch.load(path)
+    model = MODELS[name][0]()
+    model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
+    return model, saved
 
 
 @torch.no_grad()
@@ -337,9 +344,7 @@ def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"
         return
     C.write_golden(fname, path, golden_in, golden_out)
     if not suffix:
-        (C.WEIGHTS / "checkpoints").mkdir(exist_ok=True)
-        torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed, "text_states": text_states},
-                   C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
+        save_ema(C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt", ema, step, elapsed, text_states)
     info = {"stage": name, "steps": step, "train_minutes": round(elapsed / 60, 1), "purpose": MODELS[name][3],
             "space": space, "trained_on": "images and 8-frame clips, mixed batches (the recipes are in its card)" if MODELS[name][1] == "joint" else "images",
             **D.SCHEDULE, "guidance_scale": GUIDANCE.get(name, 4.0), "sampler": "ddim", "num_inference_steps": 30,

@@ -152,6 +152,36 @@ withModels(GEN, 'hostile URL state on the whole page (HTML and script in every t
   }
 });
 
+type HeapSnapshot = {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[] } };
+  nodes: number[];
+  edges: number[];
+  strings: string[];
+};
+
+/** The byte lengths of the buffers of every WebAssembly.Memory object in a V8 heap snapshot. */
+function wasmMemoryBytes(snap: HeapSnapshot): number[] {
+  const { node_fields: nf, node_types: [nodeTypes], edge_fields: ef } = snap.snapshot.meta;
+  const [N, E] = [nf.length, ef.length];
+  const [type, name, size, edgeCount] = ['type', 'name', 'self_size', 'edge_count'].map((f) => nf.indexOf(f));
+  const [edgeName, toNode] = ['name_or_index', 'to_node'].map((f) => ef.indexOf(f));
+  const firstEdge = new Map<number, number>();
+  for (let n = 0, e = 0; n < snap.nodes.length; n += N) (firstEdge.set(n, e), (e += snap.nodes[n + edgeCount] * E));
+  const nameOf = (n: number) => snap.strings[snap.nodes[n + name]];
+  const children = (n: number) =>
+    Array.from({ length: snap.nodes[n + edgeCount] }, (_, k) => firstEdge.get(n)! + k * E).map((e) => ({ edge: snap.edges[e + edgeName], to: snap.edges[e + toNode] }));
+  const bytes: number[] = [];
+  for (let n = 0; n < snap.nodes.length; n += N) {
+    if (nodeTypes[snap.nodes[n + type]] !== 'object' || nameOf(n) !== 'Memory') continue;
+    if (!children(n).some((c) => nameOf(c.to) === 'WebAssembly.Memory')) continue; // its prototype
+    for (const buffer of children(n).filter((c) => /^(Shared)?ArrayBuffer$/.test(nameOf(c.to)))) {
+      const store = children(buffer.to).find((c) => snap.strings[c.edge] === 'backing_store');
+      if (store) bytes.push(snap.nodes[store.to + size]);
+    }
+  }
+  return bytes;
+}
+
 /** The worker's numbers over the DevTools protocol (its own session: Playwright gives none for workers). */
 async function workerProbe(cdp: CDPSession) {
   const { targetInfos } = await cdp.send('Target.getTargets');
@@ -164,7 +194,9 @@ async function workerProbe(cdp: CDPSession) {
     if (e.sessionId !== sessionId) return;
     const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: { message: string } };
     if (m.id !== undefined) pending.get(m.id)?.(m);
+    else if ((m as { method?: string }).method === 'HeapProfiler.addHeapSnapshotChunk') chunks.push((m as unknown as { params: { chunk: string } }).params.chunk);
   });
+  const chunks: string[] = [];
   const send = async <T>(method: string, params: object = {}): Promise<T> => {
     const i = ++id;
     const answer = new Promise<{ result?: unknown; error?: { message: string } }>((resolve) => pending.set(i, resolve));
@@ -177,16 +209,13 @@ async function workerProbe(cdp: CDPSession) {
   return {
     gc: () => send('HeapProfiler.collectGarbage'),
     heap: () => send<{ usedSize: number }>('Runtime.getHeapUsage'),
-    /** Bytes of every WebAssembly.Memory in the worker (onnxruntime's heap). */
+    /** Bytes of every WebAssembly.Memory in the worker (onnxruntime's heap), read from a heap snapshot: each Memory
+     * holds its (Shared)ArrayBuffer, whose backing store's size is the buffer's byte length. (Runtime.queryObjects,
+     * used before, no longer answers in a worker in Chromium 156.0.8078.114.) */
     async wasm(): Promise<number[]> {
-      const proto = await send<{ result: { objectId: string } }>('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-      const all = await send<{ objects: { objectId: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
-      const sizes = await send<{ result: { value: number[] } }>('Runtime.callFunctionOn', {
-        objectId: all.objects.objectId,
-        functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }',
-        returnByValue: true,
-      });
-      return sizes.result.value;
+      chunks.length = 0;
+      await send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      return wasmMemoryBytes(JSON.parse(chunks.join('')) as HeapSnapshot);
     },
   };
 }

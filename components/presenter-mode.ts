@@ -11,6 +11,7 @@
 // It also follows links to one figure (`#chapter-id--cell-key`, made by a live
 // cell's "Copy link"): it brings the chapter near, which loads it, then the cell.
 // Installed once, by the first <live-cell> module to load (no chapter needs a change).
+import { parseFigureLink } from './figure-link';
 import './presenter-toggle';
 
 export const PRESENT_PARAM = 'present';
@@ -125,15 +126,15 @@ function onKey(e: KeyboardEvent) {
 
 /** The element a figure link (`#chapter-id--cell-key`) names, once its chapter has drawn it. */
 function followFigureLink() {
-  const m = /^#([\w-]+?)--([\w-]+)$/.exec(location.hash);
-  if (!m) return;
-  const chapter = document.getElementById(m[1]);
+  const link = parseFigureLink(location.hash); // linear, and bounded in length (a fragment is the sender's text)
+  if (!link) return;
+  const chapter = document.getElementById(link.chapter);
   if (!chapter) return;
   chapter.scrollIntoView(); // near enough to load the chapter's code
   const t0 = performance.now();
   const look = () => {
     const cell = chapter.shadowRoot
-      ? Array.from(chapter.shadowRoot.querySelectorAll('live-cell')).find((c) => (c as Element & { key?: string }).key === m[2])
+      ? Array.from(chapter.shadowRoot.querySelectorAll('live-cell')).find((c) => (c as Element & { key?: string }).key === link.cell)
       : undefined;
     if (cell) {
       cell.scrollIntoView({ block: 'start' });

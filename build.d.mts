@@ -4,6 +4,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 export const DIST: string;
 export const ORT_RUNTIME_FILES: string[];
 export const ISOLATION_HEADERS: Record<string, string>;
+/** The Content-Security-Policy every response of startStaticServer carries. */
+export const CONTENT_SECURITY_POLICY: string;
 
 export interface StaticServer {
   server: Server;

@@ -32,7 +32,8 @@
 // server cannot send headers) that sends
 //   Cross-Origin-Opener-Policy: same-origin
 //   Cross-Origin-Embedder-Policy: require-corp
-// so the page is cross-origin isolated and onnxruntime can use WASM threads.
+// so the page is cross-origin isolated and onnxruntime can use WASM threads, and
+// Content-Security-Policy (CONTENT_SECURITY_POLICY below) on every response.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -57,6 +58,8 @@ export const WORKER_ENTRY = { 'model-worker': 'pipeline/runtime/worker.ts' };
 const ORT_DIST = path.join(root, 'node_modules', 'onnxruntime-web', 'dist');
 
 const LIVE_RELOAD_PATH = '__live-reload';
+/** The development page's live-reload script: a file, not inline, so the Content-Security-Policy holds in development too. */
+const LIVE_RELOAD_SCRIPT = '__live-reload.js';
 
 /** esbuild options shared by the production build and the development watcher. */
 function esbuildOptions({ dev, outdir }) {
@@ -121,16 +124,19 @@ export function copyStatic({ outdir = DIST, dev = false } = {}) {
     html = html.replace(/(src="\.\/main\.js)(")/, `$1?v=${v}$2`);
   }
   if (dev) {
-    html = html.replace(
-      '</body>',
-      `<script type="module">new EventSource('./${LIVE_RELOAD_PATH}').addEventListener('message', () => location.reload());</script>\n</body>`,
-    );
+    html = html.replace('</body>', `<script type="module" src="./${LIVE_RELOAD_SCRIPT}"></script>\n</body>`);
     // no service worker while developing (components/service-worker-client.ts reads this)
     html = html.replace('</head>', `<meta name="${SW_META}" content="off" />\n</head>`);
   }
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, 'index.html'), html);
-  if (dev) fs.writeFileSync(path.join(outdir, SW_FILE), DEV_SERVICE_WORKER);
+  if (dev) {
+    fs.writeFileSync(path.join(outdir, SW_FILE), DEV_SERVICE_WORKER);
+    fs.writeFileSync(
+      path.join(outdir, LIVE_RELOAD_SCRIPT),
+      `// development server: reload on a rebuild (build.mjs)\nnew EventSource('./${LIVE_RELOAD_PATH}').addEventListener('message', () => location.reload());\n`,
+    );
+  }
   for (const f of ORT_RUNTIME_FILES) copyIfChanged(path.join(ORT_DIST, f), path.join(outdir, f));
   const weights = weightFiles();
   for (const f of weights) copyIfChanged(path.join(root, 'weights', f), path.join(outdir, 'weights', f));
@@ -275,6 +281,16 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * The Content-Security-Policy the server sends with every response (and the page's meta tag
+ * should match): scripts, styles, workers and connections from this origin only; WebAssembly
+ * may compile ('wasm-unsafe-eval'), other eval may not; inline styles (Lit, Plot) allowed;
+ * images also from data: and blob: URLs (canvas exports); no plugins, no <base>.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
+
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -284,13 +300,20 @@ export const ISOLATION_HEADERS = {
 /**
  * Serves `dir` under the URL path `base` (e.g. '/' or '/course/sora/') on `host:port` (port 0: any free one).
  * `isolation: false` leaves out the COOP/COEP headers, as most static hosts do.
- * `routes` maps a path below `base` to a handler (req, res), for the live-reload stream.
+ * `routes` maps a path below `base` to a handler (req, res, headers), for the live-reload stream
+ * (looked up as own properties only: `/__proto__` or `/constructor` is a file name, not a route).
+ * Every response carries CONTENT_SECURITY_POLICY; the path is decoded once and must stay inside `dir`.
  */
 export function startStaticServer(dir, { port = 0, host = '127.0.0.1', base = '/', isolation = true, routes = {} } = {}) {
   const rootDir = path.resolve(dir);
   if (!base.startsWith('/') || !base.endsWith('/')) throw new Error(`base must start and end with '/': ${base}`);
   const server = http.createServer((req, res) => {
-    const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...(isolation ? ISOLATION_HEADERS : {}) };
+    const headers = {
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      ...(isolation ? ISOLATION_HEADERS : {}),
+    };
     const send = (status, body, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { ...headers, 'Content-Type': type });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -307,7 +330,8 @@ export function startStaticServer(dir, { port = 0, host = '127.0.0.1', base = '/
     }
     if (!pathname.startsWith(base)) return send(404, 'not found\n');
     const rel = pathname.slice(base.length);
-    if (routes[rel]) return routes[rel](req, res, headers);
+    const route = Object.hasOwn(routes, rel) ? routes[rel] : undefined;
+    if (typeof route === 'function') return route(req, res, headers);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
     let file = path.resolve(rootDir, `.${path.sep}${rel}`);
     if (file !== rootDir && !file.startsWith(rootDir + path.sep)) return send(403, 'forbidden\n');
@@ -324,6 +348,15 @@ export function startStaticServer(dir, { port = 0, host = '127.0.0.1', base = '/
     } catch {
       send(404, 'not found\n');
     }
+  });
+  // a request Node's parser refuses: Node's own answer (400, 408, 431), with the same policy
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
+      : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Security-Policy: ${CONTENT_SECURITY_POLICY}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -34,6 +34,31 @@ def v_target(x0, t, noise):
     return bcast(a.sqrt(), x0) * noise - bcast((1 - a).sqrt(), x0) * x0
 
 
+def frame_noise(shape, shared=0.0, generator=None):
+    """Gaussian noise for latents (..., F, C, H, W) whose frames share a part (PYoCo's mixed noise,
+    Ge et al. 2023): eps_f = (a * eps_shared + eps_own_f) / sqrt(1 + a^2), still N(0, 1) in every entry,
+    with correlation a^2 / (1 + a^2) between two frames. a = 0, or one frame, is plain N(0, I); the
+    frames' own noise is drawn first, so a = 0 gives the same numbers as torch.randn(shape)."""
+    own = torch.randn(shape, generator=generator)
+    if shared == 0 or shape[-4] == 1:
+        return own
+    common = torch.randn((*shape[:-4], 1, *shape[-3:]), generator=generator)
+    return (shared * common + own) / math.sqrt(1 + shared ** 2)
+
+
+LOG_SNR = (ALPHAS_CUMPROD / (1 - ALPHAS_CUMPROD)).log()
+
+
+def shift_timesteps(t, log_snr_shift):
+    """Each timestep moved to the one whose log-SNR is `log_snr_shift` lower (noisier); the same
+    uniform draw then lands more often where the schedule's SNR is small (SD3's resolution shift)."""
+    if log_snr_shift == 0:
+        return t
+    target = LOG_SNR[t] - log_snr_shift
+    # LOG_SNR falls with t: the first timestep at or below the target
+    return torch.searchsorted(-LOG_SNR, -target).clamp(max=T - 1)
+
+
 def min_snr_weight(t, gamma=5.0):
     """For a v-prediction loss: min(SNR, gamma) / (SNR + 1)."""
     a = ALPHAS_CUMPROD[t]
@@ -46,14 +71,15 @@ def trailing_timesteps(steps):
 
 
 @torch.no_grad()
-def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=None, x=None, pooled=None, interval=None):
+def ddim_sample(model_fn, shape, context, uncond, guidance, steps=30, generator=None, x=None, pooled=None, interval=None, shared=0.0):
     """model_fn(x, t, context, pooled) -> v. Deterministic DDIM (eta 0), trailing spacing.
     Each call batches [unconditional; conditional]; pooled, for a model that reads the pooled
     caption (dit_adaln), is the pair (conditional, unconditional) of (N, 64), batched alike.
     interval (lo, hi): guide only the steps with lo <= t < hi (Kynkaanniemi et al. 2024); the
-    others use the conditional prediction alone (guidance 1), one batch-N call."""
+    others use the conditional prediction alone (guidance 1), one batch-N call. shared: the frames'
+    shared part of the starting noise when x is not given (frame_noise)."""
     both = None if pooled is None else torch.cat([pooled[1], pooled[0]])
-    x = torch.randn(shape, generator=generator) if x is None else x
+    x = frame_noise(shape, shared, generator) if x is None else x
     ts = trailing_timesteps(steps)
     n = shape[0]
     for i, t in enumerate(ts):

@@ -8,12 +8,14 @@ world's judge (tools/judge-batch.ts). Writes weights/eval/<model>.json.
 import argparse
 import json
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import torch
 
 import common as C
 import diffusion as D
+import manifest
 from latents import load_vae, scaling_factor
 from train_denoiser import MODELS, load_text_encoder, text_states_of
 
@@ -45,7 +47,7 @@ def judge(pix, prompts, name):
 
 
 @torch.no_grad()
-def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64, model_name=None, interval=None):
+def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64, model_name=None, interval=None, shared=0.0):
     out = []
     scale = scaling_factor()
     # A category's set may name the same prompt more than once ("a circle" stands for every colour of
@@ -60,8 +62,8 @@ def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, bat
         chunk = jobs[i:i + batch]
         ctx, pooled_ctx = text(torch.tensor([C.token_ids(p.split()) for p, _ in chunk]))
         unc, pooled_unc = text(torch.tensor([C.empty_ids()] * len(chunk)))
-        noise = torch.stack([torch.randn((frames, 4, 8, 8) if space == "latent" else (1, 3, 32, 32),
-                                         generator=torch.Generator().manual_seed(1000 * s + 17)) for _, s in chunk])
+        noise = torch.stack([D.frame_noise((frames, 4, 8, 8) if space == "latent" else (1, 3, 32, 32), shared,
+                                           generator=torch.Generator().manual_seed(1000 * s + 17)) for _, s in chunk])
         z = D.ddim_sample(model, noise.shape, ctx, unc, guidance, steps, x=noise,
                           pooled=(pooled_ctx, pooled_unc) if model_name == "dit_adaln" else None, interval=interval)
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scale) if space == "latent" else z.reshape(-1, 3, 32, 32)
@@ -80,6 +82,9 @@ def main():
     ap.add_argument("--guidance-interval", default="", help="LO,HI: guide only the steps with LO <= t < HI (default: every step)")
     ap.add_argument("--categories", default="", help="comma-separated subset")
     ap.add_argument("--checkpoint", default="", help="a training checkpoint stage instead of the committed EMA (e.g. dit)")
+    ap.add_argument("--weights", default="", help="an fp16 EMA file instead of the committed one (a probe's, weights/.work/probes/…)")
+    ap.add_argument("--shared-noise", type=float, default=None,
+                    help="the frames' shared part of the starting noise (diffusion.frame_noise); default: the weights file's, else the manifest's, else 0")
     ap.add_argument("--text", choices=["hidden", "phrases"], default=None,
                     help="the text encoder's per-token output the model reads; default: the model's manifest entry's text_states")
     ap.add_argument("--out", default="", help="where to write, under weights/eval (e.g. guidance/dit-g2); default: <model>")
@@ -88,9 +93,13 @@ def main():
     make, data, space, _ = MODELS[args.model]
     model = make()
     if args.checkpoint:
-        model.load_state_dict(C.load_checkpoint(args.checkpoint)["ema"])
+        saved = C.load_checkpoint(args.checkpoint)
+        model.load_state_dict(saved["ema"])
     else:
-        model.load_state_dict({k: v.float() for k, v in torch.load(C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")["ema"].items()})
+        saved = torch.load(args.weights or C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")
+        model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
+    shared = args.shared_noise if args.shared_noise is not None else saved.get(
+        "shared_noise", manifest.load()["models"].get(args.model, {}).get("shared_noise", 0.0))
     model = C.round_to_fp16(model.eval())
     states = args.text or text_states_of(args.model, False)
     interval = tuple(int(v) for v in args.guidance_interval.split(",")) if args.guidance_interval else None
@@ -108,7 +117,7 @@ def main():
                 continue
             kind = "clips" if frames == 8 else "images"
             pix, prompts, seeds = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space,
-                                         model_name=args.model, interval=interval)
+                                         model_name=args.model, interval=interval, shared=shared)
             name = f"{args.model}-{frames}-{cat.replace(' ', '_')}"
             r = judge(pix, prompts, name)
             lines = (C.WORK / "eval" / f"{name}.verdicts.txt").read_text().splitlines()
@@ -124,7 +133,7 @@ def main():
     # same weights and settings; scores of other weights or settings are dropped.
     (C.WEIGHTS / "eval").mkdir(exist_ok=True)
     settings = {"model": args.model, "weights_sha256": weights_sha(args), "seeds_per_prompt": args.seeds, "steps": args.steps,
-                "guidance": args.guidance, **({"guidance_interval": list(interval)} if interval else {}), "sampler": "ddim (eta 0), trailing", "text_states": states}
+                "guidance": args.guidance, **({"guidance_interval": list(interval)} if interval else {}), **({"shared_noise": shared} if shared else {}), "sampler": "ddim (eta 0), trailing", "text_states": states}
     stem = C.WEIGHTS / "eval" / (args.out or args.model)
     stem.parent.mkdir(parents=True, exist_ok=True)
     json_file, tsv_file = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".verdicts.tsv")
@@ -151,7 +160,7 @@ def weights_sha(args):
     import hashlib
     if args.checkpoint:
         return f"checkpoint {args.checkpoint}"
-    return hashlib.sha256((C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt").read_bytes()).hexdigest()
+    return hashlib.sha256(Path(args.weights or C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt").read_bytes()).hexdigest()
 
 
 if __name__ == "__main__":

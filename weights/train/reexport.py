@@ -55,16 +55,16 @@ def main():
         name, _, snap = fname.partition("_snap")
         suffix = f"_snap{snap}" if snap else ""
         info = manifest.load()["models"].get(fname, {})
-        text_states = info.get("text_states", "hidden")
+        text_states, shared_noise = info.get("text_states", "hidden"), info.get("shared_noise", 0.0)
         if suffix and not args.checkpoint:
             model = weights_from_onnx(name, fname)
             step, elapsed = info.get("steps", 0), 60 * info.get("train_minutes", 0)
         else:
             model, saved = load_ema(name, args.checkpoint or C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt")
             step, elapsed = saved["step"], saved["elapsed"] if args.minutes is None else 60 * args.minutes
-            text_states = saved.get("text_states", text_states)
+            text_states, shared_noise = saved.get("text_states", text_states), saved.get("shared_noise", shared_noise)
         ema = C.EMA(model, 0.999)
-        export(name, ema, step, elapsed, suffix=suffix, text_states=text_states)
+        export(name, ema, step, elapsed, suffix=suffix, text_states=text_states, shared_noise=shared_noise)
 
 
 if __name__ == "__main__":

@@ -114,13 +114,22 @@ def main():
                          "(phrases, text_context.py); default: what the run being resumed read, else hidden")
     ap.add_argument("--weight-floor", type=float, default=0.0,
                     help="raise every timestep's min-SNR-5 loss weight to at least this (the noisiest and the cleanest steps weigh < 0.1 otherwise)")
+    ap.add_argument("--shared-noise", type=float, default=None,
+                    help="a: clip batches' noise is (a * eps_shared + eps_own_f) / sqrt(1 + a^2) over frames (diffusion.frame_noise); "
+                         "images keep N(0, I); default: what the run being resumed used, else 0")
+    ap.add_argument("--clip-t-shift", type=float, default=0.0,
+                    help="for clip batches only, move each drawn timestep to where log-SNR is this much lower "
+                         "(2 ln 2 = 1.386: more samples at t ~ 550-950, where clips decide what they show); loss weights unchanged")
+    ap.add_argument("--probe", default="",
+                    help="NAME: a probe from the committed EMA weights: its own checkpoint and log (<model>-NAME), no export; "
+                         "its fp16 EMA goes to weights/.work/probes/<model>-NAME-ema-fp16.pt for eval_denoiser --weights")
     ap.add_argument("--tiny", action="store_true")
     ap.add_argument("--fresh", action="store_true")
     args = ap.parse_args()
     C.setup_threads()
     torch.manual_seed(0)
     make, data, space, purpose = MODELS[args.model]
-    stage = args.model + ("-tiny" if args.tiny else "")
+    stage = args.model + (f"-{args.probe}" if args.probe else "") + ("-tiny" if args.tiny else "")
     budget = args.minutes * 60
     images = load_set("images", space, args.tiny)
     clips = load_set("clips8", space, args.tiny) if data == "joint" else None
@@ -133,9 +142,9 @@ def main():
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); ema.shadow = ck["ema"]
         step, elapsed, done_snaps = ck["step"], ck["elapsed"], ck.get("snapshots", [])
         print(f"resuming {stage} at step {step}, {elapsed / 60:.1f} min")
-    elif not args.fresh and not args.tiny and (C.WEIGHTS / "checkpoints" / f"{stage}-ema-fp16.pt").exists():
-        # A new machine: no optimizer state, but the committed EMA weights carry the run on.
-        saved = torch.load(C.WEIGHTS / "checkpoints" / f"{stage}-ema-fp16.pt")
+    elif not args.fresh and not args.tiny and (C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt").exists():
+        # A new machine (or a probe): no optimizer state, but the committed EMA weights carry the run on.
+        saved = torch.load(C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")
         model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
         ema = C.EMA(model, args.ema)
         step, elapsed, done_snaps = saved["step"], saved["elapsed"], saved.get("snapshots", [])
@@ -147,7 +156,8 @@ def main():
     if before and text_states != before:
         print(f"{stage}: trained so far on the text encoder's {before} output, from here on its {text_states} output")
     text = load_text_encoder(args.tiny, text_states)
-    log = C.Log(stage, fresh=ck is None)
+    shared_noise = args.shared_noise if args.shared_noise is not None else (ck.get("shared_noise", 0.0) if ck else 0.0)
+    log = C.Log(stage, fresh=ck is None or bool(args.probe and "opt" not in ck))
     rng = np.random.default_rng(step + 7)
     timer = C.Timer(elapsed)
     first = step  # warm-up counts from here: a resume may bring a fresh optimizer
@@ -161,7 +171,7 @@ def main():
     print(f"{stage}: {C.count_params(model)} parameters, {purpose}")
     def save():
         C.save_checkpoint(stage, model=model.state_dict(), opt=opt.state_dict(), ema=ema.shadow, text_states=text_states, step=step,
-                          elapsed=timer.elapsed, snapshots=done_snaps)
+                          elapsed=timer.elapsed, snapshots=done_snaps, shared_noise=shared_noise)
 
     with C.PidFile():
         model.train()
@@ -175,7 +185,9 @@ def main():
                 n = 4
             x0, hidden, pooled = batch_of(ds, n, space, rng, text, captions=args.captions)
             t = torch.from_numpy(rng.integers(0, D.T, n))
-            noise = torch.randn_like(x0)
+            if use_clips:
+                t = D.shift_timesteps(t, args.clip_t_shift)
+            noise = D.frame_noise(x0.shape, shared_noise if use_clips else 0.0)
             pred = model(D.q_sample(x0, t, noise), t.float(), hidden, pooled)
             per_sample = (pred - D.v_target(x0, t, noise)).pow(2).flatten(1).mean(1)
             loss = (D.min_snr_weight(t).clamp(min=args.weight_floor) * per_sample).mean()
@@ -191,21 +203,32 @@ def main():
             for s, at in snaps.items():
                 if s not in done_snaps and step == at:
                     # an export keeps no PyTorch weights of a snapshot: these are for reexport.py --checkpoint
-                    save_ema(C.WORK / "snapshots" / f"{args.model}_{s}-ema-fp16.pt", ema, step, timer.elapsed, text_states)
-                    export(args.model, ema, step, timer.elapsed, suffix=f"_{s}", text_states=text_states)
+                    save_ema(C.WORK / "snapshots" / f"{args.model}_{s}-ema-fp16.pt", ema, step, timer.elapsed, text_states, shared_noise)
+                    export(args.model, ema, step, timer.elapsed, suffix=f"_{s}", text_states=text_states, shared_noise=shared_noise)
                     done_snaps.append(s)
             if export_now:
                 export_now.clear()
                 save()
-                export(args.model, ema, step, timer.elapsed, text_states=text_states)
+                if args.probe:
+                    save_ema(probe_file(args.model, args.probe), ema, step, timer.elapsed, text_states, shared_noise)
+                else:
+                    export(args.model, ema, step, timer.elapsed, text_states=text_states, shared_noise=shared_noise)
             if timer.elapsed - last_save > 300:
                 save()
                 last_save = timer.elapsed
             if not args.tiny and timer.elapsed - last_eval > args.eval_every * 60:
-                quick_eval(args.model, ema, text, step, timer.elapsed, log)
+                quick_eval(args.model, ema, text, step, timer.elapsed, log, shared_noise)
                 last_eval = timer.elapsed
         save()
-        export(args.model, ema, step, timer.elapsed, tiny=args.tiny, text_states=text_states)
+        if args.probe and not args.tiny:
+            save_ema(probe_file(args.model, args.probe), ema, step, timer.elapsed, text_states, shared_noise)
+            print(f"probe {stage}: step {step}, {timer.elapsed / 60:.1f} min; fp16 EMA in {probe_file(args.model, args.probe)}")
+        else:
+            export(args.model, ema, step, timer.elapsed, tiny=args.tiny, text_states=text_states, shared_noise=shared_noise)
+
+
+def probe_file(model, probe):
+    return C.WORK / "probes" / f"{model}-{probe}-ema-fp16.pt"
 
 
 def decay(elapsed, budget, span):
@@ -233,10 +256,11 @@ def parse_snapshot_steps(text):
     return snaps
 
 
-def save_ema(path, ema, step, elapsed, text_states):
+def save_ema(path, ema, step, elapsed, text_states, shared_noise=0.0):
     """The EMA weights as fp16 with where the run was: what a fresh machine resumes from and reexport.py exports."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed, "text_states": text_states}, path)
+    torch.save({"ema": {k: v.half() for k, v in ema.shadow.items()}, "step": step, "elapsed": elapsed, "text_states": text_states,
+                "shared_noise": shared_noise}, path)
 
 
 def load_ema(name, path):
@@ -248,7 +272,7 @@ def load_ema(name, path):
 
 
 @torch.no_grad()
-def quick_eval(name, ema, text, step, elapsed, log):
+def quick_eval(name, ema, text, step, elapsed, log, shared_noise=0.0):
     """Sample a few prompts with the EMA weights, decode with the VAE, and let the world's judge score them."""
     from latents import load_vae, scaling_factor
     model, vae = ema_model(name, ema), load_vae()
@@ -263,7 +287,7 @@ def quick_eval(name, ema, text, step, elapsed, log):
         unc, pooled_unc = text(torch.tensor([C.empty_ids()] * len(ps)))
         shape = (len(ps), prompt_set_frames, 4, 8, 8) if space == "latent" else (len(ps), 1, 3, 32, 32)
         g = torch.Generator().manual_seed(1234)
-        z = D.ddim_sample(model, shape, ctx, unc, guidance=4.0, steps=30, generator=g,
+        z = D.ddim_sample(model, shape, ctx, unc, guidance=4.0, steps=30, generator=g, shared=shared_noise,
                           pooled=(pooled_ctx, pooled_unc) if name == "dit_adaln" else None)
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scaling_factor()) if space == "latent" else z.reshape(-1, 3, 32, 32)
         pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(ps), prompt_set_frames, 32, 32, 3)
@@ -308,7 +332,7 @@ class ExportedPooled(torch.nn.Module):
 
 
 @torch.no_grad()
-def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"):
+def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden", shared_noise=0.0):
     model = ema_model(name, ema)
     space = MODELS[name][2]
     out_dir = C.WORK / "tiny" if tiny else C.WEIGHTS
@@ -344,11 +368,11 @@ def export(name, ema, step, elapsed, suffix="", tiny=False, text_states="hidden"
         return
     C.write_golden(fname, path, golden_in, golden_out)
     if not suffix:
-        save_ema(C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt", ema, step, elapsed, text_states)
+        save_ema(C.WEIGHTS / "checkpoints" / f"{name}-ema-fp16.pt", ema, step, elapsed, text_states, shared_noise)
     info = {"stage": name, "steps": step, "train_minutes": round(elapsed / 60, 1), "purpose": MODELS[name][3],
             "space": space, "trained_on": "images and 8-frame clips, mixed batches (the recipes are in its card)" if MODELS[name][1] == "joint" else "images",
             **D.SCHEDULE, "guidance_scale": GUIDANCE.get(name, 4.0), "sampler": "ddim", "num_inference_steps": 30,
-            "text_states": text_states}
+            "text_states": text_states, **({"shared_noise": shared_noise} if shared_noise else {})}
     flops_shapes = {"latent": [2, 1, *shape[2:]], "timestep": [2], "context": [2, 24, 128]}
     inputs = {"latent": "float32 (N, F, C, H, W), scaled" if space == "latent" else "float32 (N, 1, 3, 32, 32) pixels in [-1, 1]",
               "timestep": "float32 (N,)", "context": f"float32 (N, 24, 128) the text encoder's {text_states} output"}

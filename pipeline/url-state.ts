@@ -13,6 +13,9 @@
 //
 // Reading never throws: a value that is missing takes the default, a bad one is
 // replaced or clamped, and each repair is listed in `problems` for the page to show.
+// What a link gives is the sender's text: reading is linear in its length, a value
+// or name echoed in a problem is cut to ECHO_CHARS characters (then '…'), and at
+// most MAX_PROBLEMS problems are listed, then one that says how many more there were.
 
 export interface NumberField {
   kind: 'number';
@@ -41,9 +44,9 @@ export type ValueOf<F extends Field> = F extends EnumField<infer V> ? V : F exte
 export type StateOf<S extends Schema> = { [K in keyof S]: ValueOf<S[K]> };
 
 export interface Problem {
-  /** The URL parameter's name (with its prefix), or the state key for `validateState`. */
+  /** The URL parameter's name (with its prefix), or the state key for `validateState`; cut as `given` is. */
   param: string;
-  /** The value as it was given (as text); null when it was missing or not text. */
+  /** The value as it was given (as text, at most ECHO_CHARS characters, then '…'); null when it was missing. */
   given: string | null;
   message: string;
 }
@@ -111,12 +114,42 @@ export function defaults<S extends Schema>(schema: S): StateOf<S> {
 // ---------------------------------------------------------------------------
 // Values.
 
-const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Digits, an optional '.' and its fraction, an optional exponent. Written so that no two
+// parts can take the same digits: `\d+\.?\d*` could, and backtracked quadratically
+// (100,000 digits and a letter: 9.6 s).
+const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 // C0 and C1 control characters (newlines, tabs, escapes…) have no place in a one-line prompt.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A value or a name from a link, as a problem shows it: at most this many characters (code points), then '…'. */
+export const ECHO_CHARS = 40;
+/** At most this many problems are listed; one more says how many were left out. */
+export const MAX_PROBLEMS = 10;
+
+// Characters that would make an echo misleading or break its line: controls, and bidirectional overrides and marks.
+// eslint-disable-next-line no-control-regex
+const UNSHOWN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `s` as a problem echoes it: the first ECHO_CHARS characters (never half a surrogate pair), then '…'; controls shown as '\ufffd'. */
+export function echo(s: string): string {
+  // look at no more than is shown: ECHO_CHARS + 1 code points fit in 2 * (ECHO_CHARS + 1) UTF-16 units
+  const head = Array.from(s.slice(0, 2 * (ECHO_CHARS + 1)));
+  const cut = head.length > ECHO_CHARS || s.length > 2 * (ECHO_CHARS + 1);
+  return (cut ? `${head.slice(0, ECHO_CHARS).join('')}…` : s).replace(UNSHOWN, '\ufffd');
+}
+
+/** At most MAX_PROBLEMS problems, then one line for the rest (`unlisted`: more that were only counted). */
+function listed(problems: Problem[], options?: ParamOptions, unlisted = 0): Problem[] {
+  if (problems.length + unlisted <= MAX_PROBLEMS) return problems;
+  const more = problems.length + unlisted - MAX_PROBLEMS;
+  return [
+    ...problems.slice(0, MAX_PROBLEMS),
+    { param: options?.prefix ? `${options.prefix}.…` : '…', given: null, message: `and ${more} more ${more === 1 ? 'problem' : 'problems'}, not listed` },
+  ];
+}
 
 function codePoints(s: string): number {
   let n = 0;
@@ -138,7 +171,7 @@ function textOf(raw: unknown): string {
 
 /** Repairs one value; `given` is what the URL or the caller supplied. */
 function coerce(f: Field, raw: unknown, param: string, problems: Problem[]): string | number {
-  const given = raw === undefined || raw === null ? null : typeof raw === 'string' ? raw : textOf(raw);
+  const given = raw === undefined || raw === null ? null : echo(typeof raw === 'string' ? raw : textOf(raw));
   const problem = (message: string) => problems.push({ param, given, message });
   if (f.kind === 'number') {
     let x: number;
@@ -200,20 +233,26 @@ export function readState<S extends Schema>(schema: S, params: URLSearchParams, 
       state[key] = f.default;
       continue;
     }
-    if (all.length > 1) problems.push({ param: name, given: all.join(', '), message: `given ${all.length} times; using the first` });
+    if (all.length > 1) problems.push({ param: name, given: echo(all.slice(0, 3).map(echo).join(', ')), message: `given ${all.length} times; using the first` });
     state[key] = coerce(f, all[0], name, problems);
   }
   if (options?.prefix) {
     // With a prefix, every parameter under it belongs to this schema: name the strays.
+    // (one pass over the entries: params.get() inside it would search them all again for each name;
+    // past the listed ones, strays are only counted)
     const seen = new Set<string>();
-    for (const name of params.keys()) {
+    let unlisted = 0;
+    for (const [name, value] of params) {
       if (!name.startsWith(`${options.prefix}.`) || seen.has(name)) continue;
       seen.add(name);
       const key = name.slice(options.prefix.length + 1);
-      if (!Object.hasOwn(schema, key)) problems.push({ param: name, given: params.get(name), message: 'unknown parameter; ignored' });
+      if (Object.hasOwn(schema, key)) continue;
+      if (problems.length > MAX_PROBLEMS) unlisted++;
+      else problems.push({ param: echo(name), given: echo(value), message: 'unknown parameter; ignored' });
     }
+    return { state: state as StateOf<S>, problems: listed(problems, options, unlisted) };
   }
-  return { state: state as StateOf<S>, problems };
+  return { state: state as StateOf<S>, problems: listed(problems, options) };
 }
 
 /** Repairs a state given in code (a "try this" button, a slider): same rules as reading, keys not in the schema are dropped. */
@@ -225,9 +264,9 @@ export function validateState<S extends Schema>(schema: S, input: Partial<Record
     state[key] = raw === undefined ? f.default : coerce(f, raw, key, problems);
   }
   for (const key of Object.keys(input)) {
-    if (!Object.hasOwn(schema, key)) problems.push({ param: key, given: null, message: 'unknown key; ignored' });
+    if (!Object.hasOwn(schema, key)) problems.push({ param: echo(key), given: null, message: 'unknown key; ignored' });
   }
-  return { state: state as StateOf<S>, problems };
+  return { state: state as StateOf<S>, problems: listed(problems) };
 }
 
 export interface WriteOptions extends ParamOptions {

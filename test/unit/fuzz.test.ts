@@ -8,7 +8,10 @@
 // negative / hex / exotic digits, '__proto__' and 'constructor', broken
 // percent-encoding and null bytes. Checked: no exception escapes, every value
 // stays in its declared range, a state written back reads back the same, and no
-// object prototype is polluted.
+// object prototype is polluted. Time and size are bounded too: each readState
+// (100,000-character values, 4,000 parameters) and each figure-link parse
+// (components/figure-link.ts, the fragment) within a few milliseconds' bound, and
+// the problems a link's notice lists short (text cut) and few (ten, then "and N more").
 //
 // Seeded (pipeline/random.ts): FUZZ_SEED=… reproduces a run, FUZZ_ROUNDS=… runs
 // more; a failure prints the seed, the round and the input.
@@ -27,6 +30,7 @@ import { parseJudgePrompt } from '../../pipeline/world/judge';
 import { MAX_PROMPT_CHARS, splitWords } from '../../pipeline/world/text';
 import { COLOURS, MOTIONS, POSITIONS, SHAPES, SIZES } from '../../pipeline/world/spec';
 import { expandPrompt } from '../../pipeline/prompt-expansion';
+import { parseFigureLink } from '../../components/figure-link';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SEED = process.env.FUZZ_SEED ?? '8a-hostile';
@@ -158,6 +162,21 @@ function checkState(schema: Schema, state: Record<string, unknown>) {
   }
 }
 
+// The notice a link's problems make (components/state-notice.ts: one line `${param}: ${message}` each):
+// what the sender wrote is cut to about 40 characters, and at most ten problems are listed, then one line.
+const MAX_LISTED = 11;
+const MAX_ECHO = 41;
+const MAX_MESSAGE = 160;
+const chars = (s: string) => Array.from(s).length;
+function checkProblems(problems: { param: string; given: string | null; message: string }[]) {
+  assert.ok(problems.length <= MAX_LISTED, `${problems.length} problems listed (at most ${MAX_LISTED})`);
+  for (const p of problems) {
+    assert.ok(chars(p.param) <= MAX_ECHO, `a parameter name of ${chars(p.param)} characters: ${p.param.slice(0, 60)}`);
+    assert.ok(p.given === null || chars(p.given) <= MAX_ECHO, `a given value of ${chars(p.given ?? '')} characters`);
+    assert.ok(chars(p.message) <= MAX_MESSAGE, `a message of ${chars(p.message)} characters: ${p.message.slice(0, 80)}`);
+  }
+}
+
 /** A query string of this schema's parameters (and strays), with hostile names and values, as raw text. */
 function hostileQuery(rng: Random, schema: Schema, prefix?: string): string {
   const keys = Object.keys(schema);
@@ -198,6 +217,7 @@ test('URL state: every chapter\'s schema (as exported, under its prefix) and the
         const { state, problems } = readState(schema, params, { prefix });
         checkState(schema, state as Record<string, unknown>);
         for (const p of problems) assert.ok(typeof p.param === 'string' && typeof p.message === 'string' && (p.given === null || typeof p.given === 'string'));
+        checkProblems(problems);
         // the repaired state, written and read again: the same state, nothing left to repair (a reload restores the figure)
         const written = writeState(schema, state, new URLSearchParams(), { prefix });
         const again = readState(schema, new URLSearchParams(written.toString()), { prefix });
@@ -211,6 +231,95 @@ test('URL state: every chapter\'s schema (as exported, under its prefix) and the
     const { backend } = readBackend(new URLSearchParams(query));
     assert.ok(BACKEND_PREFERENCES.includes(backend));
   });
+});
+
+/** Per call, in ms: linear work meets it with a wide margin (100,000 characters or 4,000 parameters take 2-3 ms);
+ * the quadratic reads it catches took 100 ms (4,000 strays) to 9.6 s (100,000 digits and a letter). A call over it
+ * is timed twice more and the fastest of the three counts, so a garbage collection or a busy machine is no failure. */
+const READ_BOUND_MS = 50;
+
+/** A hostile query of any size: a 100,000-character value (digits, digits and a letter, text), thousands of parameters, or an ordinary hostile one. */
+function bigHostileQuery(rng: Random, schema: Schema, prefix?: string): string {
+  const keys = Object.keys(schema);
+  const name = (key: string) => (prefix ? `${prefix}.${key}` : key);
+  const huge = () =>
+    rng.pick([
+      () => '1'.repeat(100_000),
+      () => `${'1'.repeat(100_000)}x`,
+      () => `1.${'0'.repeat(99_997)}e`,
+      () => `${'9'.repeat(50_000)}.${'9'.repeat(50_000)}e+${'9'.repeat(1_000)}`,
+      () => rng.pick(['a ', '<b>', '%', '\u0000', '🟥', '-', '.']).repeat(50_000),
+    ])();
+  const r = rng.uniform();
+  if (r < 0.1) {
+    return Array.from({ length: rng.int(3) + 1 }, () => `${encodeURIComponent(name(rng.pick(keys)))}=${encodeURIComponent(huge())}`).join('&');
+  }
+  if (r < 0.15) return `${encodeURIComponent(name('x'.repeat(rng.int(100_000) + 1)))}=1`;
+  if (r < 0.2) {
+    // 4,000 parameters: strays, one key repeated, or a mix
+    const mode = rng.int(3);
+    return Array.from({ length: 4_000 }, (_, i) => {
+      const k = mode === 0 ? name(`stray${i}`) : mode === 1 ? name(keys[0]) : rng.chance(0.5) ? name(rng.pick(keys)) : name(rng.pick(PROTO) + i);
+      return `${encodeURIComponent(k)}=${rng.chance(0.1) ? 'y'.repeat(1_000) : i}`;
+    }).join('&');
+  }
+  return hostileQuery(rng, schema, prefix);
+}
+
+test(`URL state: 10,000 hostile queries of any size (100,000-character values, 4,000 parameters) are each read in under ${READ_BOUND_MS} ms, with a short list of short problems`, async () => {
+  const schemas = await chapterSchemas();
+  schemas.push({ name: 'backend', schema: backendSchema });
+  let slowest = 0;
+  fuzz('url any size', Math.max(1000, ROUNDS * 5), (rng) => {
+    const s = rng.pick(schemas);
+    return { schema: s.name, prefix: s.prefix, query: bigHostileQuery(rng, s.schema, s.prefix) };
+  }, ({ schema: schemaName, prefix, query }) => {
+    const schema = schemas.find((s) => s.name === schemaName)!.schema;
+    const params = new URLSearchParams(query);
+    let ms = Infinity;
+    let read: ReturnType<typeof readState> | undefined;
+    for (let i = 0; i < 3 && ms >= READ_BOUND_MS; i++) {
+      const t0 = performance.now();
+      read = readState(schema, params, { prefix });
+      ms = Math.min(ms, performance.now() - t0);
+    }
+    const { state, problems } = read!;
+    slowest = Math.max(slowest, ms);
+    assert.ok(ms < READ_BOUND_MS, `readState took ${ms.toFixed(0)} ms (bound ${READ_BOUND_MS} ms)`);
+    checkState(schema, state as Record<string, unknown>);
+    checkProblems(problems);
+  });
+  console.log(`      slowest readState (fastest of up to three tries): ${slowest.toFixed(1)} ms`);
+});
+
+/** Per fragment, in ms (the old quadratic expression took 67.7 s on 200,000 characters). */
+const FRAGMENT_BOUND_MS = 50;
+
+test(`figure links: 10,000 hostile fragments (up to 1,000,000 characters) each parsed in under ${FRAGMENT_BOUND_MS} ms; a link found is one the page makes`, () => {
+  const CHAPTERS = ['diffusion-2d', 'forward-noising', 'denoising', 'latent-space', 'spacetime-patches', 'unet-vs-dit', 'conditioning', 'text-to-video'];
+  let slowest = 0;
+  fuzz('figure link', Math.max(1000, ROUNDS * 5), (rng) => {
+    const r = rng.uniform();
+    const dashes = () => '-'.repeat(rng.chance(0.5) ? rng.int(1_000_000) + 1 : rng.int(200));
+    if (r < 0.2) return `#${rng.pick(CHAPTERS)}--${dashes()}${rng.pick(['!', '', ' ', '.', '%', 'é'])}`;
+    if (r < 0.3) return `#${rng.pick(['a', '-', 'a-', '_', '9'])}${dashes()}${rng.pick(['!', '', '--x', '#'])}`;
+    if (r < 0.4) return `#${rng.pick(['a-', '--', 'a--', '-_']).repeat(rng.int(250_000) + 1)}${rng.pick(['!', '', 'x'])}`;
+    if (r < 0.6) return `#${rng.pick(CHAPTERS)}--${rng.pick(['field', 'sampling-cell', 'shape-circle', 'a'])}${rng.chance(0.3) ? hostileString(rng) : ''}`;
+    return rng.chance(0.5) ? `#${hostileString(rng)}` : hostileString(rng);
+  }, (hash) => {
+    const t0 = performance.now();
+    const link = parseFigureLink(hash);
+    const ms = performance.now() - t0;
+    slowest = Math.max(slowest, ms);
+    assert.ok(ms < FRAGMENT_BOUND_MS, `parseFigureLink took ${ms.toFixed(1)} ms on ${hash.length} characters (bound ${FRAGMENT_BOUND_MS} ms)`);
+    if (link) {
+      assert.match(link.chapter, /^[\w-]+$/);
+      assert.match(link.cell, /^[\w-]+$/);
+      assert.is(`#${link.chapter}--${link.cell}`, hash, 'the link is the fragment, split once');
+      assert.is(link.chapter.slice(1).indexOf('--'), -1, 'the chapter id ends at the first "--"');
+    }
+  });
+  console.log(`      slowest parseFigureLink: ${slowest.toFixed(2)} ms`);
 });
 
 test('URL state in code (validateState, as a slider or "try this" applies it): any JavaScript value, hostile keys; values in range, stray keys dropped, no pollution', async () => {

@@ -145,4 +145,78 @@ test('defineSchema rejects schemas that cannot work', () => {
   assert.throws(() => defineSchema({ 'a.b': text(2) }), /bad key/);
 });
 
+// What a link gives is echoed in the "link could not be shown" notice (components/state-notice.ts,
+// one line per problem: `${param}: ${message}`): a sender's text there is cut short, and the list is too.
+const chars = (s: string) => Array.from(s).length;
+const seedSchema = defineSchema({ seed: integer(0, 999_999, 0), prompt: text(80, 'a red circle'), mode: oneOf(['image', 'clip'], 'image') });
+const readSeed = (params: URLSearchParams) => readState(seedSchema, params, { prefix: 'c0' });
+
+test('an echoed value is cut to about 40 characters, with an ellipsis: a 10,000-digit c0.seed makes a one-line notice', () => {
+  for (const value of ['1'.repeat(10_000), `${'1'.repeat(10_000)}x`, `<b>${'x'.repeat(10_000)}</b>`, '🟥'.repeat(5_000)]) {
+    const r = readSeed(new URLSearchParams([['c0.seed', value], ['c0.mode', value]]));
+    assert.is(r.state.seed, 0);
+    assert.is(r.state.mode, 'image');
+    assert.is(r.problems.length, 2);
+    for (const p of r.problems) {
+      assert.ok(chars(p.message) <= 160, `${chars(p.message)} characters: ${p.message.slice(0, 80)}…`);
+      assert.match(p.message, '…"', 'the cut is shown');
+      assert.ok(p.given !== null && chars(p.given) <= 41 && p.given.endsWith('…'), `given: ${chars(p.given ?? '')} characters`);
+      assert.ok(p.given!.startsWith(Array.from(value).slice(0, 40).join('')), 'the first 40 characters are kept');
+    }
+  }
+  // a short value is echoed whole, as before
+  const r = readSeed(new URLSearchParams('c0.seed=12ab'));
+  assert.is(r.problems[0].given, '12ab');
+  assert.match(r.problems[0].message, /^"12ab" is not a number; using 0$/);
+});
+
+test('a value given thousands of times: one problem, its given text cut', () => {
+  const r = readSeed(new URLSearchParams(Array.from({ length: 4_000 }, (_, i) => ['c0.seed', `${i}${'9'.repeat(100)}`])));
+  assert.match(r.problems[0].message, /given 4000 times; using the first/);
+  assert.ok(chars(r.problems[0].given!) <= 41, `given: ${chars(r.problems[0].given!)} characters`);
+  assert.ok(r.problems.length <= 11);
+});
+
+test('stray parameter names are cut too, and at most 10 problems are listed, then one line "and N more"', () => {
+  const long = `c0.${'x'.repeat(10_000)}`;
+  let r = readSeed(new URLSearchParams([[long, '1']]));
+  assert.is(r.problems.length, 1);
+  assert.ok(chars(r.problems[0].param) <= 41 && r.problems[0].param.endsWith('…'), `param: ${chars(r.problems[0].param)} characters`);
+  assert.ok(r.problems[0].param.startsWith('c0.xxx'));
+
+  r = readSeed(new URLSearchParams(Array.from({ length: 4_000 }, (_, i) => [`c0.stray${i}`, '1'])));
+  assert.is(r.problems.length, 11, `${r.problems.length} problems listed`);
+  assert.equal(r.problems.slice(0, 10).map((p) => p.param), Array.from({ length: 10 }, (_, i) => `c0.stray${i}`));
+  assert.match(r.problems[10].message, /^and 3990 more/);
+  // ten or fewer: all of them, no summary line
+  r = readSeed(new URLSearchParams(Array.from({ length: 10 }, (_, i) => [`c0.stray${i}`, '1'])));
+  assert.is(r.problems.length, 10);
+  assert.ok(r.problems.every((p) => /unknown parameter/.test(p.message)));
+  r = readSeed(new URLSearchParams(Array.from({ length: 11 }, (_, i) => [`c0.stray${i}`, '1'])));
+  assert.is(r.problems.length, 11);
+  assert.match(r.problems[10].message, /^and 1 more/);
+  // states given in code are held to the same list length
+  const v = validateState(seedSchema, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 1])) as never);
+  assert.is(v.problems.length, 11);
+  assert.match(v.problems[10].message, /^and 40 more/);
+});
+
+test('reading is linear: a 100,000-character number, or 4,000 parameters, in well under 100 ms', () => {
+  const cases: [string, URLSearchParams][] = [
+    ['100,000 digits then x', new URLSearchParams([['c0.seed', `${'1'.repeat(100_000)}x`]])],
+    ['100,000 digits', new URLSearchParams([['c0.seed', '1'.repeat(100_000)]])],
+    ['1. and 100,000 digits then e', new URLSearchParams([['c0.seed', `1.${'1'.repeat(100_000)}e`]])],
+    ['100,000 characters of prompt', new URLSearchParams([['c0.prompt', 'a\u0000'.repeat(50_000)]])],
+    ['4,000 strays', new URLSearchParams(Array.from({ length: 4_000 }, (_, i) => [`c0.s${i}`, 'x'.repeat(100)]))],
+    ['4,000 repeats of 1,000 characters', new URLSearchParams(Array.from({ length: 4_000 }, () => ['c0.prompt', 'y'.repeat(1_000)]))],
+  ];
+  for (const [name, params] of cases) {
+    const t0 = performance.now();
+    const r = readSeed(params);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 100, `${name}: ${ms.toFixed(0)} ms`);
+    assert.ok(r.problems.length <= 11 && r.problems.every((p) => chars(p.message) <= 160 && chars(p.param) <= 41), name);
+  }
+});
+
 test.run();

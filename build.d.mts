@@ -27,7 +27,13 @@ export interface StaticServerOptions {
 
 export function startStaticServer(dir: string, options?: StaticServerOptions): Promise<StaticServer>;
 export function copyStatic(options?: { outdir?: string; dev?: boolean }): { weights: string[] };
-export function build(options?: { outdir?: string }): Promise<{ metafile: unknown; weights: string[]; outdir: string; precache: PrecacheManifestJson }>;
+export function build(options?: { outdir?: string }): Promise<{ metafile: unknown; weights: string[]; outdir: string; precache: PrecacheManifestJson; workerFile: string }>;
+/** The entry points and the model worker bundled into outdir; in production the worker is named by workerFileName. */
+export function bundle(options?: { outdir?: string; entryPoints?: Record<string, string>; worker?: string; dev?: boolean }): Promise<{ metafile: unknown; workerFile: string }>;
+/** `model-worker-` and 8 base32 characters of the sha256 of the worker's code (its source-map comment left out), `.js`. */
+export function workerFileName(code: string | Uint8Array): string;
+/** Matches the model worker's file name in a production build. */
+export const MODEL_WORKER_FILE: RegExp;
 
 /** dist/precache-manifest.json (pipeline/offline/precache.ts: PrecacheManifest). */
 export interface PrecacheManifestJson {

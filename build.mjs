@@ -9,7 +9,9 @@
 // at any sub-path:
 //   index.html                         the shell (index.html of the repository)
 //   main.js, chunk-*.js, chapter-*.js  the code, split: a chapter's code loads when it is needed
-//   model-worker.js                    the Web Worker every model runs in (pipeline/runtime/worker.ts)
+//   model-worker-<hash>.js             the Web Worker every model runs in (pipeline/runtime/worker.ts),
+//                                      named by a hash of its code like the chunks (bundle below);
+//                                      model-worker.js in development
 //   ort-wasm-simd-threaded.{mjs,wasm}  onnxruntime-web's runtime for `onnxruntime-web/wasm` (WASM sessions)
 //   ort-wasm-simd-threaded.asyncify.{mjs,wasm}
 //                                      and for `onnxruntime-web/webgpu` (WebGPU sessions), next to the
@@ -53,8 +55,13 @@ export const ORT_RUNTIME_FILES = [
   'ort-wasm-simd-threaded.asyncify.wasm',
 ];
 
-/** The model worker's entry point: pipeline/runtime/client.ts starts `./model-worker.js` next to its chunk. */
+/** The model worker's entry point: pipeline/runtime/client.ts starts it next to its chunk, by the name `bundle` gives it. */
 export const WORKER_ENTRY = { 'model-worker': 'pipeline/runtime/worker.ts' };
+const WORKER_NAME = 'model-worker';
+/** The identifier pipeline/runtime/client.ts reads the worker's file name from (an esbuild `define`). */
+const WORKER_DEFINE = '__MODEL_WORKER__';
+/** The worker's file name in a production build (`workerFileName`). */
+export const MODEL_WORKER_FILE = /^model-worker-[A-Z2-7]{8}\.js$/;
 const ORT_DIST = path.join(root, 'node_modules', 'onnxruntime-web', 'dist');
 
 const LIVE_RELOAD_PATH = '__live-reload';
@@ -84,7 +91,83 @@ function esbuildOptions({ dev, outdir }) {
     charset: 'utf8',
     metafile: true,
     logLevel: 'warning',
+    // development keeps the plain name (its server sends no-cache); `bundle` names it by its hash
+    define: { [WORKER_DEFINE]: JSON.stringify(`${WORKER_NAME}.js`) },
   };
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * The model worker's file name in a production build: `model-worker-` and 8 base32 characters
+ * (the alphabet of esbuild's chunk hashes) of the sha256 of its code, the source-map comment
+ * left out. Its code imports the shared chunks by their hashed names, so a change in any of
+ * them changes the worker's name too.
+ */
+export function workerFileName(code) {
+  const text = typeof code === 'string' ? code : Buffer.from(code).toString('utf8');
+  const body = text.replace(/\/\/# sourceMappingURL=[^\n]*\n?$/, '');
+  const digest = createHash('sha256').update(body).digest();
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of digest) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < 8) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (out.length === 8) break;
+    value &= (1 << bits) - 1;
+  }
+  return `${WORKER_NAME}-${out}.js`;
+}
+
+/**
+ * Bundles the entry points and the model worker into `outdir` (production: minified, and the
+ * worker named by `workerFileName`). The page's code must know the worker's name before it is
+ * bundled, and the worker's code does not depend on it (pipeline/runtime/client.ts, which reads
+ * it, is not part of the worker), so: a first pass in memory gives the worker's code and so its
+ * name; the second, with that name defined for the page, is written, the worker under its name.
+ * A worker whose code changed between the passes (it imported the page's client) is an error.
+ * `worker` replaces the worker's entry (tests).
+ */
+export async function bundle({ outdir = DIST, entryPoints = { main: 'main.ts' }, worker = WORKER_ENTRY[WORKER_NAME], dev = false } = {}) {
+  const options = { ...esbuildOptions({ dev, outdir }), entryPoints: { ...entryPoints, [WORKER_NAME]: worker } };
+  if (dev) return { ...(await esbuild.build(options)), workerFile: `${WORKER_NAME}.js` };
+  const plain = path.join(path.resolve(outdir), `${WORKER_NAME}.js`);
+  const workerOf = (result) => {
+    const f = result.outputFiles.find((o) => o.path === plain);
+    if (!f) throw new Error(`bundle: esbuild wrote no ${WORKER_NAME}.js`);
+    return f;
+  };
+  const first = await esbuild.build({ ...options, write: false });
+  const workerFile = workerFileName(workerOf(first).text);
+  const result = await esbuild.build({ ...options, write: false, define: { [WORKER_DEFINE]: JSON.stringify(workerFile) } });
+  if (workerFileName(workerOf(result).text) !== workerFile) {
+    throw new Error(`bundle: the model worker's code depends on its own file name (does it import pipeline/runtime/client.ts?)`);
+  }
+  const hashed = path.join(path.dirname(plain), workerFile);
+  for (const f of result.outputFiles) {
+    let file = f.path;
+    let contents = f.contents;
+    if (file === plain) {
+      file = hashed;
+      contents = f.text.replace(`//# sourceMappingURL=${WORKER_NAME}.js.map`, `//# sourceMappingURL=${workerFile}.map`);
+    } else if (file === `${plain}.map`) {
+      file = `${hashed}.map`;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, contents);
+  }
+  // the metafile names the files as written
+  const key = (p) => path.relative(root, p).split(path.sep).join('/');
+  const outputs = {};
+  for (const [k, v] of Object.entries(result.metafile.outputs)) {
+    outputs[k === key(plain) ? key(hashed) : k === key(`${plain}.map`) ? key(`${hashed}.map`) : k] = v;
+  }
+  return { ...result, outputFiles: undefined, metafile: { ...result.metafile, outputs }, workerFile };
 }
 
 function copyIfChanged(from, to) {
@@ -146,10 +229,10 @@ export function copyStatic({ outdir = DIST, dev = false } = {}) {
 /** The production build: dist/ from scratch. */
 export async function build({ outdir = DIST } = {}) {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const result = await esbuild.build(esbuildOptions({ dev: false, outdir }));
+  const result = await bundle({ outdir });
   const { weights } = copyStatic({ outdir });
   const { precache } = await writeServiceWorker({ outdir });
-  return { metafile: result.metafile, weights, outdir, precache };
+  return { metafile: result.metafile, weights, outdir, precache, workerFile: result.workerFile };
 }
 
 // ---------------------------------------------------------------------------
@@ -252,7 +335,7 @@ export async function writeServiceWorker({ outdir = DIST, minify = true } = {}) 
  */
 export async function buildTestPage({ entry, outdir, title = 'test page', weights = false, entries = {} }) {
   fs.rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({ ...esbuildOptions({ dev: false, outdir }), entryPoints: { page: entry, ...WORKER_ENTRY, ...entries } });
+  await bundle({ outdir, entryPoints: { page: entry, ...entries } });
   fs.writeFileSync(
     path.join(outdir, 'index.html'),
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +

@@ -37,7 +37,7 @@ export interface ClientOptions {
   /** Let 'auto' consider a software WebGPU adapter (tests). */
   softwareWebGpu?: boolean;
   numThreads?: number;
-  /** Default: `new Worker(new URL('./model-worker.js', import.meta.url), { type: 'module' })`. */
+  /** Default: `new Worker(new URL(\`./${MODEL_WORKER_FILE}\`, import.meta.url), { type: 'module' })`, the worker next to this chunk. */
   createWorker?: () => WorkerLike;
 }
 
@@ -84,8 +84,12 @@ interface Pending {
   cleanup: () => void;
 }
 
+/** The worker's file name: build.mjs defines it (a production build names it by a hash of its code, `model-worker-<hash>.js`). */
+declare const __MODEL_WORKER__: string | undefined;
+export const MODEL_WORKER_FILE = typeof __MODEL_WORKER__ === 'string' ? __MODEL_WORKER__ : 'model-worker.js';
+
 function defaultWorker(): WorkerLike {
-  return new Worker(new URL('./model-worker.js', import.meta.url), { type: 'module', name: 'models' }) as unknown as WorkerLike;
+  return new Worker(new URL(`./${MODEL_WORKER_FILE}`, import.meta.url), { type: 'module', name: 'models' }) as unknown as WorkerLike;
 }
 
 export class ModelClient {

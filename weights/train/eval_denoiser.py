@@ -164,4 +164,5 @@ def weights_sha(args):
 
 
 if __name__ == "__main__":
-    main()
+    with C.PidFile():  # npm test and npm run bench pause it, as they pause training
+        main()

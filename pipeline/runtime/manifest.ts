@@ -65,6 +65,24 @@ export class WeightsError extends Error {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+/**
+ * A model's file: a relative path under the weights folder on this origin, as weights/train/manifest.py
+ * writes it ("dit.onnx", "snapshots/dit_snap4.onnx"). Segments of letters, digits, '_', '-' and '.',
+ * none starting with '.'; '/' between them. So no scheme or host ("https://…", "//…", "c:"), no
+ * leading '/', no '.' or '..' segment, no backslash, no percent escape (a URL reads "%2e%2e" as
+ * ".."), no query or fragment, no space or control character.
+ */
+const RELATIVE_ONNX = /^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.onnx$/;
+const MAX_FILE_CHARS = 200;
+
+function isRelativeFile(file: unknown): file is string {
+  if (typeof file !== 'string' || file.length > MAX_FILE_CHARS || !RELATIVE_ONNX.test(file)) return false;
+  // and, resolved as the page resolves it, it stays under the weights folder
+  const base = 'https://origin.invalid/site/weights/';
+  const url = new URL(file, base);
+  return url.origin === 'https://origin.invalid' && url.href === `${base}${file}`;
+}
+
 /** Checks the shape of a parsed manifest.json; throws a WeightsError that says what is wrong. */
 export function parseManifest(json: unknown): Manifest {
   const bad = (why: string) => new WeightsError(`weights/manifest.json is not valid: ${why}`, null, 'manifest');
@@ -72,7 +90,7 @@ export function parseManifest(json: unknown): Manifest {
   const m = json as Manifest;
   if (!m.models || typeof m.models !== 'object') throw bad('no "models"');
   for (const [name, e] of Object.entries(m.models)) {
-    if (!e || typeof e.file !== 'string' || !e.file.endsWith('.onnx') || e.file.includes('..')) throw bad(`${name}: bad "file"`);
+    if (!e || !isRelativeFile(e.file) || e.file.includes('..')) throw bad(`${name}: bad "file"`);
     if (typeof e.sha256 !== 'string' || !HEX64.test(e.sha256)) throw bad(`${name}: bad "sha256"`);
     if (!Number.isInteger(e.bytes) || e.bytes <= 0) throw bad(`${name}: bad "bytes"`);
   }

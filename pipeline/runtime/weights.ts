@@ -204,8 +204,17 @@ async function download(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
     loaded += value.length;
+    if (loaded > entry.bytes) {
+      // more than the manifest's size: wrong whatever follows, so read no further
+      await reader.cancel().catch(() => undefined);
+      throw new WeightsError(
+        `${entry.file} is corrupt: more than ${entry.bytes} bytes (${loaded} so far) where weights/manifest.json says ${entry.bytes}`,
+        model,
+        'corrupt',
+      );
+    }
+    chunks.push(value);
     if (loaded - lastReport >= 64 * 1024) {
       lastReport = loaded;
       onBytes(loaded);

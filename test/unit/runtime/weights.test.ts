@@ -184,4 +184,71 @@ test('parseManifest rejects what the pipeline cannot use', () => {
   assert.throws(() => parseManifest({ models: {}, vae: { scaling_factor: -1 } }), /scaling_factor/);
 });
 
+test('a download that runs past the manifest\'s size stops there: the reader is cancelled and the size error given', async () => {
+  caches.clear();
+  const dit = bytesOf(1000, 8);
+  const CHUNK = 64 * 1024;
+  const CHUNKS = 1024; // 64 MiB on offer, for a file of 1,000 bytes
+  let pulled = 0;
+  let cancelled = false;
+  const fetch = (async (input: RequestInfo | URL) => {
+    const name = String(input).slice(BASE.length);
+    if (name === 'manifest.json') return new Response(JSON.stringify(manifestFor({ 'dit.onnx': dit })));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled === CHUNKS) return controller.close();
+        pulled++;
+        controller.enqueue(new Uint8Array(CHUNK).fill(pulled & 255));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    }, { highWaterMark: 0 });
+    return new Response(body);
+  }) as typeof globalThis.fetch;
+  const err = await httpWeights(BASE, { fetch }).bytes('dit').then(() => null, (e) => e as Error & { kind: string; model: string });
+  assert.ok(err, 'an error');
+  assert.is(err!.name, 'WeightsError');
+  assert.is(err!.kind, 'corrupt');
+  assert.is(err!.model, 'dit');
+  assert.match(err!.message, /^dit.onnx is corrupt: more than 1000 bytes \(\d+ so far\) where weights\/manifest.json says 1000$/);
+  assert.ok(pulled <= 2, `read ${pulled} chunks of 64 KiB (${((pulled * CHUNK) / 2 ** 20).toFixed(1)} MiB) for a file of 1,000 bytes`);
+  assert.ok(cancelled, 'the body was cancelled');
+  assert.is(await httpWeights(BASE, { fetch }).isCached('dit'), false, 'nothing cached');
+  // exactly the manifest's size, in many small chunks, is still read whole
+  let offset = 0;
+  const exact = (async (input: RequestInfo | URL) => {
+    const name = String(input).slice(BASE.length);
+    if (name === 'manifest.json') return new Response(JSON.stringify(manifestFor({ 'dit.onnx': dit })));
+    return new Response(new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= dit.length) return controller.close();
+        controller.enqueue(dit.slice(offset, offset + 7));
+        offset += 7;
+      },
+    }));
+  }) as typeof globalThis.fetch;
+  caches.clear();
+  assert.equal(sha(await httpWeights(BASE, { fetch: exact }).bytes('dit')), sha(dit));
+});
+
+test('parseManifest: a model\'s file is a relative path on this origin, nothing else', () => {
+  const entry = { sha256: 'a'.repeat(64), bytes: 1 };
+  const parse = (file: unknown) => parseManifest({ version: 1, models: { a: { ...entry, file } } });
+  for (const file of ['dit.onnx', 'vae_decoder.onnx', 'dit-snap16.onnx', 'snapshots/dit_snap4.onnx', 'a/b/c.d.onnx', 'A9_-.onnx']) {
+    assert.ok(parse(file), file);
+  }
+  const refused = [
+    'https://evil.example/dit.onnx', 'http://127.0.0.1:8000/weights/dit.onnx', 'HTTPS://EVIL.EXAMPLE/x.onnx', 'http:dit.onnx', 'https:/x.onnx',
+    'javascript:alert(1)//.onnx', 'data:application/octet-stream;base64,AAAA.onnx', 'blob:https://o.example/x.onnx', 'file:///etc/x.onnx',
+    '//evil.example/dit.onnx', '///evil.example/dit.onnx', '/dit.onnx', '/weights/dit.onnx', '\\\\evil.example\\dit.onnx', '\\dit.onnx',
+    'a\\..\\..\\dit.onnx', 'sub\\dit.onnx', '../dit.onnx', 'a/../../dit.onnx', '..', '%2e%2e/dit.onnx', '.%2e/dit.onnx', '%2E%2E/x.onnx',
+    'sub/%2e%2e/%2e%2e/x.onnx', './dit.onnx', 'a/./b.onnx', '.hidden.onnx', 'a//b.onnx', 'c:\\dit.onnx', 'C:dit.onnx', 'dit.onnx?v=1',
+    'dit.onnx#x', ' dit.onnx', 'dit.onnx ', '\tdit.onnx', 'dit\n.onnx', 'dit\u0000.onnx', 'ｈttps://evil.example/x.onnx', 'dit.onnx/',
+    '.onnx', '', `${'a'.repeat(300)}.onnx`,
+  ];
+  for (const file of refused) assert.throws(() => parse(file), /a: bad "file"/, JSON.stringify(file));
+  for (const file of [null, 1, ['dit.onnx'], { toString: () => 'dit.onnx' }]) assert.throws(() => parse(file), /a: bad "file"/, String(file));
+});
+
 test.run();

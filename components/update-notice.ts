@@ -1,15 +1,22 @@
-// <update-notice>: a new version of the explainer is installed and waits for
-// this page to go (components/service-worker-client.ts). It says so at the
-// bottom of the window with two buttons: "Reload now" (fires `update-accept`:
-// the new version takes over and the page reloads, its figures restored from
-// the URL) and "Later" (hides the notice; the new version takes over the next
-// time the explainer is opened). Announced politely; keyboard reachable.
+// <update-notice>: what the offline copy (components/service-worker-client.ts)
+// has to tell the reader, at the bottom of the window, one box each:
+// - `updateReady`: a new version of the explainer is installed and waits for
+//   this page to go. Two buttons: "Reload now" (fires `update-accept`: the new
+//   version takes over and the page reloads, its figures restored from the URL)
+//   and "Later" (hides the box; the new version takes over the next time the
+//   explainer is opened).
+// - `missing`: weight files the offline copy could not store (pipeline/offline/
+//   status.ts words it: the files, why, that everything else works offline and
+//   which models' figures need the network). "OK" hides the box.
+// Announced politely; keyboard reachable.
 //
 //   const notice = document.createElement('update-notice');
 //   notice.addEventListener('update-accept', () => apply());
 //   document.body.append(notice);
+//   notice.updateReady = true;
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
+import { missingMessage, type MissingFile } from '../pipeline/offline/status';
 import { controls } from './styles';
 
 @customElement('update-notice')
@@ -24,7 +31,9 @@ export class UpdateNotice extends LitElement {
         bottom: 0;
         z-index: 20;
         display: flex;
-        justify-content: center;
+        flex-direction: column;
+        align-items: center;
+        gap: 0.5rem;
         padding: 0 0.75rem 0.75rem;
         pointer-events: none;
       }
@@ -56,18 +65,36 @@ export class UpdateNotice extends LitElement {
     `,
   ];
 
+  /** A new version is installed and waits. */
+  @property({ type: Boolean }) updateReady = false;
+  /** Weight files the offline copy lacks. */
+  @property({ attribute: false }) missing: readonly MissingFile[] = [];
+
   @state() private hidden_ = false;
+  @state() private missingHidden = false;
   @state() private applying = false;
 
   render() {
-    if (this.hidden_) return nothing;
-    return html`<div class="box" role="status" aria-live="polite">
-      <p>A new version of this explainer is ready. It takes over the next time you open it, or now if you reload (your figures come back from the link).</p>
-      <div class="buttons">
-        <button type="button" id="reload" ?disabled=${this.applying} @click=${this.accept}>${this.applying ? 'Reloading…' : 'Reload now'}</button>
-        <button type="button" id="later" ?disabled=${this.applying} @click=${() => (this.hidden_ = true)}>Later</button>
-      </div>
-    </div>`;
+    const update =
+      this.updateReady && !this.hidden_
+        ? html`<div class="box" role="status" aria-live="polite">
+            <p id="update-text">A new version of this explainer is ready. It takes over the next time you open it, or now if you reload (your figures come back from the link).</p>
+            <div class="buttons">
+              <button type="button" id="reload" ?disabled=${this.applying} @click=${this.accept}>${this.applying ? 'Reloading…' : 'Reload now'}</button>
+              <button type="button" id="later" ?disabled=${this.applying} @click=${() => (this.hidden_ = true)}>Later</button>
+            </div>
+          </div>`
+        : nothing;
+    const missing =
+      this.missing.length && !this.missingHidden
+        ? html`<div class="box" role="status" aria-live="polite">
+            <p id="missing-text">${missingMessage(this.missing)}</p>
+            <div class="buttons">
+              <button type="button" id="missing-ok" @click=${() => (this.missingHidden = true)}>OK</button>
+            </div>
+          </div>`
+        : nothing;
+    return html`${update}${missing}`;
   }
 
   private accept() {

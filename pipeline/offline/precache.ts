@@ -14,13 +14,30 @@
 //             cache instead: a new build downloads only what changed)
 //   onDemand  onnxruntime's WebGPU build (27 MB, fetched only where WebGPU runs):
 //             fetched at install where the browser has a hardware WebGPU
-//             adapter, otherwise kept the first time the page asks for it
+//             adapter, otherwise (or when that fetch fails) kept the first time
+//             the page asks for it
 //   weights   the ONNX models weights/manifest.json lists: kept in the weights
 //             cache of pipeline/runtime/weights.ts ('sora-weights-v1', under the
 //             same `URL?sha256=…` keys), never in the versioned cache, so they
 //             are stored once, are not downloaded again when only the code
 //             changed, and the model worker finds them there without asking the
 //             network at all
+//
+// What an install that meets a bad file does:
+//   a file of the build   the install fails (the browser keeps the version it
+//                         has, and tries again on the next visit), and the
+//                         versioned cache it was filling is deleted: a build
+//                         whose own code is not as built never takes over, and
+//                         no half-filled cache is left behind
+//   a weight file         the install goes on without it: every other file is
+//                         kept, the install succeeds, and the file is listed as
+//                         missing (./status.ts). The page asks the worker on
+//                         every visit and shows the list in its notice; from the
+//                         second visit on, that question tries the missing files
+//                         again (offlineStatus below), and so does the next
+//                         version's install. Until then a request for the file
+//                         goes to the network, as without a worker.
+//   an onDemand file      left out; kept the first time the page asks for it
 //
 // A request: GET, same origin, inside the worker's scope. A file of the build is
 // answered from the cache (the network only if the cache lost it); a weight file
@@ -29,6 +46,7 @@
 // to the browser, which goes to the network as if there were no worker.
 import { checkWeights, cacheKey, WEIGHTS_CACHE } from '../runtime/weights';
 import { sha256Hex } from '../runtime/sha256';
+import type { MissingFile } from './status';
 
 export interface PrecacheFile {
   /** Path relative to the site's root (the worker's scope), e.g. "chunk-ABC.js". */
@@ -195,6 +213,10 @@ export interface InstallReport {
   weightsFetched: number;
   /** Weight files found in the weights cache already. */
   weightsKept: number;
+  /** Weight files that could not be stored (missing on the server, not as listed): the install went on without them. */
+  weightsMissing: MissingFile[];
+  /** On-demand files that could not be fetched at install (kept on first use instead). */
+  onDemandSkipped: string[];
   bytes: number;
 }
 
@@ -238,26 +260,64 @@ async function fetchChecked(ctx: PrecacheContext, file: PrecacheFile): Promise<R
   throw new Error(`offline copy: ${file.path} could not be fetched as built (${why})`);
 }
 
+/** Runs `each` on the items, `n` at a time. After a failure no new item starts; it rejects with the first
+ * failure once every started item has settled (so nothing is still writing when the caller cleans up). */
 async function inParallel<T>(items: readonly T[], n: number, each: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const lanes = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
-    while (next < items.length) await each(items[next++]);
+    while (!failed && next < items.length) {
+      try {
+        await each(items[next++]);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
   });
-  await Promise.all(lanes);
+  const settled = await Promise.allSettled(lanes);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^offline copy: /, '');
+
+/** One weight file downloaded, checked as the model worker checks it, and stored in the weights cache (older copies of it removed). Throws when it is not as listed. */
+async function storeWeight(ctx: PrecacheContext, w: PrecacheWeight, weightsCache: CacheLike): Promise<void> {
+  const key = cacheKey(absolute(ctx, ctx.manifest.weightsBase), w);
+  const url = absolute(ctx, w.path);
+  const res = await ctx.fetch(url, { cache: 'no-store', credentials: 'same-origin' });
+  if (!res.ok) throw new Error(res.status === 404 ? 'not on the server (HTTP 404)' : `the server answered HTTP ${res.status}`);
+  const body = new Uint8Array(await res.arrayBuffer());
+  await checkWeights(w.model, { file: w.file, sha256: w.sha256, bytes: w.bytes }, body);
+  for (const old of await weightsCache.keys()) if (old.url.startsWith(`${url}?sha256=`) && old.url !== key) await weightsCache.delete(old.url);
+  await weightsCache.put(key, new Response(body, { headers: { 'Content-Type': 'application/octet-stream' } }));
+}
+
+/** The weight files the build lists that the weights cache does not hold. */
+export async function missingWeights(ctx: Pick<PrecacheContext, 'manifest' | 'scope' | 'caches'>): Promise<PrecacheWeight[]> {
+  const weightsCache = await ctx.caches.open(WEIGHTS_CACHE);
+  const base = absolute(ctx, ctx.manifest.weightsBase);
+  const out: PrecacheWeight[] = [];
+  for (const w of ctx.manifest.weights) if (!(await weightsCache.match(cacheKey(base, w)))) out.push(w);
+  return out;
 }
 
 /**
  * Install: every file of the build into the versioned cache, and every weight file the weights cache
  * lacks into the weights cache (checked as the model worker checks it). All or nothing for the build's
- * files: a failure rejects, so the browser keeps the version it has (or none) and tries again on the
- * next visit; weights already stored stay, so a second try downloads only the rest.
+ * own files: a failure deletes the versioned cache this install was filling and rejects, so the browser
+ * keeps the version it has (or none) and tries again on the next visit. A weight file that cannot be
+ * stored does not fail the install: the others are kept and it is listed in `weightsMissing` (the page
+ * is told, and it is tried again later: offlineStatus). An on-demand file that cannot be fetched is left
+ * for its first use.
  */
 export async function install(ctx: PrecacheContext, options: { includeOnDemand?: boolean } = {}): Promise<InstallReport> {
   const { manifest } = ctx;
-  const report: InstallReport = { fetched: 0, reused: 0, weightsFetched: 0, weightsKept: 0, bytes: 0 };
-  const cache = await ctx.caches.open(appCacheName(ctx.scope, manifest.version));
-  const files = options.includeOnDemand ? [...manifest.files, ...manifest.onDemand] : manifest.files;
-  await inParallel(files, ctx.parallel ?? 4, async (file) => {
+  const report: InstallReport = { fetched: 0, reused: 0, weightsFetched: 0, weightsKept: 0, weightsMissing: [], onDemandSkipped: [], bytes: 0 };
+  const name = appCacheName(ctx.scope, manifest.version);
+  const cache = await ctx.caches.open(name);
+  const keep = async (file: PrecacheFile) => {
     if (await cache.match(absolute(ctx, file.path))) return; // an install that stopped halfway, tried again
     const prior = await priorCopy(ctx, file);
     if (prior) {
@@ -269,29 +329,71 @@ export async function install(ctx: PrecacheContext, options: { includeOnDemand?:
     await cache.put(absolute(ctx, file.path), res);
     report.fetched++;
     report.bytes += file.bytes;
-  });
+  };
+  try {
+    await inParallel(manifest.files, ctx.parallel ?? 4, keep);
+  } catch (e) {
+    await ctx.caches.delete(name);
+    throw e;
+  }
+  if (options.includeOnDemand) {
+    for (const file of manifest.onDemand) {
+      try {
+        await keep(file);
+      } catch (e) {
+        report.onDemandSkipped.push(file.path);
+        ctx.log?.(`offline copy: ${file.path} left for its first use (${reasonOf(e)})`);
+      }
+    }
+  }
   // Weights after the code: on a first visit the page is downloading the models it needs right now, and by
   // the time the code is stored those are usually in the weights cache already (stored once, by whoever came first).
   const weightsCache = await ctx.caches.open(WEIGHTS_CACHE);
   const base = absolute(ctx, manifest.weightsBase);
   for (const w of manifest.weights) {
-    const key = cacheKey(base, w);
-    if (await weightsCache.match(key)) {
+    if (await weightsCache.match(cacheKey(base, w))) {
       report.weightsKept++;
       continue;
     }
-    const url = absolute(ctx, w.path);
-    const res = await ctx.fetch(url, { cache: 'no-store', credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`offline copy: ${w.path} could not be downloaded (HTTP ${res.status})`);
-    const body = new Uint8Array(await res.arrayBuffer());
-    await checkWeights(w.model, { file: w.file, sha256: w.sha256, bytes: w.bytes }, body);
-    for (const old of await weightsCache.keys()) if (old.url.startsWith(`${url}?sha256=`) && old.url !== key) await weightsCache.delete(old.url);
-    await weightsCache.put(key, new Response(body, { headers: { 'Content-Type': 'application/octet-stream' } }));
+    try {
+      await storeWeight(ctx, w, weightsCache);
+    } catch (e) {
+      report.weightsMissing.push({ path: w.path, model: w.model, reason: reasonOf(e) });
+      continue;
+    }
     report.weightsFetched++;
     report.bytes += w.bytes;
   }
   ctx.log?.(`offline copy of ${manifest.version}: ${report.fetched} files fetched, ${report.reused} unchanged ones kept from the version before; ${report.weightsFetched} weight files fetched, ${report.weightsKept} already kept`);
+  for (const m of report.weightsMissing) ctx.log?.(`offline copy of ${manifest.version}: ${m.path} not kept (${m.reason}); everything else is`);
   return report;
+}
+
+/**
+ * The weight files the offline copy lacks, for the page's notice (./status.ts). Each listed file the weights
+ * cache lacks is downloaded and stored again, unless `retry` is false and `known` already says why it is
+ * missing (the install of this worker just tried it: the first visit's question). Returns those still missing.
+ */
+export async function offlineStatus(
+  ctx: PrecacheContext,
+  options: { retry: boolean; known?: ReadonlyMap<string, MissingFile> },
+): Promise<MissingFile[]> {
+  const weightsCache = await ctx.caches.open(WEIGHTS_CACHE);
+  const missing: MissingFile[] = [];
+  for (const w of await missingWeights(ctx)) {
+    const known = options.known?.get(w.path);
+    if (known && !options.retry) {
+      missing.push(known);
+      continue;
+    }
+    try {
+      await storeWeight(ctx, w, weightsCache);
+      ctx.log?.(`offline copy of ${ctx.manifest.version}: ${w.path} kept now`);
+    } catch (e) {
+      missing.push({ path: w.path, model: w.model, reason: reasonOf(e) });
+    }
+  }
+  return missing;
 }
 
 export interface ActivateReport {

@@ -13,12 +13,16 @@
 //             controlled (the first visit) are taken over
 //   fetch     cache first for the build's files and weights; the network for
 //             the rest of the origin; other origins are never touched
+//   message   'offline-status' (./status.ts): the weight files the copy lacks
+//             (a bad file does not fail the install: it is left out and listed),
+//             tried again when the page asks with `retry` (its second visit on)
 //
 // A new version takes over when no page of the old one is open any more (the
 // next visit after closing the tab), or at once when the reader presses
 // "Reload" in the notice the page shows (components/service-worker-client.ts):
 // the page posts { type: 'skip-waiting' } and reloads on `controllerchange`.
-import { activate, answer, install, parsePrecacheManifest, routeRequest, routeTable, type PrecacheContext } from './precache';
+import { activate, answer, install, offlineStatus, parsePrecacheManifest, routeRequest, routeTable, type PrecacheContext } from './precache';
+import type { MissingFile, OfflineStatus } from './status';
 
 interface SwScope {
   __PRECACHE__: unknown;
@@ -55,8 +59,33 @@ async function hardwareWebGpu(): Promise<boolean> {
   }
 }
 
+/** Weight files this worker found missing, and why (its install's, then each status question's): the first
+ *  visit's question is answered from here instead of downloading a file that just failed again. */
+let known = new Map<string, MissingFile>();
+/** One status question at a time per kind, so two tabs asking at once download a missing file once. */
+const asking = new Map<boolean, Promise<MissingFile[]>>();
+
+function status(retry: boolean): Promise<MissingFile[]> {
+  let p = asking.get(retry);
+  if (!p) {
+    p = offlineStatus(ctx, { retry, known }).then((missing) => {
+      known = new Map(missing.map((m) => [m.path, m]));
+      return missing;
+    });
+    const done = () => asking.delete(retry);
+    p.then(done, done);
+    asking.set(retry, p);
+  }
+  return p;
+}
+
 sw.addEventListener('install', (event) => {
-  event.waitUntil((async () => install(ctx, { includeOnDemand: await hardwareWebGpu() }))());
+  event.waitUntil(
+    (async () => {
+      const report = await install(ctx, { includeOnDemand: await hardwareWebGpu() });
+      known = new Map(report.weightsMissing.map((m) => [m.path, m]));
+    })(),
+  );
 });
 
 sw.addEventListener('activate', (event) => {
@@ -83,4 +112,14 @@ sw.addEventListener('message', (event) => {
   const data = event.data as { type?: unknown } | null;
   if (data?.type === 'skip-waiting') event.waitUntil(sw.skipWaiting());
   else if (data?.type === 'version') event.ports[0]?.postMessage({ version: manifest.version });
+  else if (data?.type === 'offline-status') {
+    const port = event.ports[0];
+    const retry = (data as { retry?: unknown }).retry === true;
+    event.waitUntil(
+      status(retry).then(
+        (missing) => port?.postMessage({ type: 'offline-status', version: manifest.version, missing } satisfies OfflineStatus),
+        () => port?.postMessage({ type: 'offline-status', version: manifest.version, missing: [...known.values()] } satisfies OfflineStatus),
+      ),
+    );
+  }
 });

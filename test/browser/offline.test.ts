@@ -11,9 +11,10 @@
 // saying which, where weights/manifest.json lacks one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Request, Worker } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request, Route, Worker } from 'playwright-core';
 import { build, buildTestPage, copyStatic, DIST, PRECACHE_FILE, writeServiceWorker, type PrecacheManifestJson, type StaticServer } from '../../build.mjs';
 import { readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
@@ -27,6 +28,8 @@ const BUILT = path.join(CACHE, 'offline-built');
 const SITE = path.join(CACHE, 'offline-site');
 /** fixtures/offline-threads-page.ts: the runtime on four WASM threads, with the same service worker. */
 const THREADS = path.join(CACHE, 'offline-threads');
+/** A copy of the build with one weight file altered. */
+const BAD_SITE = path.join(CACHE, 'offline-bad-weight');
 const HASH = '#diffusion-2d'; // a visit that runs no model (the first screen starts only when the page opens at the top)
 
 let browser: Browser;
@@ -223,6 +226,131 @@ withModels(MODELS, 'after one visit the network is cut: the site loads from the 
   } finally {
     await context.unroute('**/*');
     await context.setOffline(false);
+  }
+});
+
+/** What the registration's newest worker comes to: 'activated', or 'redundant' when its install failed. */
+const installOutcome = (page: Page) =>
+  page.evaluate(async () => {
+    // the page's own registration (register() of the same script and scope answers with it)
+    const reg = await navigator.serviceWorker.register('./sw.js', { scope: './' });
+    const sw = reg.installing ?? reg.waiting ?? reg.active;
+    if (!sw) return 'no worker';
+    if (sw.state === 'activated' || sw.state === 'redundant') return sw.state;
+    return new Promise<string>((resolve) =>
+      sw.addEventListener('statechange', () => {
+        if (sw.state === 'activated' || sw.state === 'redundant') resolve(sw.state);
+      }),
+    );
+  });
+
+/** Opens `url` and waits for the page's script (not for `load`, which a busy machine may hold back for any slow file). */
+async function open(page: Page, url: string) {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction(() => document.documentElement.dataset.shell === 'ready', undefined, { timeout: 120_000 });
+}
+
+/** With the network cut (offline, and every request that still reaches it failed): opens `url`, then asks for
+ * each path; returns those that were not answered, and the requests that reached the network. */
+async function offlineAnswers(t: WatchedPage, url: string, paths: string[]) {
+  const reached: string[] = [];
+  const cut = (route: Route) => {
+    reached.push(route.request().url());
+    return route.abort('internetdisconnected');
+  };
+  await t.context.setOffline(true);
+  await t.context.route('**/*', cut);
+  try {
+    await open(t.page, url);
+    const unanswered = await t.page.evaluate(async (list) => {
+      const bad: string[] = [];
+      for (const p of list) {
+        const r = await fetch(p).catch(() => null);
+        if (!r?.ok) bad.push(p);
+        else await r.arrayBuffer();
+      }
+      return bad;
+    }, paths);
+    return { unanswered, reached };
+  } finally {
+    await t.context.unroute('**/*', cut);
+    await t.context.setOffline(false);
+  }
+}
+
+test('one weight file not as built: every other file installs and is answered offline, the page names the bad file and what still works, and the next visit with the file mended completes the copy', async () => {
+  rmSync(BAD_SITE, { recursive: true, force: true });
+  cpSync(BUILT, BAD_SITE, { recursive: true, filter: (f) => !f.endsWith('.map') });
+  const p: PrecacheManifestJson = JSON.parse(readFileSync(path.join(BAD_SITE, PRECACHE_FILE), 'utf8'));
+  assert.ok(p.weights.length >= 2, 'the build keeps at least two weight files');
+  const bad = [...p.weights].sort((a, b) => a.bytes - b.bytes)[0]; // the smallest: the test stays quick
+  const file = path.join(BAD_SITE, bad.path);
+  const good = readFileSync(file);
+  const corrupt = Buffer.from(good);
+  corrupt[corrupt.length >> 1] ^= 0xff; // one byte: the size is right, the sha256 is not
+  writeFileSync(file, corrupt);
+  const site = await serve(BAD_SITE, { base: '/course/sora/' });
+  const t = await watchedPage(browser, site.url, { serviceWorkers: 'allow', height: 900 }); // a first visit: a profile of its own
+  const base = new URL(site.url).pathname;
+  const workerFetches: string[] = [];
+  t.context.on('request', (r: Request) => {
+    if (r.serviceWorker()) workerFetches.push(new URL(r.url()).pathname.slice(base.length));
+  });
+  const stored = () =>
+    t.page.evaluate(async () => {
+      const app = (await caches.keys()).filter((n) => n.startsWith('sora-app '));
+      const files = app.length === 1 ? (await (await caches.open(app[0])).keys()).length : -1;
+      const weights = (await (await caches.open('sora-weights-v1')).keys()).map((r) => new URL(r.url).pathname);
+      return { app, files, weights };
+    });
+  const everything = [...p.files.map((f) => f.path), ...p.weights.map((f) => f.path)];
+  try {
+    await open(t.page, `${site.url}?backend=wasm${HASH}`);
+    assert.is(await within(180_000, 'the service worker installing', installOutcome(t.page)), 'activated', 'the install succeeds without the bad file');
+    // the page is told, in the notice: the file, and what still works
+    const said = t.page.locator('update-notice #missing-text');
+    await said.waitFor({ timeout: 60_000 });
+    const text = (await said.textContent()) ?? '';
+    assert.ok(text.includes(bad.path), `the notice names ${bad.path}: "${text}"`);
+    assert.match(text, /everything else works offline/i);
+    assert.ok(text.includes(bad.model) && /need the network/.test(text), `the notice says which figures need the network: "${text}"`);
+    await t.page.waitForFunction(() => document.documentElement.dataset.offline === 'incomplete');
+    // every good file kept: the build's own files, and every other weight file
+    const first = await stored();
+    assert.is(first.files, p.files.length, `every file of the build is in the versioned cache (caches ${first.app.join(', ')})`);
+    for (const wt of p.weights) assert.is(first.weights.some((u) => u.endsWith(`/${wt.path}`)), wt !== bad, `${wt.path} ${wt === bad ? 'not ' : ''}kept`);
+    // online, a request for the file that is not kept goes to the network (the server's copy, still the bad one)
+    const fetched = await t.page.evaluate(async (u) => {
+      const b = await (await fetch(u)).arrayBuffer();
+      return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b)), (x) => x.toString(16).padStart(2, '0')).join('');
+    }, bad.path);
+    assert.is(fetched, createHash('sha256').update(corrupt).digest('hex'), 'the network copy is used');
+    // offline: every other file of the build is answered, from the caches
+    const off = await offlineAnswers(t, `${site.url}?backend=wasm&visit=${++visits}${HASH}`, everything);
+    assert.equal(off.unanswered, [bad.path], 'only the bad file is missing offline');
+    // the browser logs the one failed request (its URL is not in the message): expected, and only that
+    const failedLoad = 'console.error: Failed to load resource: net::ERR_FAILED';
+    assert.is(t.errors.filter((e) => e === failedLoad).length, 1, `errors: ${t.errors.join('; ')}`);
+    t.errors = t.errors.filter((e) => e !== failedLoad);
+    const ofBuild = (urls: string[]) => [...new Set(urls.map((u) => u.split('?')[0]).filter((u) => everything.some((q) => u.endsWith(`/${q}`))))];
+    assert.equal(ofBuild(off.reached), [new URL(bad.path, site.url).href], 'only the bad file was asked of the network');
+    // the file mended on the server: the next visit tries it again and the offline copy is complete
+    writeFileSync(file, good);
+    const before = workerFetches.length;
+    await open(t.page, `${site.url}?backend=wasm&visit=${++visits}${HASH}`);
+    await t.page.waitForFunction(() => document.documentElement.dataset.offline === 'complete', undefined, { timeout: 120_000 });
+    assert.ok(workerFetches.slice(before).includes(bad.path), `the worker fetched ${bad.path} again: ${workerFetches.slice(before).join(', ')}`);
+    assert.is(await t.page.locator('update-notice #missing-text').count(), 0, 'no notice once the copy is complete');
+    const after = await stored();
+    for (const wt of p.weights) assert.ok(after.weights.some((u) => u.endsWith(`/${wt.path}`)), `${wt.path} kept`);
+    const again = await offlineAnswers(t, `${site.url}?backend=wasm&visit=${++visits}${HASH}`, everything);
+    assert.equal(again.unanswered, [], 'every file answered offline');
+    assert.equal(ofBuild(again.reached), [], 'no file of the build asked of the network');
+    console.log(`      one bad weight (${bad.path}): the install kept the other ${p.files.length} files and ${p.weights.length - 1} weight files, the page said "${text.slice(0, 90)}…"; the next visit with the file mended stored it`);
+    assertClean(t);
+  } finally {
+    await t.close();
+    await site.close();
   }
 });
 

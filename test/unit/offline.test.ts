@@ -2,8 +2,11 @@
 // the precache manifest the build writes and the copy inlined in sw.js agree and
 // parse; requests are routed to the right cache (never another origin); install
 // fetches and checks every file, keeps weights in the weights cache once, and
-// fails whole on a file that is not as built; activation deletes only this
-// scope's older caches and unlisted weights; answers come from the caches.
+// fails whole on a file of the build that is not as built (deleting the cache it
+// was filling), but goes on without a bad weight file, listing it; the status
+// question tries missing weights again; activation deletes only this scope's
+// older caches and unlisted weights; answers come from the caches. The notice's
+// words for missing files (pipeline/offline/status.ts).
 // Node has no Cache Storage: a small in-memory one stands in (the browser test,
 // test/browser/offline.test.ts, uses the real one with the real worker).
 import { test } from 'uvu';
@@ -18,6 +21,8 @@ import {
   answer,
   appCacheName,
   install,
+  missingWeights,
+  offlineStatus,
   parsePrecacheManifest,
   routeRequest,
   routeTable,
@@ -27,6 +32,7 @@ import {
   type PrecacheManifest,
 } from '../../pipeline/offline/precache';
 import { cacheKey, WEIGHTS_CACHE } from '../../pipeline/runtime/weights';
+import { MAX_NAMED, missingMessage, readOfflineStatus, type MissingFile } from '../../pipeline/offline/status';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 const bytesOf = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 255);
@@ -208,7 +214,7 @@ test('routing: the build\'s files from the cache (any query), weights from the w
 test('install: every file fetched and checked into the versioned cache, weights into the weights cache under the model worker\'s keys; a second install downloads no weights', async () => {
   const { ctx, s, storage, manifest, weights } = fixture();
   const r = await install(ctx);
-  assert.equal(r, { fetched: 4, reused: 0, weightsFetched: 2, weightsKept: 0, bytes: r.bytes });
+  assert.equal(r, { fetched: 4, reused: 0, weightsFetched: 2, weightsKept: 0, weightsMissing: [], onDemandSkipped: [], bytes: r.bytes });
   const app = storage.caches.get(appCacheName(SCOPE, manifest.version))!;
   assert.equal([...app.store.keys()].sort(), ['chunk-ABC.js', 'index.html', 'main.js', 'weights/manifest.json'].map((p) => SCOPE + p).sort());
   assert.not.ok(app.store.has(`${SCOPE}ort-wasm-simd-threaded.asyncify.wasm`), 'the WebGPU build waits until it is used');
@@ -234,7 +240,7 @@ test('install: every file fetched and checked into the versioned cache, weights 
   assert.ok(storage.caches.get(appCacheName(SCOPE, 'cccc2222dddd3333'))!.store.has(`${SCOPE}ort-wasm-simd-threaded.asyncify.wasm`), 'with a hardware WebGPU adapter, kept at install');
 });
 
-test('install: a file served stale is fetched again past the HTTP cache; one that is not as built fails the install, naming it; a weight not as listed fails too and is not stored', async () => {
+test('install: a file served stale is fetched again past the HTTP cache; a file of the build that is not as built fails the install, naming it, and the cache it was filling is deleted', async () => {
   {
     const { ctx, s, files } = fixture();
     s.serve.set('main.js', (n) => (n === 1 ? new TextEncoder().encode('old main') : files['main.js']));
@@ -242,7 +248,8 @@ test('install: a file served stale is fetched again past the HTTP cache; one tha
     assert.equal(s.requests.filter((q) => q.path === 'main.js').map((q) => q.cache), ['default', 'reload']);
   }
   {
-    const { ctx, s } = fixture();
+    const { ctx, s, storage, manifest } = fixture();
+    await storage.open(appCacheName(SCOPE, '1111111111111111')); // the version in use: untouched
     s.serve.set('chunk-ABC.js', () => new TextEncoder().encode('from another build'));
     try {
       await install(ctx);
@@ -250,29 +257,156 @@ test('install: a file served stale is fetched again past the HTTP cache; one tha
     } catch (e) {
       assert.match((e as Error).message, /chunk-ABC.js could not be fetched as built \(its sha256 is [0-9a-f]{12}…, the build says [0-9a-f]{12}…\)/);
     }
+    assert.equal(await storage.keys(), [appCacheName(SCOPE, '1111111111111111')], 'no half-filled cache of the failed version is left');
+    assert.not.ok(storage.caches.has(appCacheName(SCOPE, manifest.version)));
   }
   {
-    const { ctx, s } = fixture();
+    const { ctx, s, storage } = fixture();
     s.serve.set('index.html', () => 404);
     try {
-      await install(ctx);
+      await install({ ...ctx, parallel: 1 });
       assert.unreachable('install should fail');
     } catch (e) {
       assert.match((e as Error).message, /index.html could not be fetched as built \(HTTP 404\)/);
     }
+    assert.equal(await storage.keys(), []);
+    // after the failure no other file is fetched (index.html is the first; one at a time)
+    assert.equal([...new Set(s.requests.map((q) => q.path))], ['index.html']);
   }
   {
-    const { ctx, s, storage } = fixture();
-    s.serve.set('weights/dit.onnx', () => bytesOf(5000, 99));
-    try {
-      await install(ctx);
-      assert.unreachable('install should fail');
-    } catch (e) {
-      assert.match((e as Error).message, /dit.onnx is corrupt/);
-    }
-    const w = storage.caches.get(WEIGHTS_CACHE)!;
-    assert.not.ok([...w.store.keys()].some((k) => k.includes('dit.onnx')));
+    // a failure while other files are still on their way: they settle before the cache is deleted
+    const { ctx, s, storage, files } = fixture();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let refused: () => void = () => undefined;
+    const indexRefused = new Promise<void>((r) => (refused = r));
+    const slowFetch: typeof ctx.fetch = async (input, init) => {
+      const url = typeof input === 'string' ? input : input.url;
+      if (url.endsWith('/main.js')) await held;
+      const res = await s.fetch(input, init);
+      if (url.endsWith('/index.html') && init?.cache === 'reload') refused(); // its second and last try
+      return res;
+    };
+    s.serve.set('index.html', () => 500);
+    const done = install({ ...ctx, fetch: slowFetch }).then(() => 'installed', (e: Error) => e.message);
+    await indexRefused;
+    await new Promise((r) => setImmediate(r)); // the refusal's promise chain (no I/O) has run
+    assert.ok(storage.caches.has(appCacheName(SCOPE, ctx.manifest.version)), 'not deleted while main.js is on its way');
+    assert.ok(files['main.js'] && !storage.caches.get(appCacheName(SCOPE, ctx.manifest.version))!.store.has(`${SCOPE}main.js`));
+    release();
+    assert.match(await done, /index.html could not be fetched as built \(HTTP 500\)/);
+    assert.equal(await storage.keys(), [], 'deleted once main.js had settled (and was put)');
   }
+});
+
+test('install: a weight file not as listed, or missing, does not fail it: every other file is kept, the bad one is listed with its reason and not stored', async () => {
+  for (const [serve, why] of [
+    [() => bytesOf(5000, 99), /^dit.onnx is corrupt: its sha256 is [0-9a-f]{12}…, weights\/manifest.json says [0-9a-f]{12}…$/],
+    [() => bytesOf(4999, 1), /^dit.onnx is corrupt: 4999 bytes where weights\/manifest.json says 5000$/],
+    [() => 404, /^not on the server \(HTTP 404\)$/],
+    [() => 503, /^the server answered HTTP 503$/],
+  ] as [() => Uint8Array | number, RegExp][]) {
+    const { ctx, s, storage, manifest, weights } = fixture();
+    s.serve.set('weights/dit.onnx', serve);
+    const r = await install(ctx);
+    assert.is(r.fetched, 4, 'every file of the build');
+    assert.is(r.weightsFetched, 1);
+    assert.is(r.weightsMissing.length, 1);
+    assert.is(r.weightsMissing[0].path, 'weights/dit.onnx');
+    assert.is(r.weightsMissing[0].model, 'dit');
+    assert.match(r.weightsMissing[0].reason, why);
+    assert.is(storage.caches.get(appCacheName(SCOPE, manifest.version))!.store.size, manifest.files.length);
+    const w = storage.caches.get(WEIGHTS_CACHE)!;
+    assert.equal([...w.store.keys()], [cacheKey(`${SCOPE}weights/`, { file: 'vae_decoder.onnx', sha256: sha(weights.vae_decoder) })], 'the good weight kept, the bad one not');
+    assert.equal((await missingWeights(ctx)).map((m) => m.path), ['weights/dit.onnx']);
+  }
+  {
+    // a network failure on a weight: the same
+    const { ctx, s } = fixture();
+    const failing: typeof ctx.fetch = async (input, init) => {
+      const url = typeof input === 'string' ? input : input.url;
+      if (url.endsWith('/dit.onnx')) throw new TypeError('Failed to fetch');
+      return s.fetch(input, init);
+    };
+    const r = await install({ ...ctx, fetch: failing });
+    assert.equal(r.weightsMissing, [{ path: 'weights/dit.onnx', model: 'dit', reason: 'Failed to fetch' }]);
+  }
+  {
+    // the WebGPU build at install that cannot be fetched: left for its first use, the install succeeds
+    const { ctx, s, storage, manifest, files } = fixture();
+    s.serve.set('ort-wasm-simd-threaded.asyncify.wasm', () => 404);
+    const r = await install(ctx, { includeOnDemand: true });
+    assert.equal(r.onDemandSkipped, ['ort-wasm-simd-threaded.asyncify.wasm']);
+    assert.is(r.fetched, 4);
+    s.serve.delete('ort-wasm-simd-threaded.asyncify.wasm');
+    const url = `${SCOPE}ort-wasm-simd-threaded.asyncify.wasm`;
+    const a = answer(ctx, routeRequest(routeTable(manifest, SCOPE), 'GET', url), url)!;
+    assert.equal(new Uint8Array(await (await a.response).arrayBuffer()), files['ort-wasm-simd-threaded.asyncify.wasm']);
+    await a.after;
+    assert.ok(storage.caches.get(appCacheName(SCOPE, manifest.version))!.store.has(url), 'kept on first use');
+  }
+});
+
+test('the status question: the first visit is told what the install found without a second download; a later visit tries again, and a mended file is stored; meanwhile the weight is answered from the network', async () => {
+  const { ctx, s, storage, manifest, weights } = fixture();
+  s.serve.set('weights/dit.onnx', () => bytesOf(5000, 99));
+  const r = await install(ctx);
+  const known = new Map(r.weightsMissing.map((m) => [m.path, m]));
+  const ditFetches = () => s.requests.filter((q) => q.path === 'weights/dit.onnx').length;
+  assert.is(ditFetches(), 1);
+  // the first visit: what the install found, no download
+  assert.equal(await offlineStatus(ctx, { retry: false, known }), r.weightsMissing);
+  assert.is(ditFetches(), 1);
+  // a worker that restarted (nothing known): it tries
+  assert.equal((await offlineStatus(ctx, { retry: false })).map((m) => m.path), ['weights/dit.onnx']);
+  assert.is(ditFetches(), 2);
+  // a later visit, still bad: tried again, still listed
+  const still = await offlineStatus(ctx, { retry: true, known });
+  assert.equal(still.map((m) => m.path), ['weights/dit.onnx']);
+  assert.match(still[0].reason, /dit.onnx is corrupt/);
+  assert.is(ditFetches(), 3);
+  // meanwhile the page's request for it goes to the network (the server's copy, whatever it is)
+  const url = `${SCOPE}weights/dit.onnx`;
+  const a = answer(ctx, routeRequest(routeTable(manifest, SCOPE), 'GET', url), url)!;
+  assert.equal(new Uint8Array(await (await a.response).arrayBuffer()), bytesOf(5000, 99));
+  assert.is(ditFetches(), 4);
+  // mended on the server: the next visit stores it; nothing is missing, and nothing is downloaded after that
+  s.serve.delete('weights/dit.onnx');
+  assert.equal(await offlineStatus(ctx, { retry: true, known }), []);
+  assert.is(ditFetches(), 5);
+  assert.ok(storage.caches.get(WEIGHTS_CACHE)!.store.has(cacheKey(`${SCOPE}weights/`, { file: 'dit.onnx', sha256: sha(weights.dit) })));
+  assert.equal(await offlineStatus(ctx, { retry: true }), []);
+  assert.is(ditFetches(), 5);
+  // and answered from the cache
+  const b = answer(ctx, routeRequest(routeTable(manifest, SCOPE), 'GET', url), url)!;
+  assert.equal(new Uint8Array(await (await b.response).arrayBuffer()), weights.dit);
+  assert.is(ditFetches(), 5);
+});
+
+test('the notice\'s words: the file, why, that everything else works offline and which models need the network; at most a few files named; a worker\'s answer read defensively', () => {
+  const one: MissingFile[] = [{ path: 'weights/dit.onnx', model: 'dit', reason: 'dit.onnx is corrupt: its sha256 is 0123456789ab…, weights/manifest.json says ba9876543210…' }];
+  const text = missingMessage(one);
+  assert.ok(text.includes('weights/dit.onnx'));
+  assert.ok(text.includes('dit.onnx is corrupt'));
+  assert.match(text, /Everything else works offline/);
+  assert.match(text, /the figures that use the model dit need the network until it is stored/);
+  assert.match(text, /tried again the next time you open the explainer/);
+  assert.is(missingMessage([]), '');
+  const two = missingMessage([one[0], { path: 'weights/vae_decoder.onnx', model: 'vae_decoder', reason: 'HTTP 404' }]);
+  assert.match(two, /missing weights\/dit.onnx and weights\/vae_decoder.onnx: they could not be stored as built\./);
+  assert.match(two, /the models dit and vae_decoder need the network until they are stored/);
+  const many = Array.from({ length: 40 }, (_, i) => ({ path: `weights/m${i}.onnx`, model: `m${i}`, reason: 'HTTP 404' }));
+  const long = missingMessage(many);
+  assert.ok(long.includes(`weights/m${MAX_NAMED - 1}.onnx`) && !long.includes(`weights/m${MAX_NAMED}.onnx`), long);
+  assert.match(long, new RegExp(`and ${40 - MAX_NAMED} more files`));
+  assert.ok(long.length < 600, `${long.length} characters`);
+  // the page reads the worker's answer: anything else is not a status; fields are cut
+  assert.is(readOfflineStatus(null), null);
+  assert.is(readOfflineStatus({ version: 'x' }), null);
+  assert.is(readOfflineStatus({ type: 'offline-status', version: 'abc', missing: 'no' }), null);
+  assert.equal(readOfflineStatus({ type: 'offline-status', version: 'abc', missing: [] }), { type: 'offline-status', version: 'abc', missing: [] });
+  const odd = readOfflineStatus({ type: 'offline-status', version: 'abc', missing: [null, { path: 3 }, { path: 'weights/a.onnx', reason: 'x'.repeat(10_000) }] })!;
+  assert.equal(odd.missing.map((m) => [m.path, m.model, m.reason.length]), [['weights/a.onnx', 'weights/a.onnx', 200]]);
 });
 
 test('activate: older versions at this scope are deleted, another scope\'s and the weights cache stay; weights no longer listed leave', async () => {

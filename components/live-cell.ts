@@ -285,7 +285,11 @@ export class LiveCell extends LitElement {
   };
 
   protected updated(changed: PropertyValues<this>): void {
-    if (changed.has('status' as keyof LiveCell)) this.lookSoon();
+    if (changed.has('status' as keyof LiveCell)) {
+      // on the host, for tests and tools that wait for a cell: idle, running, done or error
+      this.dataset.status = this.status;
+      this.lookSoon();
+    }
   }
 
   /**

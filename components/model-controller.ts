@@ -29,6 +29,7 @@ import type { WebGpuSupport } from '../pipeline/runtime/ort';
 import type { DownloadProgress } from '../pipeline/runtime/weights';
 import { readBackend, writeBackend } from '../pipeline/runtime/backend-state';
 import { describeError, type LiveCell } from './live-cell';
+import { replaceQuery } from './location';
 
 export interface ModelControllerOptions {
   /** The manifest names of the models this chapter uses. */
@@ -236,12 +237,7 @@ export class ModelController implements ReactiveController {
   /** Forces a backend (or 'auto'), and puts it in the URL. */
   setBackend(backend: BackendPreference): void {
     this.backend = backend;
-    const loc = globalThis.location;
-    if (loc && globalThis.history) {
-      const params = writeBackend(new URLSearchParams(loc.search), backend);
-      const query = params.toString();
-      globalThis.history.replaceState(globalThis.history.state, '', `${loc.pathname}${query ? `?${query}` : ''}${loc.hash}`);
-    }
+    if (globalThis.location && globalThis.history) replaceQuery(writeBackend(new URLSearchParams(location.search), backend));
     this.host.requestUpdate();
   }
 

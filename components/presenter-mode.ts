@@ -12,6 +12,7 @@
 // cell's "Copy link"): it brings the chapter near, which loads it, then the cell.
 // Installed once, by the first <live-cell> module to load (no chapter needs a change).
 import { parseFigureLink } from './figure-link';
+import { replaceQuery } from './location';
 import './presenter-toggle';
 
 export const PRESENT_PARAM = 'present';
@@ -78,8 +79,7 @@ function writeUrl() {
   const params = new URLSearchParams(location.search);
   if (on) params.set(PRESENT_PARAM, '1');
   else params.delete(PRESENT_PARAM);
-  const q = params.toString();
-  history.replaceState(history.state, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
+  replaceQuery(params);
 }
 
 export function setPresenting(value: boolean): void {

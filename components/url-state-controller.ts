@@ -13,6 +13,7 @@
 // the chapter's) back to their defaults.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { defaults, readState, validateState, writeState, type Problem, type Schema, type StateOf } from '../pipeline/url-state';
+import { replaceQuery } from './location';
 
 /** What a <live-cell> sends with `cell-reset` (see components/live-cell.ts). */
 export interface CellResetDetail {
@@ -106,9 +107,6 @@ export class UrlStateController<S extends Schema> implements ReactiveController 
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    const params = writeState(this.schema, this.state, new URLSearchParams(location.search), { prefix: this.prefix });
-    const query = params.toString();
-    const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
-    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+    replaceQuery(writeState(this.schema, this.state, new URLSearchParams(location.search), { prefix: this.prefix }));
   }
 }

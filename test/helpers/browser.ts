@@ -5,8 +5,9 @@
 // can fail on any of them.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStaticServer, type StaticServer, type StaticServerOptions } from '../../build.mjs';
+import { CHROMIUM } from './ensure-chromium.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 
 export const BASE_FLAGS = [
   '--no-sandbox',
@@ -94,6 +95,12 @@ export async function watchedPage(
     if (isLocal(url)) return;
     if (new URL(url).origin === allowed) watched.requests.push(url);
     else if (!watched.outside.includes(url)) watched.outside.push(url);
+  });
+  // A Content-Security-Policy violation fails the test like an error, wherever it is reported.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`Content-Security-Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`),
+    );
   });
   const page = await context.newPage();
   watched.page = page;

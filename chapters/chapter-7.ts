@@ -39,7 +39,6 @@ import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import { decodeDrawing, drawingToRgb, encodeDrawing, isBlank } from '../pipeline/drawing';
 import { makeSchedule } from '../pipeline/diffusion/schedule';
-import { createRandom, fillNormal } from '../pipeline/random';
 import { denoiserSettings, formatBytes, type Manifest, type ManifestModel } from '../pipeline/runtime/manifest';
 import type { GeneratedClip, TextToVideoOptions } from '../pipeline/text-to-video/clip';
 import {
@@ -47,6 +46,7 @@ import {
   type ExtendDirection, type JoinedClip,
 } from '../pipeline/text-to-video/edits';
 import { motionPrompt, passCount, phrasesOfReading } from '../pipeline/text-to-video/measure';
+import { startingNoise } from '../pipeline/text-to-video/sample';
 import { StageClock } from '../pipeline/text-to-video/stages';
 import { statesRead, textStates } from '../pipeline/text-to-video/prompt';
 import type { Frames } from '../pipeline/text-to-video/vae';
@@ -570,8 +570,8 @@ export class Chapter7 extends LitElement {
 
 
   /** The sampler's starting noise for a seed: F·4·8·8 normals, drawn first (pipeline/text-to-video/sample.ts). */
-  startNoise(seed: number): Float32Array {
-    return fillNormal(createRandom(seed), new Float32Array(FRAMES * 4 * 64));
+  startNoise(manifest: Manifest, seed: number): Float32Array {
+    return startingNoise(manifest, { model: 'dit', seed, frames: FRAMES });
   }
   /** Options every generation of this chapter shares. */
   private options(prompt: string, seed: number, extra: Partial<TextToVideoOptions> = {}): TextToVideoOptions {
@@ -786,7 +786,7 @@ export class Chapter7 extends LitElement {
     const manifest = this.models.manifest;
     // The states the DiT reads (its manifest entry says which output of the text encoder).
     const hidden = clip && manifest ? this.cached('hidden', clip, () => heatMap(statesRead(manifest, 'dit', clip.encoded.prompt), 24, 128)) : null;
-    const noise = this.cached('noise', s.seed, () => latentTiles(this.startNoise(s.seed), FRAMES, 4, 8, 8));
+    const noise = manifest?.models.dit ? this.cached('noise', s.seed, () => latentTiles(this.startNoise(manifest, s.seed), FRAMES, 4, 8, 8)) : null;
     return html`
       <div class="controls">
         <prompt-field
@@ -846,7 +846,9 @@ export class Chapter7 extends LitElement {
           </div>
           <div class="noise">
             <h4>Noise: where the DiT starts, z<sub>T</sub></h4>
-            <pixel-view id="noise" .rgb=${noise.rgb} width=${noise.width} height=${noise.height} alt="The starting noise for seed ${s.seed}: 8 frames left to right, 4 latent channels top to bottom, each 8 × 8, grey for 0."></pixel-view>
+            ${noise
+              ? html`<pixel-view id="noise" .rgb=${noise.rgb} width=${noise.width} height=${noise.height} alt="The starting noise for seed ${s.seed}: 8 frames left to right, 4 latent channels top to bottom, each 8 × 8, grey for 0."></pixel-view>`
+              : nothing}
             <p class="caption">8 frames × 4 channels of 8 × 8: ${FRAMES * 256} normal numbers from seed #${s.seed}, the same on every device.</p>
           </div>
           <div>

@@ -9,4 +9,5 @@ export * from './forward';
 export * from './samplers';
 export * from './guidance';
 export * from './patchify';
+export * from './noise';
 export type { FloatArray } from './tensor';

@@ -27,6 +27,8 @@ export interface ManifestModel {
   num_inference_steps?: number;
   sampler?: SamplerName;
   space?: 'latent' | 'pixel';
+  /** A clip denoiser trained on noise its frames share: a of ε_f = (a·ε_shared + ε_f′)/√(1 + a²); absent: 0. */
+  shared_noise?: number;
   [key: string]: unknown;
 }
 
@@ -49,6 +51,8 @@ export interface DenoiserSettings {
   guidanceScale: number;
   numInferenceSteps: number;
   sampler: SamplerName;
+  /** The frames' shared part of the noise the denoiser was trained on (diffusion/noise.ts); 0 for most. */
+  sharedNoise: number;
 }
 
 /** An error about the weights: the model (manifest name) it concerns, and what went wrong. */
@@ -141,7 +145,16 @@ export function denoiserSettings(manifest: Manifest, name: string): DenoiserSett
     guidanceScale: need('guidance_scale'),
     numInferenceSteps: need('num_inference_steps'),
     sampler,
+    sharedNoise: sharedNoiseOf(e, name),
   };
+}
+
+function sharedNoiseOf(e: ManifestModel, name: string): number {
+  const a = e.shared_noise ?? 0;
+  if (typeof a !== 'number' || !Number.isFinite(a) || a < 0 || a > 10) {
+    throw new WeightsError(`weights/manifest.json: "${name}" has a shared_noise of ${String(a)}; expected a number in [0, 10]`, name, 'manifest');
+  }
+  return a;
 }
 
 /** The identity of the file an entry names: its name and sha256. Entries with the same key share one file. */

@@ -9,9 +9,11 @@
 //
 // Random numbers come from pipeline/random.ts seeded with `seed`, in a fixed
 // order, so the same options give the same noise in Node and in the browser:
-//   1. the starting noise, F·4·H·W normals, frame by frame;
+//   1. the starting noise, F·4·H·W normals, frame by frame (then, for a model
+//      trained on noise its frames share, `shared_noise` in its manifest entry,
+//      4·H·W more for the shared part: ../diffusion/noise.ts);
 //   2. then, for each step that adds noise (DDPM, or DDIM with η > 0; never the
-//      last step), F·4·H·W normals.
+//      last step), noise drawn the same way.
 // Fixed frames (image-to-video by replacement): before the first step and after
 // every step, the latent of each fixed frame is replaced by its known latent
 // noised to the current timestep with that frame's starting noise, and by the
@@ -27,7 +29,8 @@ import { classifierFreeGuidance, rescaleNoiseCfg } from '../diffusion/guidance';
 import { ddimStep, ddpmStep, type SamplerStepResult } from '../diffusion/samplers';
 import { makeSchedule } from '../diffusion/schedule';
 import { prevTimestepOf, setTimesteps } from '../diffusion/timesteps';
-import { createRandom, fillNormal } from '../random';
+import { fillFrameNoise } from '../diffusion/noise';
+import { createRandom } from '../random';
 import { denoiserSettings, modelEntry, sameFile, type Manifest, type SamplerName } from '../runtime/manifest';
 import { float32, type BackendReport, type ModelRunner, type Outputs } from '../runtime/models';
 import { CONTEXT_WIDTH, POOLED_WIDTH, textStates, type CallOptions } from './prompt';
@@ -232,6 +235,16 @@ export function resolveSampleOptions(manifest: Manifest, o: Omit<SampleOptions, 
   return r;
 }
 
+/**
+ * The starting noise `sample` draws for these options, (F, 4, H, W): the first draws of the seed's
+ * generator, with the frames' shared part the model was trained on. For a figure that shows it.
+ */
+export function startingNoise(manifest: Manifest, o: Pick<SampleOptions, 'model' | 'seed' | 'frames' | 'height' | 'width'>): Float32Array {
+  const r = resolveSampleOptions(manifest, o);
+  const n = r.frames * LATENT_CHANNELS * r.height * r.width;
+  return fillFrameNoise(createRandom(r.seed), new Float32Array(n), r.frames, denoiserSettings(manifest, r.model).sharedNoise);
+}
+
 export async function sample(runner: ModelRunner, options: SampleOptions, hooks: SampleHooks = {}): Promise<SampleResult> {
   const manifest = await runner.manifest();
   const o = resolveSampleOptions(manifest, options);
@@ -255,7 +268,8 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
   let timesteps = Array.from(setTimesteps(o.steps, { numTrainTimesteps: settings.numTrainTimesteps, timestepSpacing: settings.timestepSpacing }));
 
   const rng = createRandom(o.seed);
-  const noise0 = fillNormal(rng, new Float32Array(n));
+  const drawNoise = (): Float32Array => fillFrameNoise(rng, new Float32Array(n), F, settings.sharedNoise);
+  const noise0 = drawNoise();
   let x: Float32Array;
   if (options.init) {
     const { latent, strength } = options.init;
@@ -335,11 +349,11 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
     };
     let step: SamplerStepResult;
     if (o.sampler === 'ddpm') {
-      const noise = tPrev >= 0 ? fillNormal(rng, new Float32Array(n)) : undefined;
+      const noise = tPrev >= 0 ? drawNoise() : undefined;
       step = ddpmStep({ ...args, noise });
     } else {
       const needsNoise = o.eta > 0 && tPrev >= 0;
-      step = ddimStep({ ...args, eta: o.eta, noise: needsNoise ? fillNormal(rng, new Float32Array(n)) : undefined });
+      step = ddimStep({ ...args, eta: o.eta, noise: needsNoise ? drawNoise() : undefined });
     }
     const input = x;
     x = step.prevSample;

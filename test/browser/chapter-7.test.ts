@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DIST, type StaticServer } from '../../build.mjs';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
-import { textToVideo, type TextToVideoOptions } from '../../pipeline/text-to-video';
+import { startingNoise, textToVideo, type TextToVideoOptions } from '../../pipeline/text-to-video';
 import { animatePlan, connectPlan, extendPlan, joinConnection, joinExtension, sdeditStart } from '../../pipeline/text-to-video/edits';
 import { motionPrompt, phrasesOfReading, summarizeTracks } from '../../pipeline/text-to-video/measure';
 import { denoiserSettings } from '../../pipeline/runtime/manifest';
@@ -119,8 +119,10 @@ withModels(MAIN, 'the pipeline cell: the clip is Node\'s for the state, the stag
         footer: root.querySelector('live-cell#make')!.shadowRoot!.querySelector('footer')?.textContent ?? '',
       };
     });
-    // z_T: the page draws it from the seed; the sampler's first input is the same numbers
-    const noise = fillNormal(createRandom(3), new Float32Array(8 * 4 * 64));
+    // z_T: the page draws it from the seed (the frames' own normals, then any shared part the DiT was
+    // trained on); the sampler's first input is the same numbers
+    const noise = startingNoise(manifest!, { model: 'dit', seed: 3, frames: 8 });
+    if (!manifest!.models.dit.shared_noise) assert.equal(Array.from(noise), Array.from(fillNormal(createRandom(3), new Float32Array(8 * 4 * 64))), 'no shared part: seed 3\'s normals');
     assert.is(inside.startNoise.length, noise.length);
     assert.ok(inside.startNoise.every((v, i) => Math.abs(v - noise[i]) < 1e-6), 'the starting noise is seed 3\'s normals');
     assert.equal(inside.previews, [5, 10, 15, 20, 25, 30], 'x̂₀ decoded every 5 of 30 steps');

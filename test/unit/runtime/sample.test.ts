@@ -6,7 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ModelHost } from '../../../pipeline/runtime/models';
 import { createRandom, fillNormal } from '../../../pipeline/random';
-import { bytesToPixels, encodePrompt, pixelsToBytes, resolveSampleOptions, sample, type StepProgress } from '../../../pipeline/text-to-video';
+import { bytesToPixels, encodePrompt, pixelsToBytes, resolveSampleOptions, sample, startingNoise, type StepProgress } from '../../../pipeline/text-to-video';
+import { fillFrameNoise } from '../../../pipeline/diffusion/noise';
 import { fakeWorld, NO_WEBGPU } from '../../helpers/fake-models';
 
 function setup() {
@@ -44,6 +45,26 @@ test('the same seed gives the same clip, another seed another; the first input i
   assert.equal(Array.from(inputs[0]), Array.from(fillNormal(createRandom(7), new Float32Array(2 * 4 * 8 * 8))));
   assert.equal(a.timesteps, [999, 799, 599, 399, 199]);
   assert.equal(a.shape, [2, 4, 8, 8]);
+});
+
+test('a model trained on shared noise (manifest shared_noise): the starting noise and every step\'s noise share a part across frames, as startingNoise draws it', async () => {
+  const { world, host } = setup();
+  world.manifest.models.dit.shared_noise = 1;
+  const inputs: Float32Array[] = [];
+  await sample(host, { model: 'dit', context: context(), seed: 7, steps: 3, frames: 2, capture: { input: true } }, { onStep: (p) => void inputs.push(p.input!) });
+  const start = startingNoise(world.manifest, { model: 'dit', seed: 7, frames: 2 });
+  assert.equal(Array.from(inputs[0]), Array.from(start));
+  assert.equal(Array.from(start), Array.from(fillFrameNoise(createRandom(7), new Float32Array(2 * 256), 2, 1)));
+  assert.not.equal(Array.from(start), Array.from(fillNormal(createRandom(7), new Float32Array(2 * 256))));
+  // an image (one frame) is plain N(0, I), as in training
+  assert.equal(Array.from(startingNoise(world.manifest, { model: 'dit', seed: 7, frames: 1 })), Array.from(fillNormal(createRandom(7), new Float32Array(256))));
+  // DDPM's step noise is drawn the same way: the latent differs from one drawn with unshared step noise
+  const ddpm = await sample(host, { model: 'dit', context: context(), seed: 7, steps: 3, frames: 2, sampler: 'ddpm' });
+  world.manifest.models.dit.shared_noise = 0;
+  const plain = await sample(host, { model: 'dit', context: context(), seed: 7, steps: 3, frames: 2, sampler: 'ddpm' });
+  assert.not.equal(Array.from(ddpm.latent), Array.from(plain.latent));
+  world.manifest.models.dit.shared_noise = -1;
+  assert.throws(() => resolveSampleOptions(world.manifest, { model: 'dit', seed: 1 }) && startingNoise(world.manifest, { model: 'dit', seed: 1 }), /shared_noise/);
 });
 
 test('progress: step k of n, with the tensors asked for; each step\'s x_prev is the next step\'s input', async () => {

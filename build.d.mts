@@ -51,3 +51,8 @@ export const ON_DEMAND_FILES: string[];
 export function writeServiceWorker(options?: { outdir?: string; minify?: boolean }): Promise<{ precache: PrecacheManifestJson }>;
 export const WORKER_ENTRY: Record<string, string>;
 export function buildTestPage(options: { entry: string; outdir: string; title?: string; weights?: boolean; entries?: Record<string, string> }): Promise<{ outdir: string }>;
+
+/** The chapters of chapters/registry.ts, read without running their code. */
+export function chapterList(): { tag: string; id: string; number: string; title: string }[];
+/** index.html's `<!-- chapters: contents -->` and `<!-- chapters: sections -->` lines filled from the registry. */
+export function fillChapters(html: string, chapters?: { tag: string; id: string; number: string; title: string }[]): string;

@@ -197,9 +197,46 @@ function weightFiles() {
   return found;
 }
 
+/** The chapters of chapters/registry.ts (tag, id, number, title), read without running their code. */
+export function chapterList() {
+  const file = path.join(root, 'chapters', 'registry.ts');
+  const { code } = esbuild.transformSync(fs.readFileSync(file, 'utf8'), { loader: 'ts', format: 'cjs', sourcefile: file });
+  const module = { exports: {} };
+  // the registry's `load` functions are import()s that are never called here; it imports nothing else
+  new Function('module', 'exports', 'require', code)(module, module.exports, (name) => {
+    throw new Error(`chapters/registry.ts must not import anything (it imports ${name})`);
+  });
+  return module.exports.CHAPTERS.map(({ tag, id, number, title }) => ({ tag, id, number, title }));
+}
+
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** index.html's two `<!-- chapters: … -->` marks filled from the registry: a line of the contents, and the element, of each chapter. */
+export function fillChapters(html, chapters = chapterList()) {
+  const contents = chapters
+    .map((c) => `          <li><a href="#${escapeHtml(c.id)}"><span class="n">${escapeHtml(c.number)}</span><span>${escapeHtml(c.title)}</span></a></li>`)
+    .join('\n');
+  const sections = chapters
+    .map((c) =>
+      [
+        `        <${c.tag} id="${escapeHtml(c.id)}" class="chapter" data-number="${escapeHtml(c.number)}" data-title="${escapeHtml(c.title)}">`,
+        `          <h2>${escapeHtml(c.number)}. ${escapeHtml(c.title)}</h2>`,
+        '          <p class="loading">This chapter loads as you come near it.</p>',
+        `        </${c.tag}>`,
+      ].join('\n'),
+    )
+    .join('\n');
+  const fill = (text, mark, by) => {
+    const re = new RegExp(`^[ \\t]*<!-- chapters: ${mark}\\b[^\\n]*-->$`, 'm');
+    if (!re.test(text)) throw new Error(`index.html has no <!-- chapters: ${mark} … --> line`);
+    return text.replace(re, () => by);
+  };
+  return fill(fill(html, 'contents', contents), 'sections', sections);
+}
+
 /** index.html, onnxruntime's runtime files and the weights, into `outdir`. */
 export function copyStatic({ outdir = DIST, dev = false } = {}) {
-  let html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+  let html = fillChapters(fs.readFileSync(path.join(root, 'index.html'), 'utf8'));
   const mainJs = path.join(outdir, 'main.js');
   if (fs.existsSync(mainJs)) {
     // cache-busting for hosts that cache main.js: the other chunks carry a hash in their names

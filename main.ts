@@ -3,20 +3,11 @@
 // link into it. index.html holds one element per chapter, in reading order.
 
 import { registerServiceWorker } from './components/service-worker-client';
+import { CHAPTERS as REGISTRY, FIRST_SCREEN } from './chapters/registry';
 
-/** Chapter elements and their code; esbuild makes each dynamic import its own chunk. The first screen
- *  (the whole pipeline, live, above the chapters) loads the same way, at once when the page opens at the top. */
-export const CHAPTERS: Record<string, () => Promise<unknown>> = {
-  'first-screen': () => import('./chapters/first-screen'),
-  'chapter-0': () => import('./chapters/chapter-0'),
-  'chapter-1': () => import('./chapters/chapter-1'),
-  'chapter-2': () => import('./chapters/chapter-2'),
-  'chapter-3': () => import('./chapters/chapter-3'),
-  'chapter-4': () => import('./chapters/chapter-4'),
-  'chapter-5': () => import('./chapters/chapter-5'),
-  'chapter-6': () => import('./chapters/chapter-6'),
-  'chapter-7': () => import('./chapters/chapter-7'),
-};
+/** Chapter elements and their code (chapters/registry.ts); esbuild makes each dynamic import its own chunk. The
+ *  first screen (the whole pipeline, live, above the chapters) loads the same way, at once when the page opens at the top. */
+export const CHAPTERS: Record<string, () => Promise<unknown>> = Object.fromEntries([FIRST_SCREEN, ...REGISTRY].map((c) => [c.tag, c.load]));
 
 type LoadState = 'loading' | 'loaded' | 'failed';
 

@@ -666,7 +666,7 @@ export class Chapter0 extends LitElement {
 
   render() {
     return html`
-      <chapter-section number="0" heading="Diffusion in two dimensions" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           The whole idea of diffusion fits in a plane. Here the “data set” is a few hundred points in two

@@ -800,8 +800,6 @@ export class Chapter1 extends LitElement {
   render() {
     return html`
       <chapter-section
-        number="1"
-        heading="Forward noising"
         .tryThis=${TRY_THIS}
         .references=${REFERENCES}
         @try-this=${this.onTryThis}

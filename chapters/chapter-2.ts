@@ -1098,7 +1098,7 @@ export class Chapter2 extends LitElement {
 
   render() {
     return html`
-      <chapter-section number="2" heading="Denoising, step by step" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           Chapter 1 noised a picture in one jump. Sampling goes the other way, in steps: start from pure noise

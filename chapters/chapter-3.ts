@@ -762,7 +762,7 @@ export class Chapter3 extends LitElement {
     const vae = this.models.manifest?.vae;
     const scaling = typeof vae?.scaling_factor === 'number' ? vae.scaling_factor : null;
     return html`
-      <chapter-section number="3" heading="The latent space" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           A frame of the Shapes World is 32 × 32 pixels with three colours each: 3,072 numbers. A clip of 8 frames is 24,576.

@@ -731,7 +731,7 @@ export class Chapter4 extends LitElement {
     const patch = this.patch;
     const cross = Math.round(attentionCrossover(patch));
     return html`
-      <chapter-section number="4" heading="Spacetime patches" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           A transformer reads a sequence of tokens. Sora makes video into one: the VAE compresses the clip into a latent (the

@@ -1056,7 +1056,7 @@ export class Chapter5 extends LitElement {
     const unet = manifest?.models[UNET], dit = manifest?.models[DIT];
     const size = (e: typeof dit) => (typeof e?.params === 'number' ? `${(e.params / 1e6).toFixed(2)} M parameters` : '');
     return html`
-      <chapter-section number="5" heading="U-Net versus Diffusion Transformer" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           Chapter 2 treated the denoiser as a box: ${term('xt')}, ${term('t')} and the prompt go in, a prediction comes out. Two designs

@@ -1239,7 +1239,7 @@ export class Chapter6 extends LitElement {
   render() {
     const parsed = parsePrompt(this.url.state.prompt);
     return html`
-      <chapter-section number="6" heading="Conditioning on text" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           A denoiser that only knew the timestep ${term('t')} would make a shape, any shape, anywhere. To make “a red circle in the

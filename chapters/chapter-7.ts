@@ -1322,7 +1322,7 @@ export class Chapter7 extends LitElement {
 
   render() {
     return html`
-      <chapter-section number="7" heading="Text to video" .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
           Every piece is now in place. A prompt is cut into tokens and read by the text encoder; a clip of pure noise,

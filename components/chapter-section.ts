@@ -3,7 +3,7 @@
 // with a button that asks the chapter to set its figure to the state that
 // answers it — and the chapter's references.
 //
-//   <chapter-section number="1" heading="Forward noising"
+//   <chapter-section                     (number and heading: the chapter's, from chapters/registry.ts)
 //       .tryThis=${[{ question: 'When is the image gone?', state: { t: 999 } }]}
 //       .references=${[{ title: 'Ho et al. 2020, DDPM', href: 'https://arxiv.org/abs/2006.11239' }]}
 //       @try-this=${(e) => this.setState(e.detail.state)}>
@@ -119,8 +119,9 @@ export class ChapterSection extends LitElement {
     `,
   ];
 
-  /** The chapter's number in reading order (0–7). */
-  @property({ type: Number }) number = 0;
+  /** The chapter's number in reading order (0–7); by default its chapter element's data-number (chapters/registry.ts, written by the build). */
+  @property() number = '';
+  /** By default its chapter element's data-title. */
   @property() heading = '';
   @property({ attribute: false }) references: Reference[] = [];
   @property({ attribute: false }) tryThis: TryThis[] = [];
@@ -136,12 +137,19 @@ export class ChapterSection extends LitElement {
     );
   }
 
+  /** The chapter element this section is the frame of (the host of the shadow root it is in). */
+  private chapter(): HTMLElement | null {
+    const root = this.getRootNode();
+    return root instanceof ShadowRoot ? (root.host as HTMLElement) : null;
+  }
+
   render() {
+    const chapter = this.chapter();
     return html`
       <section aria-labelledby="heading">
         <header>
-          <p class="kicker">Chapter ${this.number}</p>
-          <h2 id="heading">${this.heading}</h2>
+          <p class="kicker">Chapter ${this.number || chapter?.dataset.number || ''}</p>
+          <h2 id="heading">${this.heading || chapter?.dataset.title || ''}</h2>
         </header>
         <slot></slot>
         ${this.tryThis.length || this.references.length

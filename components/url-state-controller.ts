@@ -10,9 +10,11 @@
 //
 // A <live-cell> inside the host asks for a reset with a `cell-reset` event: the
 // controller sets the cell's parameters (or, when the cell names none, all of
-// the chapter's) back to their defaults.
+// the chapter's) back to their defaults. A figure element inside the host asks
+// for part of the state with a `figure-state` event (components/figure/figure-state.ts).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { defaults, readState, validateState, writeState, type Problem, type Schema, type StateOf } from '../pipeline/url-state';
+import type { FigureStateDetail } from './figure/figure-state';
 import { replaceQuery } from './location';
 
 /** What a <live-cell> sends with `cell-reset` (see components/live-cell.ts). */
@@ -42,6 +44,7 @@ export class UrlStateController<S extends Schema> implements ReactiveController 
     host.addController(this);
     if (typeof (host as unknown as EventTarget).addEventListener === 'function') {
       (host as unknown as EventTarget).addEventListener('cell-reset', (e) => this.onCellReset(e as CustomEvent<CellResetDetail>));
+      (host as unknown as EventTarget).addEventListener('figure-state', (e) => this.onFigureState(e as CustomEvent<FigureStateDetail>));
     }
   }
 
@@ -85,6 +88,17 @@ export class UrlStateController<S extends Schema> implements ReactiveController 
       this.cachedMessages = { from: this.problems, messages: this.problems.map((p) => `${p.param}: ${p.message}`) };
     }
     return this.cachedMessages.messages;
+  }
+
+  /** A figure inside the host asks for part of the state (components/figure/figure-state.ts). */
+  private onFigureState(e: CustomEvent<FigureStateDetail>) {
+    const d = e.detail;
+    if (!d || d.handled) return;
+    const partial = Object.fromEntries(Object.entries(d.partial).filter(([k]) => Object.hasOwn(this.schema, k)));
+    if (!Object.keys(partial).length) return;
+    d.handled = true;
+    e.stopPropagation();
+    this.set(partial as Partial<StateOf<S>>);
   }
 
   private onCellReset(e: CustomEvent<CellResetDetail>) {

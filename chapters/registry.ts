@@ -1,0 +1,36 @@
+// The chapters, in reading order: the one list a new chapter is added to. From
+// it, `npm run build` writes the table of contents and each chapter's place in
+// index.html (build.mjs fills the two `<!-- chapters: … -->` marks), main.ts
+// loads a chapter's code when the reader comes near it, and <chapter-section>
+// takes the chapter's number and title. Each `load` is a dynamic import, so
+// esbuild makes the chapter a chunk of its own (named after its file).
+
+export interface ChapterEntry {
+  /** The chapter's element, e.g. 'chapter-7'. */
+  tag: string;
+  /** Its id in the page: the fragment of its links, e.g. #text-to-video. */
+  id: string;
+  /** As numbered in the contents. */
+  number: string;
+  title: string;
+  load: () => Promise<unknown>;
+}
+
+export const CHAPTERS: readonly ChapterEntry[] = [
+  { tag: 'chapter-0', id: 'diffusion-2d', number: '0', title: 'Diffusion in two dimensions', load: () => import('./chapter-0') },
+  { tag: 'chapter-1', id: 'forward-noising', number: '1', title: 'Forward noising', load: () => import('./chapter-1') },
+  { tag: 'chapter-2', id: 'denoising', number: '2', title: 'Denoising, step by step', load: () => import('./chapter-2') },
+  { tag: 'chapter-3', id: 'latent-space', number: '3', title: 'The latent space', load: () => import('./chapter-3') },
+  { tag: 'chapter-4', id: 'spacetime-patches', number: '4', title: 'Spacetime patches', load: () => import('./chapter-4') },
+  { tag: 'chapter-5', id: 'unet-vs-dit', number: '5', title: 'U-Net versus Diffusion Transformer', load: () => import('./chapter-5') },
+  { tag: 'chapter-6', id: 'conditioning', number: '6', title: 'Conditioning on text', load: () => import('./chapter-6') },
+  { tag: 'chapter-7', id: 'text-to-video', number: '7', title: 'Text to video', load: () => import('./chapter-7') },
+];
+
+/** The live first screen (in the page's opening section, not a chapter of the contents): loaded the same way. */
+export const FIRST_SCREEN: Pick<ChapterEntry, 'tag' | 'load'> = { tag: 'first-screen', load: () => import('./first-screen') };
+
+/** A chapter's entry by its element's tag. */
+export function chapterByTag(tag: string): ChapterEntry | undefined {
+  return CHAPTERS.find((c) => c.tag === tag);
+}

@@ -184,12 +184,19 @@ withModels(MODELS, 'after one visit the network is cut: the site loads from the 
   const onnxFetches = swRequests.filter((r) => r.endsWith('.onnx'));
   console.log(`      first visit: the worker fetched ${swRequests.length} files (${onnxFetches.length} of ${p.weights.length} weight files; the page had fetched the rest itself), cached ${p.files.length} files of ${(p.files.reduce((s, f) => s + f.bytes, 0) / 1e6).toFixed(1)} MB and ${p.weights.length} models of ${(p.weights.reduce((s, f) => s + f.bytes, 0) / 1e6).toFixed(1)} MB`);
   assert.ok(p.files.every((f) => swRequests.includes(f.path)), 'the worker fetched every file of the build itself');
-  // The worker's own fetches are watched: one to another origin is blocked and listed.
+  // The worker's own fetches are watched (each file above was seen as its request). One to another origin never leaves:
+  // the worker's Content-Security-Policy (sw.js's response header, connect-src 'self') refuses it first, and says so.
   const sw = await workerOf(context, p.version);
   const probe = 'http://elsewhere.invalid/probe.js';
-  assert.is(await sw.evaluate((u) => fetch(u).then(() => 'fetched', () => 'failed'), probe), 'failed');
-  assert.ok(w.outside.includes(probe), `the harness saw the worker's request: ${w.outside.join(', ')}`);
-  w.outside = w.outside.filter((u) => u !== probe);
+  const [probed, refused] = await within(60_000, 'the worker\'s probe', sw.evaluate((u) => {
+    const violation = new Promise<string>((resolve) =>
+      self.addEventListener('securitypolicyviolation', (e) => resolve(`${e.violatedDirective} ${e.blockedURI}`), { once: true }),
+    );
+    return Promise.all([fetch(u).then(() => 'fetched', () => 'failed'), violation]);
+  }, probe));
+  assert.is(probed, 'failed');
+  assert.is(refused, `connect-src ${probe}`, 'refused by the policy, before the network');
+  assert.not.ok(w.outside.includes(probe), `the probe left the origin: ${w.outside.join(', ')}`);
   assertClean(w);
 
   // The network is cut: offline, and every request that still reaches the network fails.

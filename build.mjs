@@ -9,7 +9,7 @@
 // at any sub-path:
 //   index.html                         the shell (index.html of the repository)
 //   main.js, chunk-*.js, chapter-*.js  the code, split: a chapter's code loads when it is needed
-//   model-worker-<hash>.js             the Web Worker every model runs in (pipeline/runtime/worker.ts),
+//   model-worker-<hash>.js             the Web Worker every model runs in (pipeline/worker/model-worker.ts),
 //                                      named by a hash of its code like the chunks (bundle below);
 //                                      model-worker.js in development
 //   ort-wasm-simd-threaded.{mjs,wasm}  onnxruntime-web's runtime for `onnxruntime-web/wasm` (WASM sessions)
@@ -55,10 +55,10 @@ export const ORT_RUNTIME_FILES = [
   'ort-wasm-simd-threaded.asyncify.wasm',
 ];
 
-/** The model worker's entry point: pipeline/runtime/client.ts starts it next to its chunk, by the name `bundle` gives it. */
-export const WORKER_ENTRY = { 'model-worker': 'pipeline/runtime/worker.ts' };
+/** The model worker's entry point: pipeline/worker/client.ts starts it next to its chunk, by the name `bundle` gives it. */
+export const WORKER_ENTRY = { 'model-worker': 'pipeline/worker/model-worker.ts' };
 const WORKER_NAME = 'model-worker';
-/** The identifier pipeline/runtime/client.ts reads the worker's file name from (an esbuild `define`). */
+/** The identifier pipeline/worker/client.ts reads the worker's file name from (an esbuild `define`). */
 const WORKER_DEFINE = '__MODEL_WORKER__';
 /** The worker's file name in a production build (`workerFileName`). */
 export const MODEL_WORKER_FILE = /^model-worker-[A-Z2-7]{8}\.js$/;
@@ -127,7 +127,7 @@ export function workerFileName(code) {
 /**
  * Bundles the entry points and the model worker into `outdir` (production: minified, and the
  * worker named by `workerFileName`). The page's code must know the worker's name before it is
- * bundled, and the worker's code does not depend on it (pipeline/runtime/client.ts, which reads
+ * bundled, and the worker's code does not depend on it (pipeline/worker/client.ts, which reads
  * it, is not part of the worker), so: a first pass in memory gives the worker's code and so its
  * name; the second, with that name defined for the page, is written, the worker under its name.
  * A worker whose code changed between the passes (it imported the page's client) is an error.
@@ -146,7 +146,7 @@ export async function bundle({ outdir = DIST, entryPoints = { main: 'main.ts' },
   const workerFile = workerFileName(workerOf(first).text);
   const result = await esbuild.build({ ...options, write: false, define: { [WORKER_DEFINE]: JSON.stringify(workerFile) } });
   if (workerFileName(workerOf(result).text) !== workerFile) {
-    throw new Error(`bundle: the model worker's code depends on its own file name (does it import pipeline/runtime/client.ts?)`);
+    throw new Error(`bundle: the model worker's code depends on its own file name (does it import pipeline/worker/client.ts?)`);
   }
   const hashed = path.join(path.dirname(plain), workerFile);
   for (const f of result.outputFiles) {

@@ -3,7 +3,7 @@
 // a Gaussian; the exact denoiser of the data set, E[x₀ | x_t], as a vector
 // field; and DDPM or DDIM sampling with it, the particles flowing back along
 // their paths. No weights: everything is computed from the data set itself
-// (pipeline/toy2d.ts). Prose and wiring only.
+// (pipeline/lessons/toy2d.ts). Prose and wiring only.
 import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query } from 'lit/decorators.js';
@@ -24,7 +24,7 @@ import {
   DATASETS_2D, DATA_EXTENT, IdealDenoiser, MAX_DRAWN_POINTS, SAMPLERS_2D, Sampler2D, VIEW_EXTENT,
   builtInDataset, decodePoints, denoiserField, distancesToData, encodePoints, noiseParticles, particleNoise, snapPoint,
   type Points2D,
-} from '../pipeline/toy2d';
+} from '../pipeline/lessons/toy2d';
 import { defineSchema, integer, oneOf, text, type StateOf } from '../pipeline/url-state';
 
 const T = 1000;
@@ -41,7 +41,7 @@ const MEMORISED = 0.01;
 
 export const chapter0Schema = defineSchema({
   data: oneOf(DATASETS_2D, 'spiral'),
-  /** The reader's points (pipeline/toy2d.ts encodePoints). */
+  /** The reader's points (pipeline/lessons/toy2d.ts encodePoints). */
   points: text(4 * MAX_DRAWN_POINTS, ''),
   t: integer(0, T - 1, 60),
   field: oneOf(['on', 'off'], 'on'),

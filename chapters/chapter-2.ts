@@ -26,11 +26,11 @@ import type { StripColumn } from '../components/step-strip';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
-import { ERROR_TIMESTEPS, measureDenoiserError, type DenoiserError, type ErrorRow } from '../pipeline/denoiser-error';
-import { makeSchedule, setTimesteps } from '../pipeline/diffusion';
-import { denoiserSettings, type DenoiserSettings } from '../pipeline/runtime/manifest';
+import { ERROR_TIMESTEPS, measureDenoiserError, type DenoiserError, type ErrorRow } from '../pipeline/lessons/denoiser-error';
+import { setTimesteps } from '../pipeline/diffusion';
+import { denoiserSettings, scheduleOf, type DenoiserSettings } from '../pipeline/runtime/manifest';
 import type { GeneratedClip } from '../pipeline/text-to-video/clip';
-import { shownStep, stats, stripSteps, trajectoryStep, type TrajectoryStep } from '../pipeline/trajectory';
+import { shownStep, stats, stripSteps, trajectoryStep, type TrajectoryStep } from '../pipeline/lessons/trajectory';
 import { defineSchema, integer, number, oneOf, text, type StateOf } from '../pipeline/url-state';
 import { parsePrompt } from '../pipeline/world/caption';
 import { describeReading } from '../pipeline/world/read-frames';
@@ -538,7 +538,7 @@ export class Chapter2 extends LitElement {
     const d = this.settings();
     if (!d) return null;
     const key = `${d.betaSchedule}|${d.numTrainTimesteps}`;
-    if (this.abarCache?.key !== key) this.abarCache = { key, abar: makeSchedule({ betaSchedule: d.betaSchedule, numTrainTimesteps: d.numTrainTimesteps }).alphasCumprod };
+    if (this.abarCache?.key !== key) this.abarCache = { key, abar: scheduleOf(this.models.manifest!, MODEL).alphasCumprod };
     return this.abarCache.abar;
   }
 

@@ -3,7 +3,7 @@
 // error, the compression; an edit of the latent the decoder redraws; mixing two
 // frames in latent space against pixel space; and what a step of a denoiser
 // costs in a latent against in pixels, measured here. Prose and wiring only:
-// the arithmetic is pipeline/latent-space.ts, the pieces are components/.
+// the arithmetic is pipeline/lessons/latent-space.ts, the pieces are components/.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import '../components/channel-rasters';
@@ -25,7 +25,7 @@ import { term } from '../components/notation';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { decodeDrawing, drawingToRgb, encodeDrawing, isBlank } from '../pipeline/drawing';
-import { compressionRatio, editChannel, errorMap, frameOf, mixBytes, mixLatents, psnr } from '../pipeline/latent-space';
+import { compressionRatio, editChannel, errorMap, frameOf, mixBytes, mixLatents, psnr } from '../pipeline/lessons/latent-space';
 import { formatBytes } from '../pipeline/runtime/manifest';
 import { feedsForShapes, flopsShapes, timeCalls } from '../pipeline/step-timing';
 import { defineSchema, integer, number, oneOf, text, type StateOf } from '../pipeline/url-state';

@@ -4,7 +4,7 @@
 // longer and larger (an image is a one-frame video); a DiT step timed here on
 // clips of several shapes; and the DiT asked for durations and an aspect ratio
 // it never trained on, with the judge's verdicts. Prose and wiring only: the
-// arithmetic is pipeline/patch-cost.ts and pipeline/diffusion/patchify.ts, the
+// arithmetic is pipeline/lessons/patch-cost.ts and pipeline/diffusion/patchify.ts, the
 // pieces components/.
 import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
@@ -23,7 +23,7 @@ import type { Reference, TryThis, TryThisDetail } from '../components/chapter-se
 import type { CostRow } from '../components/cost-table';
 import { formatCount } from '../components/cost-table';
 import type { LiveCell } from '../components/live-cell';
-import type { Progress } from '../pipeline/runtime/protocol';
+import type { Progress } from '../pipeline/worker/protocol';
 import { ModelController } from '../components/model-controller';
 import type { TokenDetail } from '../components/patch-grid';
 import { CHART_COLOURS, OKABE_ITO, type ChartSpec } from '../components/plot-chart';
@@ -32,11 +32,11 @@ import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import { patchify, type PatchSize } from '../pipeline/diffusion/patchify';
-import { latentFalseColour } from '../pipeline/latent-space';
-import { DIT_ARCHITECTURE, DIT_PATCH, attentionCrossover, ditStepFlops, tokenGrid } from '../pipeline/patch-cost';
+import { latentFalseColour } from '../pipeline/lessons/latent-space';
+import { DIT_ARCHITECTURE, DIT_PATCH, attentionCrossover, ditStepFlops, tokenGrid } from '../pipeline/lessons/patch-cost';
 import { feedsForShapes, flopsShapes, timeCalls } from '../pipeline/step-timing';
 import { defineSchema, integer, oneOf, text, type StateOf } from '../pipeline/url-state';
-import { CLIP_SHAPES, promptForShape } from '../pipeline/clip-shapes';
+import { CLIP_SHAPES, promptForShape } from '../pipeline/lessons/clip-shapes';
 import { generateClip, type Clip, type Verdict } from '../pipeline/world';
 import { describeReading } from '../pipeline/world/read-frames';
 

@@ -4,7 +4,7 @@
 // and FLOPs from the manifest; the judge on both); a race over 16 seeds; and
 // inside the DiT: its adaLN-Zero modulation against t, and self-attention over
 // a clip's spacetime tokens. Prose and wiring only: the arithmetic is
-// pipeline/denoiser-duel.ts and pipeline/dit-inspect.ts, the pieces components/.
+// pipeline/lessons/denoiser-duel.ts and pipeline/lessons/dit-inspect.ts, the pieces components/.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import '../components/adaln-charts';
@@ -31,18 +31,18 @@ import type { StripColumn } from '../components/step-strip';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
-import type { TokenGrid } from '../pipeline/cross-attention';
-import { pictureDifference, raceSeeds, sampleSideBySide, type DuelResult } from '../pipeline/denoiser-duel';
+import type { TokenGrid } from '../pipeline/lessons/cross-attention';
+import { pictureDifference, raceSeeds, sampleSideBySide, type DuelResult } from '../pipeline/lessons/denoiser-duel';
 import {
   ADALN_LABELS, ADALN_PARTS, adalnChannels, adalnMeanAbs, adalnTimesteps, attentionRow, frameArgmax, frameShares, inspectSelfAttention,
   measureAdaln, nearestTimestep, patchOfObject, patchOnObject, rowPeak, tokenIndex, tokenPlace, type AdalnPart, type AdalnTable,
   type SelfAttention,
-} from '../pipeline/dit-inspect';
+} from '../pipeline/lessons/dit-inspect';
 import { median } from '../pipeline/step-timing';
 import type { GeneratedClip } from '../pipeline/text-to-video/clip';
 import { guidanceContexts } from '../pipeline/text-to-video/prompt';
 import { statesFor } from '../pipeline/text-to-video/sample';
-import { shownStep, stripSteps } from '../pipeline/trajectory';
+import { shownStep, stripSteps } from '../pipeline/lessons/trajectory';
 import { defineSchema, integer, number, oneOf, text, type StateOf } from '../pipeline/url-state';
 import { parsePrompt } from '../pipeline/world/caption';
 import { describeReading } from '../pipeline/world/read-frames';

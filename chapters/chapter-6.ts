@@ -6,8 +6,8 @@
 // measured over a few seeds; three ways to wire text into a DiT (adaLN,
 // cross-attention, in context) drawn, beside the DiT paper's ablation and the
 // three small models trained here; and prompt expansion by visible rules.
-// Prose and wiring only: the maps are pipeline/cross-attention.ts, the rules
-// pipeline/prompt-expansion.ts, the sweep pipeline/guidance-sweep.ts, the
+// Prose and wiring only: the maps are pipeline/lessons/cross-attention.ts, the rules
+// pipeline/lessons/prompt-expansion.ts, the sweep pipeline/lessons/guidance-sweep.ts, the
 // views components/.
 //
 // Every cell runs by itself when it comes into view (and again when its state
@@ -41,9 +41,9 @@ import { VisibleCellsController } from '../components/visible-cells-controller';
 import {
   combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap,
   type AttentionClip, type PeakCheck,
-} from '../pipeline/cross-attention';
-import { STRIP_SCALES, SWEEP_SCALES, summariseSweep, wilson, type ScalePoint, type SweepSample } from '../pipeline/guidance-sweep';
-import { expandPrompt, type Expansion } from '../pipeline/prompt-expansion';
+} from '../pipeline/lessons/cross-attention';
+import { STRIP_SCALES, SWEEP_SCALES, summariseSweep, wilson, type ScalePoint, type SweepSample } from '../pipeline/lessons/guidance-sweep';
+import { expandPrompt, type Expansion } from '../pipeline/lessons/prompt-expansion';
 import { formatBytes, type ManifestModel } from '../pipeline/runtime/manifest';
 import type { EncodedText } from '../pipeline/text-to-video/prompt';
 import type { GeneratedClip } from '../pipeline/text-to-video/clip';

@@ -38,17 +38,16 @@ import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import { decodeDrawing, drawingToRgb, encodeDrawing, isBlank } from '../pipeline/drawing';
-import { makeSchedule } from '../pipeline/diffusion/schedule';
-import { denoiserSettings, formatBytes, type Manifest, type ManifestModel } from '../pipeline/runtime/manifest';
+import { denoiserSettings, formatBytes, scheduleOf, type Manifest, type ManifestModel } from '../pipeline/runtime/manifest';
 import type { GeneratedClip, TextToVideoOptions } from '../pipeline/text-to-video/clip';
 import {
   animatePlan, connectPlan, extendPlan, joinConnection, joinExtension, sdeditStart,
   type ExtendDirection, type JoinedClip,
 } from '../pipeline/text-to-video/edits';
 import { motionPrompt, passCount, phrasesOfReading } from '../pipeline/text-to-video/measure';
-import { startingNoise } from '../pipeline/text-to-video/sample';
-import { StageClock } from '../pipeline/text-to-video/stages';
-import { statesRead, textStates } from '../pipeline/text-to-video/prompt';
+import { LATENT_CHANNELS, LATENT_SIDE, startingNoise } from '../pipeline/text-to-video/sample';
+import { StageClock } from '../pipeline/worker/stages';
+import { CONTEXT_WIDTH, statesRead, textStates } from '../pipeline/text-to-video/prompt';
 import type { Frames } from '../pipeline/text-to-video/vae';
 import { filmStrip, heatMap, latentTiles, type Picture } from '../pipeline/tensor-pictures';
 import { defineSchema, integer, oneOf, text, type StateOf } from '../pipeline/url-state';
@@ -57,7 +56,7 @@ import { generateClip } from '../pipeline/world/generate';
 import type { Verdict } from '../pipeline/world/judge';
 import { readFrames, type Reading } from '../pipeline/world/read-frames';
 import { MOTIONS, type Motion } from '../pipeline/world/spec';
-import { tokenize } from '../pipeline/world/tokenizer';
+import { MAX_TOKENS, tokenize } from '../pipeline/world/tokenizer';
 
 const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'] as const;
 
@@ -785,8 +784,8 @@ export class Chapter7 extends LitElement {
     const previews = live?.previews ?? made?.previews ?? [];
     const manifest = this.models.manifest;
     // The states the DiT reads (its manifest entry says which output of the text encoder).
-    const hidden = clip && manifest ? this.cached('hidden', clip, () => heatMap(statesRead(manifest, 'dit', clip.encoded.prompt), 24, 128)) : null;
-    const noise = manifest?.models.dit ? this.cached('noise', s.seed, () => latentTiles(this.startNoise(manifest, s.seed), FRAMES, 4, 8, 8)) : null;
+    const hidden = clip && manifest ? this.cached('hidden', clip, () => heatMap(statesRead(manifest, 'dit', clip.encoded.prompt), MAX_TOKENS, CONTEXT_WIDTH)) : null;
+    const noise = manifest?.models.dit ? this.cached('noise', s.seed, () => latentTiles(this.startNoise(manifest, s.seed), FRAMES, LATENT_CHANNELS, LATENT_SIDE, LATENT_SIDE)) : null;
     return html`
       <div class="controls">
         <prompt-field
@@ -849,7 +848,7 @@ export class Chapter7 extends LitElement {
             ${noise
               ? html`<pixel-view id="noise" .rgb=${noise.rgb} width=${noise.width} height=${noise.height} alt="The starting noise for seed ${s.seed}: 8 frames left to right, 4 latent channels top to bottom, each 8 × 8, grey for 0."></pixel-view>`
               : nothing}
-            <p class="caption">8 frames × 4 channels of 8 × 8: ${FRAMES * 256} normal numbers from seed #${s.seed}, the same on every device.</p>
+            <p class="caption">8 frames × 4 channels of 8 × 8: ${FRAMES * LATENT_CHANNELS * LATENT_SIDE * LATENT_SIDE} normal numbers from seed #${s.seed}, the same on every device.</p>
           </div>
           <div>
             <h4>DiT steps: its guess of the clean clip, x̂<sub>0</sub>, decoded</h4>
@@ -1065,8 +1064,7 @@ export class Chapter7 extends LitElement {
     const manifest = this.models.manifest;
     if (!manifest?.models.dit) return null;
     if (this.abar?.key !== manifest) {
-      const settings = denoiserSettings(manifest, 'dit');
-      this.abar = { key: manifest, values: makeSchedule({ betaSchedule: settings.betaSchedule, numTrainTimesteps: settings.numTrainTimesteps }).alphasCumprod };
+      this.abar = { key: manifest, values: scheduleOf(manifest, 'dit').alphasCumprod };
     }
     return this.abar.values[t] ?? null;
   }

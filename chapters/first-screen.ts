@@ -23,7 +23,7 @@ import type { PromptDetail } from '../components/prompt-field';
 import { controls, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import type { GeneratedClip } from '../pipeline/text-to-video/clip';
-import { StageClock } from '../pipeline/text-to-video/stages';
+import { StageClock } from '../pipeline/worker/stages';
 import type { Frames } from '../pipeline/text-to-video/vae';
 import { parsePrompt } from '../pipeline/world/caption';
 import { tokenize } from '../pipeline/world/tokenizer';

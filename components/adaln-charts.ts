@@ -12,7 +12,7 @@
 import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { ADALN_LABELS, ADALN_PARTS, adalnChannels, adalnMeanAbs, nearestTimestep, type AdalnPart, type AdalnTable } from '../pipeline/dit-inspect';
+import { ADALN_LABELS, ADALN_PARTS, adalnChannels, adalnMeanAbs, nearestTimestep, type AdalnPart, type AdalnTable } from '../pipeline/lessons/dit-inspect';
 import './plot-chart';
 import { CHART_COLOURS, OKABE_ITO, type ChartOverlay, type ChartSpec } from './plot-chart';
 

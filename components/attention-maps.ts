@@ -14,7 +14,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import './pixel-view';
 import type { Annotation } from './pixel-view';
-import { attentionOverlay, heatColour, type TokenGrid } from '../pipeline/cross-attention';
+import { attentionOverlay, heatColour, type TokenGrid } from '../pipeline/lessons/cross-attention';
 import { POSITIONS, cellOf } from '../pipeline/world/spec';
 
 export interface WordMap {

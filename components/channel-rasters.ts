@@ -10,7 +10,7 @@
 import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { planeStats, type PlaneStats } from '../pipeline/latent-space';
+import { planeStats, type PlaneStats } from '../pipeline/lessons/latent-space';
 import './plot-chart';
 import type { ChartSpec } from './plot-chart';
 

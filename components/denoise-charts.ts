@@ -3,7 +3,7 @@
 // Plain functions; the marker of the step being looked at is an overlay, so
 // scrubbing never rebuilds a chart.
 import * as Plot from '@observablehq/plot';
-import type { ErrorRow } from '../pipeline/denoiser-error';
+import type { ErrorRow } from '../pipeline/lessons/denoiser-error';
 import { CHART_COLOURS, type ChartSpec } from './plot-chart';
 
 const T_LABEL = 'timestep t →';

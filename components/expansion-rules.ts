@@ -1,11 +1,11 @@
-// <expansion-rules>: a prompt expansion made visible (pipeline/prompt-expansion.ts):
+// <expansion-rules>: a prompt expansion made visible (pipeline/lessons/prompt-expansion.ts):
 // what the reader typed, what it says in the world's words, the full caption
 // the model is given, and every rule that fired on the way, in order.
 //
 //   <expansion-rules .expansion=${expandPrompt('red ball', { seed: 3, mode: 'image' })}></expansion-rules>
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Expansion, RuleKind } from '../pipeline/prompt-expansion';
+import type { Expansion, RuleKind } from '../pipeline/lessons/prompt-expansion';
 
 const KIND_LABEL: Record<RuleKind, string> = {
   synonym: 'synonym',

@@ -10,7 +10,7 @@
 import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { channelCells, stats } from '../pipeline/trajectory';
+import { channelCells, stats } from '../pipeline/lessons/trajectory';
 import './plot-chart';
 import type { ChartSpec } from './plot-chart';
 

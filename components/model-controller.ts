@@ -1,5 +1,5 @@
 // ModelController: the one thin bridge from a chapter (a Lit element) to the
-// model worker (pipeline/runtime/client.ts). It
+// model worker (pipeline/worker/client.ts). It
 //  - runs a job in a <live-cell>: a newer run in that cell cancels the older one
 //    (in the worker too, between denoising steps); errors stay in that cell with
 //    its Retry; the cell's footer says what ran it, and a WebGPU failure that
@@ -20,8 +20,8 @@
 //     render() { return html`${this.models.renderWeights()} <live-cell id="clip">…</live-cell> ${this.models.renderBackend()}`; }
 //   }
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { sharedModelClient, type ModelClient, type RequestOptions } from '../pipeline/runtime/client';
-import type { Job, JobKind, JobResult, Progress } from '../pipeline/runtime/protocol';
+import { sharedModelClient, type ModelClient, type RequestOptions } from '../pipeline/worker/client';
+import type { Job, JobKind, JobResult, Progress } from '../pipeline/worker/protocol';
 import type { BackendPreference, BackendReport, ModelRunner } from '../pipeline/runtime/models';
 import type { Manifest } from '../pipeline/runtime/manifest';
 import { formatBytes } from '../pipeline/runtime/manifest';

@@ -13,7 +13,7 @@
 // pulses only when the reader has not asked for reduced motion.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { PIPELINE_STAGES, type PipelineStage, type StageClock, type StageStatus } from '../pipeline/text-to-video/stages';
+import { PIPELINE_STAGES, type PipelineStage, type StageClock, type StageStatus } from '../pipeline/worker/stages';
 
 export type { StageStatus };
 

@@ -13,7 +13,7 @@ import { customElement, property } from 'lit/decorators.js';
 import './pixel-view';
 import './plot-chart';
 import type { ChartSpec } from './plot-chart';
-import { raceSeries, raceStandings, type RaceSample, type RaceStanding } from '../pipeline/denoiser-duel';
+import { raceSeries, raceStandings, type RaceSample, type RaceStanding } from '../pipeline/lessons/denoiser-duel';
 
 export interface RaceModel {
   name: string;

@@ -20,8 +20,8 @@ import './pixel-view';
 import './plot-chart';
 import type { Annotation } from './pixel-view';
 import { CHART_COLOURS, type ChartSpec } from './plot-chart';
-import { frameShares, rowPeak, tokenHeat, tokenPlace, type TokenPlace } from '../pipeline/dit-inspect';
-import type { TokenGrid } from '../pipeline/cross-attention';
+import { frameShares, rowPeak, tokenHeat, tokenPlace, type TokenPlace } from '../pipeline/lessons/dit-inspect';
+import type { TokenGrid } from '../pipeline/lessons/cross-attention';
 
 const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)} %`;
 

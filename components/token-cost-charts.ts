@@ -7,13 +7,13 @@
 //
 //   <token-cost-charts frames="8" side="32" .patch=${{ pt: 1, ph: 2, pw: 2 }}></token-cost-charts>
 //
-// The numbers come from pipeline/patch-cost.ts (checked against the FLOPs the
+// The numbers come from pipeline/lessons/patch-cost.ts (checked against the FLOPs the
 // manifest counted from the DiT's graph).
 import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { PatchSize } from '../pipeline/diffusion/patchify';
-import { DIT_ARCHITECTURE, ditStepFlops, tokenGrid, type DitArchitecture } from '../pipeline/patch-cost';
+import { DIT_ARCHITECTURE, ditStepFlops, tokenGrid, type DitArchitecture } from '../pipeline/lessons/patch-cost';
 import { formatCount } from './cost-table';
 import './plot-chart';
 import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from './plot-chart';

@@ -11,7 +11,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import './plot-chart';
 import type { ChartSpec } from './plot-chart';
-import { cosineMatrix, mostSimilarPair } from '../pipeline/token-similarity';
+import { cosineMatrix, mostSimilarPair } from '../pipeline/lessons/token-similarity';
 import type { TokenPiece } from '../pipeline/world/tokenizer';
 
 const WIDTH = 128;

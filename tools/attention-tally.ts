@@ -11,7 +11,7 @@
  */
 import { ModelHost } from '../pipeline/runtime/models';
 import { fileWeights, WEIGHTS_DIR } from '../pipeline/runtime/weights-node';
-import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../pipeline/cross-attention';
+import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../pipeline/lessons/cross-attention';
 import { intFlag, parseArgs } from './args';
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 // sha256, and the settings the pipeline needs (the VAE's scaling factor, each
 // denoiser's schedule, prediction type, sampler and default guidance).
 // Written by weights/train/manifest.py; DOM-free.
-import type { BetaSchedule } from '../diffusion/schedule';
+import { makeSchedule, type BetaSchedule, type NoiseSchedule } from '../diffusion/schedule';
 import type { PredictionType } from '../diffusion/forward';
 import type { TimestepSpacing } from '../diffusion/timesteps';
 
@@ -147,6 +147,12 @@ export function denoiserSettings(manifest: Manifest, name: string): DenoiserSett
     sampler,
     sharedNoise: sharedNoiseOf(e, name),
   };
+}
+
+/** A denoiser's noise schedule: its manifest entry's beta schedule over its training timesteps. */
+export function scheduleOf(manifest: Manifest, name: string): NoiseSchedule {
+  const { betaSchedule, numTrainTimesteps } = denoiserSettings(manifest, name);
+  return makeSchedule({ betaSchedule, numTrainTimesteps });
 }
 
 function sharedNoiseOf(e: ManifestModel, name: string): number {

@@ -5,6 +5,7 @@
  * Every function takes a ModelRunner (pipeline/runtime/models.ts), so the same
  * code runs in the worker and in Node. DOM-free.
  */
+export * from './contexts';
 export * from './prompt';
 export * from './sample';
 export * from './vae';

@@ -5,7 +5,7 @@ import { emptyPromptIds, tokenize, MAX_TOKENS, type Tokenized } from '../world/t
 import { int32, type BackendPreference, type BackendReport, type ModelRunner } from '../runtime/models';
 import type { DownloadProgress } from '../runtime/weights';
 import { modelEntry, WeightsError, type Manifest } from '../runtime/manifest';
-import type { Contexts } from './sample';
+import type { Contexts } from './contexts';
 
 export const TEXT_ENCODER = 'text_encoder';
 /** Width of the text encoder's per-token states (the denoisers' context). */

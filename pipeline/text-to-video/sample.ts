@@ -27,35 +27,18 @@
 import { addNoise } from '../diffusion/forward';
 import { classifierFreeGuidance, rescaleNoiseCfg } from '../diffusion/guidance';
 import { ddimStep, ddpmStep, type SamplerStepResult } from '../diffusion/samplers';
-import { makeSchedule } from '../diffusion/schedule';
 import { prevTimestepOf, setTimesteps } from '../diffusion/timesteps';
 import { fillFrameNoise } from '../diffusion/noise';
 import { createRandom } from '../random';
-import { denoiserSettings, modelEntry, sameFile, type Manifest, type SamplerName } from '../runtime/manifest';
+import { denoiserSettings, modelEntry, sameFile, scheduleOf, type Manifest, type SamplerName } from '../runtime/manifest';
 import { float32, type BackendReport, type ModelRunner, type Outputs } from '../runtime/models';
+import type { Contexts } from './contexts';
 import { CONTEXT_WIDTH, POOLED_WIDTH, textStates, type CallOptions } from './prompt';
 import { MAX_TOKENS } from '../world/tokenizer';
 
 export const LATENT_CHANNELS = 4;
-
-export interface Contexts {
-  /** (24, 128) of the prompt. */
-  cond: Float32Array;
-  /** (24, 128) of the empty (or negative) prompt. */
-  uncond: Float32Array;
-  /**
-   * The pooled caption embeddings (64,) of the prompt and of the empty (or negative) prompt,
-   * for a denoiser that takes a `pooled` input (dit_adaln, see `denoiserTakesPooled`); others ignore them.
-   */
-  pooledCond?: Float32Array;
-  pooledUncond?: Float32Array;
-  /**
-   * The text encoder's `phrases` states (24, 128) of the prompt and of the empty (or negative)
-   * prompt, for a denoiser trained on them (`textStates`); they then take the place of cond and uncond.
-   */
-  phrasesCond?: Float32Array;
-  phrasesUncond?: Float32Array;
-}
+/** A frame's latent height and width by default: 8 × 8 (a 32 × 32 frame, 4 × down in each direction). */
+export const LATENT_SIDE = 8;
 
 export interface FixedFrame {
   /** Which frame, 0-based. */
@@ -215,8 +198,8 @@ export function resolveSampleOptions(manifest: Manifest, o: Omit<SampleOptions, 
     sampler: o.sampler ?? s.sampler,
     eta: o.eta ?? 0,
     frames: o.frames ?? defaultFrames(manifest, o.model),
-    height: o.height ?? 8,
-    width: o.width ?? 8,
+    height: o.height ?? LATENT_SIDE,
+    width: o.width ?? LATENT_SIDE,
   };
   const int = (name: keyof ResolvedSampleOptions, lo: number, hi: number) => {
     const v = r[name] as number;
@@ -249,7 +232,7 @@ export async function sample(runner: ModelRunner, options: SampleOptions, hooks:
   const manifest = await runner.manifest();
   const o = resolveSampleOptions(manifest, options);
   const settings = denoiserSettings(manifest, o.model);
-  const schedule = makeSchedule({ betaSchedule: settings.betaSchedule, numTrainTimesteps: settings.numTrainTimesteps });
+  const schedule = scheduleOf(manifest, o.model);
   const abar = schedule.alphasCumprod;
   const { frames: F, height: H, width: W } = o;
   const frameSize = LATENT_CHANNELS * H * W;

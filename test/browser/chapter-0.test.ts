@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { DIST, type StaticServer } from '../../build.mjs';
 import { makeSchedule } from '../../pipeline/diffusion';
-import { IdealDenoiser, Sampler2D, particleNoise, spiral, twoMoons } from '../../pipeline/toy2d';
+import { IdealDenoiser, Sampler2D, particleNoise, spiral, twoMoons } from '../../pipeline/lessons/toy2d';
 import type { PlotChart } from '../../components/plot-chart';
 import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
 

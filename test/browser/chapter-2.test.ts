@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build, DIST, type StaticServer } from '../../build.mjs';
-import { measureDenoiserError } from '../../pipeline/denoiser-error';
+import { measureDenoiserError } from '../../pipeline/lessons/denoiser-error';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { textToVideo, type StepProgress, type TextToVideoOptions } from '../../pipeline/text-to-video';

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { DIST, type StaticServer } from '../../build.mjs';
 import { decodeDrawing, drawingToRgb } from '../../pipeline/drawing';
-import { editChannel, frameOf, mixBytes, mixLatents, planeStats, psnr } from '../../pipeline/latent-space';
+import { editChannel, frameOf, mixBytes, mixLatents, planeStats, psnr } from '../../pipeline/lessons/latent-space';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { decodeLatents, encodeFrames } from '../../pipeline/text-to-video';

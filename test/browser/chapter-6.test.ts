@@ -1,6 +1,6 @@
 // Chapter 6 (conditioning) in Chromium, against the production build, on WASM
 // with the real models. Every figure is checked against the same pipeline in
-// Node (pipeline/cross-attention.ts, pipeline/text-to-video, the judge) for the
+// Node (pipeline/lessons/cross-attention.ts, pipeline/text-to-video, the judge) for the
 // same state: the tokens and the text encoder's states as typed; the sample of
 // the attention cell byte for byte and its maps (from that same run) to 1e-5;
 // the colour word's peak inside its object over 16 fixed seeds (at least 12,
@@ -13,15 +13,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { DIST, type StaticServer } from '../../build.mjs';
-import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/cross-attention';
+import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/lessons/cross-attention';
 
 const LAYOUT = { steps: layoutSteps(30) }; // the cell's default average: steps 1–20 of 30
-import { meanPairwiseDistance, summariseSweep, SWEEP_SCALES, type SweepSample } from '../../pipeline/guidance-sweep';
-import { expandPrompt } from '../../pipeline/prompt-expansion';
+import { meanPairwiseDistance, summariseSweep, SWEEP_SCALES, type SweepSample } from '../../pipeline/lessons/guidance-sweep';
+import { expandPrompt } from '../../pipeline/lessons/prompt-expansion';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { encodePrompt, scoreClip, textToVideo, type TextToVideoOptions } from '../../pipeline/text-to-video';
-import { cosineMatrix } from '../../pipeline/token-similarity';
+import { cosineMatrix } from '../../pipeline/lessons/token-similarity';
 import { tokenize } from '../../pipeline/world/tokenizer';
 import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
 

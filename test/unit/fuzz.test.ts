@@ -2,7 +2,7 @@
 // with every chapter's schema as the chapter exports it, and the backend switch),
 // the tokenizer (pipeline/world/tokenizer.ts), the prompt parsers
 // (pipeline/world parsePrompt and the judge's parseJudgePrompt) and the prompt
-// expansion rules (pipeline/prompt-expansion.ts). Inputs mix HTML and script,
+// expansion rules (pipeline/lessons/prompt-expansion.ts). Inputs mix HTML and script,
 // unicode (emoji, combining marks, right-to-left overrides, lone surrogates,
 // characters whose lower case is longer), huge strings, NaN / Infinity /
 // negative / hex / exotic digits, '__proto__' and 'constructor', broken
@@ -29,7 +29,7 @@ import { captionText, parsePrompt } from '../../pipeline/world/caption';
 import { parseJudgePrompt } from '../../pipeline/world/judge';
 import { MAX_PROMPT_CHARS, splitWords } from '../../pipeline/world/text';
 import { COLOURS, MOTIONS, POSITIONS, SHAPES, SIZES } from '../../pipeline/world/spec';
-import { expandPrompt } from '../../pipeline/prompt-expansion';
+import { expandPrompt } from '../../pipeline/lessons/prompt-expansion';
 import { parseFigureLink } from '../../components/figure-link';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -77,7 +77,7 @@ test('npm run build: the worker has a hashed name, the page names exactly it, th
 
   // one statement more in the worker: a new name, and the page names the new one
   const variant = path.join(tmp, 'worker-variant.ts');
-  writeFileSync(variant, `import ${JSON.stringify(path.join(root, 'pipeline/runtime/worker.ts'))};\n(globalThis as { variant?: number }).variant = 1;\n`);
+  writeFileSync(variant, `import ${JSON.stringify(path.join(root, 'pipeline/worker/model-worker.ts'))};\n(globalThis as { variant?: number }).variant = 1;\n`);
   const outB = path.join(tmp, 'b');
   const { workerFile } = await api.bundle!({ outdir: outB, worker: variant });
   const b = inspect(outB);

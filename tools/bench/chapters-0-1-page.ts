@@ -1,7 +1,7 @@
 // The page tools/bench/chapters-0-1.mjs measures the chapter-0 sampler on: the
 // same pipeline code the chapter runs, bundled as the site bundles it.
 import { makeSchedule } from '../../pipeline/diffusion';
-import { Sampler2D, spiral, type Sampler2DName } from '../../pipeline/toy2d';
+import { Sampler2D, spiral, type Sampler2DName } from '../../pipeline/lessons/toy2d';
 
 export interface SamplerStepTimes {
   sampler: Sampler2DName;

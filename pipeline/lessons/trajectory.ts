@@ -2,8 +2,8 @@
 // step the denoiser's input x_t, its predictions ε̂ and x̂₀, and both latents
 // decoded to pixels (the worker's previews). Plus the small sums the chapter
 // shows about them. DOM-free.
-import type { StepProgress } from './text-to-video/sample';
-import type { DecodedFrames } from './text-to-video/vae';
+import type { StepProgress } from '../text-to-video/sample';
+import type { DecodedFrames } from '../text-to-video/vae';
 
 export interface TrajectoryStep {
   /** 1-based, of `of`. */

@@ -21,11 +21,11 @@
  * same for every i and cancels in the softmax, so a logit is a dot product plus
  * a constant: logit_i = x·u_i + c_i with u_i = a·d_i/s², c_i = −a²‖d_i‖²/(2s²).
  */
-import { createRandom, fillNormal, seedToUint32, type Random } from './random';
-import { addNoise } from './diffusion/forward';
-import { ddimStep, ddpmStep } from './diffusion/samplers';
-import type { NoiseSchedule } from './diffusion/schedule';
-import { prevTimestepOf, setTimesteps, type TimestepSpacing } from './diffusion/timesteps';
+import { createRandom, fillNormal, seedToUint32, type Random } from '../random';
+import { addNoise } from '../diffusion/forward';
+import { ddimStep, ddpmStep } from '../diffusion/samplers';
+import type { NoiseSchedule } from '../diffusion/schedule';
+import { prevTimestepOf, setTimesteps, type TimestepSpacing } from '../diffusion/timesteps';
 
 /** The data sets chapter 0 offers; 'drawn' is the reader's own points. */
 export const DATASETS_2D = ['spiral', 'moons', 'drawn'] as const;

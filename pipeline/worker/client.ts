@@ -11,7 +11,7 @@
 // at once with an AbortError (`isCancelled(e)`), and the worker stops it before
 // its next step. Errors reject with a ModelError that keeps the model's name
 // and the kind of weights problem, for the cell to show.
-import type { BackendPreference, BackendReport } from './models';
+import type { BackendPreference, BackendReport } from '../runtime/models';
 import {
   type ConfigureMessage,
   type FromWorker,

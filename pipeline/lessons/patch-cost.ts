@@ -20,7 +20,7 @@
  * For the committed DiT this is exactly the manifest's count for an image and
  * within 0.001 % for an 8-frame clip (test/unit/patch-cost.test.ts).
  */
-import type { PatchSize } from './diffusion/patchify';
+import type { PatchSize } from '../diffusion/patchify';
 
 export interface DitArchitecture {
   /** Token width d. */

@@ -3,7 +3,7 @@
  * and durations and an aspect ratio it never saw — and the prompt each is
  * asked with. DOM-free, so the page and the tests (against Node) share them.
  */
-import { captionText, parsePrompt } from './world/caption';
+import { captionText, parsePrompt } from '../world/caption';
 
 export interface ClipShape {
   id: string;

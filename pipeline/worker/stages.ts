@@ -7,7 +7,7 @@
 //   clock.start(tokenizerMs);
 //   … onProgress: (p) => clock.progress(p) …
 //   clock.finish(clip.timings);   // or clock.fail()
-import type { Progress } from '../runtime/protocol';
+import type { Progress } from './protocol';
 
 export const PIPELINE_STAGES = ['tokens', 'encode', 'noise', 'denoise', 'decode', 'judge'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];

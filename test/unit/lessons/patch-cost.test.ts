@@ -1,13 +1,13 @@
-// pipeline/patch-cost.ts and pipeline/step-timing.ts: tokens a clip becomes,
+// pipeline/lessons/patch-cost.ts and pipeline/step-timing.ts: tokens a clip becomes,
 // the DiT's FLOPs by formula against the manifest's count from the ONNX graph,
 // and the timing of a step, proved on the committed DiT (an image against a clip).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DIT_ARCHITECTURE, DIT_PATCH, attentionCrossover, ditStepFlops, divisors, tokenGrid } from '../../pipeline/patch-cost';
-import { feedsForShapes, flopsShapes, median, timeCalls } from '../../pipeline/step-timing';
-import { tokenCount } from '../../pipeline/diffusion/patchify';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
+import { DIT_ARCHITECTURE, DIT_PATCH, attentionCrossover, ditStepFlops, divisors, tokenGrid } from '../../../pipeline/lessons/patch-cost';
+import { feedsForShapes, flopsShapes, median, timeCalls } from '../../../pipeline/step-timing';
+import { tokenCount } from '../../../pipeline/diffusion/patchify';
+import { ModelHost } from '../../../pipeline/runtime/models';
+import { fileWeights, readManifestIfAny } from '../../../pipeline/runtime/weights-node';
 
 const manifest = readManifestIfAny();
 

@@ -12,13 +12,13 @@
 //
 // The race: the same over several seeds, each sample judged; the standings
 // (pass rate with its 95 % interval, time) and the running totals to chart.
-import type { ModelRunner } from './runtime/models';
-import { encodePrompt, guidanceContexts, type CallOptions } from './text-to-video/prompt';
-import { sample, type SampleOptions, type SampleResult } from './text-to-video/sample';
-import { decodeLatents, type Frames } from './text-to-video/vae';
-import { scoreClip } from './text-to-video/clip';
-import type { Verdict } from './world/judge';
-import { wilson } from './world/score';
+import type { ModelRunner } from '../runtime/models';
+import { encodePrompt, guidanceContexts, type CallOptions } from '../text-to-video/prompt';
+import { sample, type SampleOptions, type SampleResult } from '../text-to-video/sample';
+import { decodeLatents, type Frames } from '../text-to-video/vae';
+import { scoreClip } from '../text-to-video/clip';
+import type { Verdict } from '../world/judge';
+import { wilson } from '../world/score';
 
 /** A runner whose calls run one at a time, in the order asked (a failed call does not stop the queue). */
 export function serialRunner(runner: ModelRunner): ModelRunner {

@@ -1,4 +1,4 @@
-// Inside the DiT (pipeline/dit-inspect.ts): the arithmetic on dit_inspect's
+// Inside the DiT (pipeline/lessons/dit-inspect.ts): the arithmetic on dit_inspect's
 // outputs exactly (timesteps, the adaLN table, its mean |value| per block and
 // one block's channels; a query's attention row for a head or the heads'
 // mean, its share per frame, token places); and with the committed dit_inspect:
@@ -9,13 +9,13 @@ import * as assert from 'uvu/assert';
 import {
   ADALN_PARTS, adalnChannels, adalnFeeds, adalnMeanAbs, adalnTable, adalnTimesteps, attentionRow, frameShares, inspectSelfAttention,
   frameArgmax, measureAdaln, nearestTimestep, patchOfObject, patchOnObject, rowPeak, selfAttentionOf, tokenHeat, tokenIndex, tokenPlace,
-} from '../../pipeline/dit-inspect';
-import { float32, ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
-import { createRandom, fillNormal } from '../../pipeline/random';
-import { heatColour } from '../../pipeline/cross-attention';
-import { generateClip } from '../../pipeline/world';
-import { readFrames } from '../../pipeline/world/read-frames';
+} from '../../../pipeline/lessons/dit-inspect';
+import { float32, ModelHost } from '../../../pipeline/runtime/models';
+import { fileWeights, readManifestIfAny } from '../../../pipeline/runtime/weights-node';
+import { createRandom, fillNormal } from '../../../pipeline/random';
+import { heatColour } from '../../../pipeline/lessons/cross-attention';
+import { generateClip } from '../../../pipeline/world';
+import { readFrames } from '../../../pipeline/world/read-frames';
 
 const manifest = readManifestIfAny();
 function withModels(names: string[], name: string, fn: () => Promise<void> | void) {

@@ -17,16 +17,15 @@
 // encoder once, the text encoder once ([empty, caption 1 … N]), the denoiser
 // once a timestep with a batch of 2N ([captions…, empties…]). DOM-free: the
 // page runs it over the model worker, Node over its own sessions.
-import { addNoise, toEpsilonAndX0 } from './diffusion/forward';
-import { makeSchedule } from './diffusion/schedule';
-import { createRandom, fillNormal } from './random';
-import { denoiserSettings } from './runtime/manifest';
-import { float32, int32, type BackendPreference, type ModelRunner } from './runtime/models';
-import { CONTEXT_WIDTH, TEXT_ENCODER, textStates } from './text-to-video/prompt';
-import { LATENT_CHANNELS } from './text-to-video/sample';
-import { encodeFrames } from './text-to-video/vae';
-import { generateClip } from './world/generate';
-import { emptyPromptIds, MAX_TOKENS, tokenize } from './world/tokenizer';
+import { addNoise, toEpsilonAndX0 } from '../diffusion/forward';
+import { createRandom, fillNormal } from '../random';
+import { denoiserSettings, scheduleOf } from '../runtime/manifest';
+import { float32, int32, type BackendPreference, type ModelRunner } from '../runtime/models';
+import { CONTEXT_WIDTH, TEXT_ENCODER, textStates } from '../text-to-video/prompt';
+import { LATENT_CHANNELS } from '../text-to-video/sample';
+import { encodeFrames } from '../text-to-video/vae';
+import { generateClip } from '../world/generate';
+import { emptyPromptIds, MAX_TOKENS, tokenize } from '../world/tokenizer';
 
 /** The timesteps measured by default: dense near both ends, where the errors change fastest. */
 export const ERROR_TIMESTEPS: readonly number[] = [0, 10, 25, 50, 75, ...Array.from({ length: 18 }, (_, i) => 100 + 50 * i), 975, 999];
@@ -99,7 +98,7 @@ export async function measureDenoiserError(runner: ModelRunner, options: Denoise
   for (const t of timesteps) {
     if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`measureDenoiserError: timestep ${t} is outside [0, ${T - 1}]`);
   }
-  const abar = makeSchedule({ betaSchedule: settings.betaSchedule, numTrainTimesteps: T }).alphasCumprod;
+  const abar = scheduleOf(manifest, model).alphasCumprod;
   const call = { backend: hooks.backend, signal: hooks.signal };
 
   // The world images and their captions.

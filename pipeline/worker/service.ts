@@ -1,15 +1,15 @@
 // The model worker's brain, without the worker: it takes the messages of
-// ./protocol.ts and answers through `post`. pipeline/runtime/worker.ts wires it
+// ./protocol.ts and answers through `post`. ./model-worker.ts wires it
 // to `self`; the unit tests drive it directly in Node.
 //
 // Jobs run concurrently (a slider's cheap request is not stuck behind a whole
-// generation); their model calls meet in each session's queue (./models.ts), one
+// generation); their model calls meet in each session's queue (../runtime/models.ts), one
 // call at a time. A newer request from a cell aborts the older one's signal; the
 // older job stops at its next check (before each denoising step and each model
 // call), and its answer is 'cancelled'.
-import { setupOrt } from './ort';
-import { ModelHost, type BackendReport, type ModelRunner, type RunOptions, type RunResult } from './models';
-import { httpWeights, type WeightSource } from './weights';
+import { setupOrt } from '../runtime/ort';
+import { ModelHost, type BackendReport, type ModelRunner, type RunOptions, type RunResult } from '../runtime/models';
+import { httpWeights, type WeightSource } from '../runtime/weights';
 import {
   serializeError,
   transferables,

@@ -1,13 +1,13 @@
-// pipeline/toy2d.ts: the data sets, the exact denoiser against a direct
+// pipeline/lessons/toy2d.ts: the data sets, the exact denoiser against a direct
 // computation and against the Gaussian closed form, and sampling with it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeSchedule } from '../../pipeline/diffusion/schedule';
-import { createRandom } from '../../pipeline/random';
+import { makeSchedule } from '../../../pipeline/diffusion/schedule';
+import { createRandom } from '../../../pipeline/random';
 import {
   DATA_EXTENT, IdealDenoiser, MAX_DRAWN_POINTS, Sampler2D, decodePoints, denoiserField, distancesToData, encodePoints,
   expNonPositive, noiseParticles, particleNoise, snapPoint, spiral, twoMoons, type Points2D,
-} from '../../pipeline/toy2d';
+} from '../../../pipeline/lessons/toy2d';
 
 const linear = makeSchedule({ betaSchedule: 'linear' });
 

@@ -1,4 +1,4 @@
-// Chapter 5's side by side (pipeline/denoiser-duel.ts): the lockstep barrier
+// Chapter 5's side by side (pipeline/lessons/denoiser-duel.ts): the lockstep barrier
 // and the one-call-at-a-time runner exactly; with the committed models, two
 // denoisers (the DiT and its 1/4 snapshot, stand-ins for any two with the same
 // interface, as the U-Net has) sampled together give each one's `textToVideo`
@@ -6,11 +6,11 @@
 // race's standings and running totals.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pictureDifference, raceSeeds, raceSeries, raceStandings, sampleSideBySide, serialRunner, StepBarrier, type DuelStep } from '../../pipeline/denoiser-duel';
-import { ModelHost, type ModelRunner, type RunResult } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
-import { textToVideo } from '../../pipeline/text-to-video';
-import { wilson } from '../../pipeline/world/score';
+import { pictureDifference, raceSeeds, raceSeries, raceStandings, sampleSideBySide, serialRunner, StepBarrier, type DuelStep } from '../../../pipeline/lessons/denoiser-duel';
+import { ModelHost, type ModelRunner, type RunResult } from '../../../pipeline/runtime/models';
+import { fileWeights, readManifestIfAny } from '../../../pipeline/runtime/weights-node';
+import { textToVideo } from '../../../pipeline/text-to-video';
+import { wilson } from '../../../pipeline/world/score';
 
 const manifest = readManifestIfAny();
 function withModels(names: string[], name: string, fn: () => Promise<void> | void) {

@@ -4,13 +4,13 @@
 // (dit_adaln), with JS sessions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { meanPairwiseDistance, pixelDistance, summariseSweep, SWEEP_SCALES, STRIP_SCALES } from '../../pipeline/guidance-sweep';
-import { cosine, cosineMatrix, mostSimilarPair } from '../../pipeline/token-similarity';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { denoiserTakesPooled, encodePrompt, sample, textToVideo } from '../../pipeline/text-to-video';
-import { guidanceContexts, textStates } from '../../pipeline/text-to-video/prompt';
-import { measureDenoiserError } from '../../pipeline/denoiser-error';
-import { fakeDenoiser, fakeTextEncoder, fakeVaeEncoder, fakeWorld, FakeTensor, NO_WEBGPU, type FakeFn } from '../helpers/fake-models';
+import { meanPairwiseDistance, pixelDistance, summariseSweep, SWEEP_SCALES, STRIP_SCALES } from '../../../pipeline/lessons/guidance-sweep';
+import { cosine, cosineMatrix, mostSimilarPair } from '../../../pipeline/lessons/token-similarity';
+import { ModelHost } from '../../../pipeline/runtime/models';
+import { denoiserTakesPooled, encodePrompt, sample, textToVideo } from '../../../pipeline/text-to-video';
+import { guidanceContexts, textStates } from '../../../pipeline/text-to-video/prompt';
+import { measureDenoiserError } from '../../../pipeline/lessons/denoiser-error';
+import { fakeDenoiser, fakeTextEncoder, fakeVaeEncoder, fakeWorld, FakeTensor, NO_WEBGPU, type FakeFn } from '../../helpers/fake-models';
 
 test('pixel distance: 0 for the same image, 1 from black to white, RMS in between; diversity is the mean over pairs', () => {
   const black = new Uint8Array(12), white = new Uint8Array(12).fill(255);

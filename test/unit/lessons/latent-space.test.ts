@@ -1,8 +1,8 @@
-// pipeline/latent-space.ts: PSNR, the error map, latent edits and mixes, the
+// pipeline/lessons/latent-space.ts: PSNR, the error map, latent edits and mixes, the
 // false-colour view of a latent (chapters 3 and 4).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compressionRatio, editChannel, errorMap, frameOf, isIdentityEdit, latentFalseColour, mixBytes, mixLatents, planeStats, psnr } from '../../pipeline/latent-space';
+import { compressionRatio, editChannel, errorMap, frameOf, isIdentityEdit, latentFalseColour, mixBytes, mixLatents, planeStats, psnr } from '../../../pipeline/lessons/latent-space';
 
 test('PSNR: 10·log10(255²/MSE) on bytes; equal images are ∞; sizes must agree', () => {
   const a = new Uint8Array(12).fill(100);

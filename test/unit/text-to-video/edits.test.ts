@@ -4,13 +4,13 @@
 // consistency; the prompts image-to-video builds; numbers drawn as pictures.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setTimesteps } from '../../pipeline/diffusion/timesteps';
+import { setTimesteps } from '../../../pipeline/diffusion/timesteps';
 import {
   animatePlan, concatFrames, connectPlan, extendPlan, frameOf, joinConnection, joinExtension, sdeditStart, sliceFrames,
-} from '../../pipeline/text-to-video/edits';
-import { motionPrompt, passCount, phrasesOfReading, summarizeTracks, trackPoints } from '../../pipeline/text-to-video/measure';
-import { filmStrip, heatMap, latentTiles } from '../../pipeline/tensor-pictures';
-import { generateClip, judgeClip, parsePrompt, readFrames } from '../../pipeline/world';
+} from '../../../pipeline/text-to-video/edits';
+import { motionPrompt, passCount, phrasesOfReading, summarizeTracks, trackPoints } from '../../../pipeline/text-to-video/measure';
+import { filmStrip, heatMap, latentTiles } from '../../../pipeline/tensor-pictures';
+import { generateClip, judgeClip, parsePrompt, readFrames } from '../../../pipeline/world';
 
 /** A clip whose every byte of frame f is `base + f`: which frame went where is plain to see. */
 function marked(numFrames: number, base = 0, width = 4, height = 4) {
@@ -151,7 +151,7 @@ test('pictures: a film strip, latent tiles, a heat map', () => {
 
 
 test('stage clock: the stages light up in order from the worker\'s messages, timed; the end takes the worker\'s timings', async () => {
-  const { StageClock } = await import('../../pipeline/text-to-video/stages');
+  const { StageClock } = await import('../../../pipeline/worker/stages');
   let t = 0;
   const clock = new StageClock(() => t);
   clock.start(0.2);

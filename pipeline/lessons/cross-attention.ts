@@ -15,15 +15,15 @@
 // is called once more a step, on that step's x_t, timestep and the prompt's
 // context (a batch element never sees another). DOM-free: the page (through the
 // model worker) and Node run this same code.
-import type { ModelRunner } from './runtime/models';
-import { float32 } from './runtime/models';
-import { modelEntry, sameFile } from './runtime/manifest';
-import { encodePrompt, guidanceContexts, CONTEXT_WIDTH, type CallOptions, type EncodedText } from './text-to-video/prompt';
-import { resolveSampleOptions, sample, statesFor, LATENT_CHANNELS, type SampleOptions, type SampleResult, type StepProgress } from './text-to-video/sample';
-import { decodeLatents, type Frames } from './text-to-video/vae';
-import { scoreClip } from './text-to-video/clip';
-import { MAX_TOKENS } from './world/tokenizer';
-import type { Verdict } from './world/judge';
+import type { ModelRunner } from '../runtime/models';
+import { float32 } from '../runtime/models';
+import { modelEntry, sameFile } from '../runtime/manifest';
+import { encodePrompt, guidanceContexts, CONTEXT_WIDTH, type CallOptions, type EncodedText } from '../text-to-video/prompt';
+import { resolveSampleOptions, sample, statesFor, LATENT_CHANNELS, type SampleOptions, type SampleResult, type StepProgress } from '../text-to-video/sample';
+import { decodeLatents, type Frames } from '../text-to-video/vae';
+import { scoreClip } from '../text-to-video/clip';
+import { MAX_TOKENS } from '../world/tokenizer';
+import type { Verdict } from '../world/judge';
 
 export const INSPECT_MODEL = 'dit_inspect';
 /** The DiT's patch: 1 frame × 2 × 2 latent cells, so one token covers 8 × 8 pixels. */

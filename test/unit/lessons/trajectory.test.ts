@@ -1,13 +1,13 @@
-// The trajectory helpers (pipeline/trajectory.ts) and the worker's x_t preview
-// (PreviewOption.input in pipeline/runtime/service.ts), with JS sessions.
+// The trajectory helpers (pipeline/lessons/trajectory.ts) and the worker's x_t preview
+// (PreviewOption.input in pipeline/worker/service.ts), with JS sessions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { channelCells, shownStep, stats, stripSteps, trajectoryStep, type StepWithPreviews } from '../../pipeline/trajectory';
-import { ModelHost } from '../../pipeline/runtime/models';
-import type { FromWorker, RequestMessage } from '../../pipeline/runtime/protocol';
-import { ModelService } from '../../pipeline/runtime/service';
-import { decodeLatents } from '../../pipeline/text-to-video';
-import { fakeWorld, NO_WEBGPU } from '../helpers/fake-models';
+import { channelCells, shownStep, stats, stripSteps, trajectoryStep, type StepWithPreviews } from '../../../pipeline/lessons/trajectory';
+import { ModelHost } from '../../../pipeline/runtime/models';
+import type { FromWorker, RequestMessage } from '../../../pipeline/worker/protocol';
+import { ModelService } from '../../../pipeline/worker/service';
+import { decodeLatents } from '../../../pipeline/text-to-video';
+import { fakeWorld, NO_WEBGPU } from '../../helpers/fake-models';
 
 test('shownStep clamps to 1 … of (0 without steps); stripSteps keeps the first and the last, evenly between', () => {
   assert.is(shownStep(100, 30), 30);

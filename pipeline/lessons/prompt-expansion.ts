@@ -12,13 +12,13 @@
 // (the judge can hold a sample to it); `expanded` also states every attribute
 // the reader left open, drawn from `seed`, as the training captions did most
 // of the time. DOM-free.
-import { createRandom, type Random } from './random';
-import { captionText, parsePrompt } from './world/caption';
+import { createRandom, type Random } from '../random';
+import { captionText, parsePrompt } from '../world/caption';
 import {
   COLOURS, DIRECTIONS, POSITIONS, SHAPES, SIZES, MAX_OBJECTS,
   type Colour, type Direction, type Motion, type ObjectPhrase, type Position, type Shape, type Size,
-} from './world/spec';
-import { splitWords } from './world/text';
+} from '../world/spec';
+import { splitWords } from '../world/text';
 
 export type ExpansionMode = 'image' | 'clip';
 

@@ -2,8 +2,8 @@
 // rate and the samples' diversity, measured over a handful of seeds at each
 // scale. The sampling is the runtime's; here are the scales, the measures and
 // the summary, DOM-free (the page and Node's tests run the same code).
-import type { Verdict } from './world/judge';
-export { wilson } from './world/score';
+import type { Verdict } from '../world/judge';
+export { wilson } from '../world/score';
 
 /** The scales a sweep visits, from none (the unconditional model) to strong. */
 export const SWEEP_SCALES: readonly number[] = [0, 1, 2, 4, 7.5, 10, 15];

@@ -1,4 +1,4 @@
-// Cross-attention maps (pipeline/cross-attention.ts): the arithmetic (head and
+// Cross-attention maps (pipeline/lessons/cross-attention.ts): the arithmetic (head and
 // layer means, step averages, upsampling, peaks, grown masks) exactly; the run
 // with JS sessions (a twin of the DiT, naming its file, is called in its place,
 // one guided call a step, and the maps are its conditional half's; an inspect
@@ -12,11 +12,11 @@ import * as assert from 'uvu/assert';
 import {
   combineMaps, frameMap, growMask, headMeanCrossAttention, keysOfWord, layoutSteps, peakInsideObject, peakOf, sampleWithCrossAttention,
   textToVideoWithAttention, tokenMap, upsampleBilinear,
-} from '../../pipeline/cross-attention';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
-import { encodePrompt, sample, type StepProgress } from '../../pipeline/text-to-video';
-import { fakeWorld, NO_WEBGPU, type FakeFn } from '../helpers/fake-models';
+} from '../../../pipeline/lessons/cross-attention';
+import { ModelHost } from '../../../pipeline/runtime/models';
+import { fileWeights, readManifestIfAny } from '../../../pipeline/runtime/weights-node';
+import { encodePrompt, sample, type StepProgress } from '../../../pipeline/text-to-video';
+import { fakeWorld, NO_WEBGPU, type FakeFn } from '../../helpers/fake-models';
 
 const manifest = readManifestIfAny();
 function withModels(names: string[], name: string, fn: () => Promise<void> | void) {
@@ -187,7 +187,7 @@ test('with JS sessions: an inspect model of another file sees each step\'s x_t, 
 withModels(['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'], 'the committed DiT: the sample with maps is textToVideo\'s; "red" peaks inside the red object for at least 12 of seeds 0–15 (averaged over steps 1–20 of 30, layers and heads)', async () => {
   const host = new ModelHost(fileWeights());
   try {
-    const { textToVideo } = await import('../../pipeline/text-to-video');
+    const { textToVideo } = await import('../../../pipeline/text-to-video');
     const plain = await textToVideo(host, { prompt: 'a red circle', seed: 0, model: 'dit', frames: 1 }, { backend: 'wasm' });
     const withMaps = await textToVideoWithAttention(host, { prompt: 'a red circle', seed: 0, model: 'dit', frames: 1 }, { backend: 'wasm' });
     assert.equal(Array.from(withMaps.frames), Array.from(plain.frames), 'the same pixels as the plain pipeline');

@@ -15,13 +15,13 @@
 // `dit_inspect`'s outputs (weights/manifest.json):
 //   adaln          (N, layers, 6, width)
 //   self_attention (N, layers, heads, tokens, tokens), softmax(QKᵀ/√d), rows are queries
-import { modelEntry } from './runtime/manifest';
-import { float32, type Feeds, type ModelRunner, type TensorData } from './runtime/models';
-import type { CallOptions } from './text-to-video/prompt';
-import { CONTEXT_WIDTH } from './text-to-video/prompt';
-import { LATENT_CHANNELS } from './text-to-video/sample';
-import { MAX_TOKENS } from './world/tokenizer';
-import type { Reading } from './world/read-frames';
+import { modelEntry } from '../runtime/manifest';
+import { float32, type Feeds, type ModelRunner, type TensorData } from '../runtime/models';
+import type { CallOptions } from '../text-to-video/prompt';
+import { CONTEXT_WIDTH } from '../text-to-video/prompt';
+import { LATENT_CHANNELS } from '../text-to-video/sample';
+import { MAX_TOKENS } from '../world/tokenizer';
+import type { Reading } from '../world/read-frames';
 import { heatColour, PATCH_SIDE, type TokenGrid } from './cross-attention';
 
 export const INSPECT_MODEL = 'dit_inspect';

@@ -1,4 +1,4 @@
-// The worker's message handling (pipeline/runtime/service.ts) in Node, with JS
+// The worker's message handling (pipeline/worker/service.ts) in Node, with JS
 // sessions (test/helpers/fake-models.ts): per-cell cancellation (200 rapid
 // requests end with the last one's result), progress streaming, errors that
 // stay with their request, and the typed protocol end to end. The browser tests
@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ModelHost } from '../../../pipeline/runtime/models';
-import type { FromWorker, RequestMessage } from '../../../pipeline/runtime/protocol';
-import { ModelService } from '../../../pipeline/runtime/service';
+import type { FromWorker, RequestMessage } from '../../../pipeline/worker/protocol';
+import { ModelService } from '../../../pipeline/worker/service';
 import { fakeWorld, HARDWARE_WEBGPU, NO_WEBGPU } from '../../helpers/fake-models';
 
 function harness(world = fakeWorld(), webgpu = NO_WEBGPU) {

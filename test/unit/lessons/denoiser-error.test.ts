@@ -1,4 +1,4 @@
-// The denoiser's error against t (pipeline/denoiser-error.ts): first with JS
+// The denoiser's error against t (pipeline/lessons/denoiser-error.ts): first with JS
 // sessions (test/helpers/fake-models.ts), so the bookkeeping is checked exactly —
 // the batch layout [captions…, empties…], the documented noise, the v → ε̂, x̂₀
 // conversion and the means; then with the committed models, for what is true of
@@ -7,14 +7,14 @@
 // Tests needing a model the manifest lacks are skipped, saying which.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERROR_TIMESTEPS, measureDenoiserError, meanSquaredError } from '../../pipeline/denoiser-error';
-import { makeSchedule } from '../../pipeline/diffusion';
-import { createRandom, fillNormal } from '../../pipeline/random';
-import { ModelHost, type Feeds } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
-import { encodeFrames } from '../../pipeline/text-to-video';
-import { generateClip } from '../../pipeline/world';
-import { fakeWorld, NO_WEBGPU, type FakeFn } from '../helpers/fake-models';
+import { ERROR_TIMESTEPS, measureDenoiserError, meanSquaredError } from '../../../pipeline/lessons/denoiser-error';
+import { makeSchedule } from '../../../pipeline/diffusion';
+import { createRandom, fillNormal } from '../../../pipeline/random';
+import { ModelHost, type Feeds } from '../../../pipeline/runtime/models';
+import { fileWeights, readManifestIfAny } from '../../../pipeline/runtime/weights-node';
+import { encodeFrames } from '../../../pipeline/text-to-video';
+import { generateClip } from '../../../pipeline/world';
+import { fakeWorld, NO_WEBGPU, type FakeFn } from '../../helpers/fake-models';
 
 const manifest = readManifestIfAny();
 function withModels(names: string[], name: string, fn: () => Promise<void>) {

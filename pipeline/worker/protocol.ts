@@ -6,10 +6,10 @@
 // never shown. While a job runs the worker streams progress (downloads, stages,
 // step k of n with the intermediate tensors the request asked for); it ends with
 // exactly one 'result', 'error' or 'cancelled' message.
-import type { WebGpuSupport } from './ort';
-import type { Manifest } from './manifest';
-import type { BackendPreference, BackendReport, Feeds, Outputs } from './models';
-import type { DownloadProgress } from './weights';
+import type { WebGpuSupport } from '../runtime/ort';
+import type { Manifest } from '../runtime/manifest';
+import type { BackendPreference, BackendReport, Feeds, Outputs } from '../runtime/models';
+import type { DownloadProgress } from '../runtime/weights';
 import type { EncodedPrompt } from '../text-to-video/prompt';
 import type { SampleOptions, SampleResult, StepProgress } from '../text-to-video/sample';
 import type { DecodedFrames, Frames } from '../text-to-video/vae';

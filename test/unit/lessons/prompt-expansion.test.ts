@@ -1,13 +1,13 @@
-// Prompt expansion (pipeline/prompt-expansion.ts): short and loose prompts
+// Prompt expansion (pipeline/lessons/prompt-expansion.ts): short and loose prompts
 // rewritten into the world's grammar by rules, each rule that fired listed;
 // the intent states only what was said, the expansion fills the rest from a
 // seed; both always parse in the world's grammar.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expandPrompt } from '../../pipeline/prompt-expansion';
-import { parsePrompt } from '../../pipeline/world/caption';
-import { judgeClip } from '../../pipeline/world/judge';
-import { generateClip } from '../../pipeline/world';
+import { expandPrompt } from '../../../pipeline/lessons/prompt-expansion';
+import { parsePrompt } from '../../../pipeline/world/caption';
+import { judgeClip } from '../../../pipeline/world/judge';
+import { generateClip } from '../../../pipeline/world';
 
 const kinds = (e: ReturnType<typeof expandPrompt>) => e.rules.map((r) => r.kind);
 

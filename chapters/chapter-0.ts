@@ -17,7 +17,7 @@ import type { Reference, TryThis, TryThisDetail } from '../components/chapter-se
 import type { LiveCell } from '../components/live-cell';
 import { term } from '../components/notation';
 import { CHART_COLOURS, type ChartOverlay, type ChartPointerDetail, type ChartSpec } from '../components/plot-chart';
-import { controls, prose } from '../components/styles';
+import { controls, layout, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { makeSchedule } from '../pipeline/diffusion';
 import {
@@ -132,6 +132,7 @@ export class Chapter0 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
     css`
       .controls {
         display: grid;
@@ -139,15 +140,6 @@ export class Chapter0 extends LitElement {
         gap: 0.9rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
       }
       .plane {
         max-width: 35rem;
@@ -225,24 +217,11 @@ export class Chapter0 extends LitElement {
         font-size: 0.95rem;
         max-width: none;
       }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
-      }
       .formula {
         font-size: 1.05rem;
         text-align: center;
         max-width: var(--measure);
         overflow-x: auto;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
       }
     `,
   ];

@@ -20,7 +20,7 @@ import type { DrawingDetail } from '../components/draw-canvas';
 import { term } from '../components/notation';
 import type { Annotation } from '../components/pixel-view';
 import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../components/plot-chart';
-import { controls, prose } from '../components/styles';
+import { controls, fields, layout, prose, verdicts } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { BETA_SCHEDULES, addNoise, makeSchedule, type BetaSchedule, type NoiseSchedule } from '../pipeline/diffusion';
 import { decodeDrawing, drawingToRgb, encodeDrawing, isBlank } from '../pipeline/drawing';
@@ -215,6 +215,9 @@ export class Chapter1 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
+    fields,
+    verdicts,
     css`
       .controls {
         display: grid;
@@ -222,15 +225,6 @@ export class Chapter1 extends LitElement {
         gap: 0.9rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
       }
       .check {
         display: inline-flex;
@@ -248,10 +242,6 @@ export class Chapter1 extends LitElement {
       .check input:focus-visible {
         outline: 3px solid var(--focus);
         outline-offset: 2px;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
       }
       .equation {
         display: grid;
@@ -332,15 +322,6 @@ export class Chapter1 extends LitElement {
         max-width: 40rem;
         margin-bottom: 0.75rem;
       }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
-      }
       .world {
         display: grid;
         grid-template-columns: minmax(0, 1fr) minmax(12rem, 17rem);
@@ -352,43 +333,12 @@ export class Chapter1 extends LitElement {
           grid-template-columns: minmax(0, 1fr);
         }
       }
-      .field label {
-        display: block;
-        font-weight: 600;
-        font-size: 0.95rem;
-        margin-bottom: 0.25rem;
-      }
-      .field input,
-      .field select {
-        box-sizing: border-box;
-        width: 100%;
-        font: inherit;
-        font-size: 1rem;
-        padding: 0.35em 0.5em;
-        border: 1px solid var(--rule);
-        border-radius: 0.35rem;
-        background: var(--cell-bg, #fff);
-        color: var(--ink);
-      }
-      .field input:focus-visible,
-      .field select:focus-visible {
-        outline: 3px solid var(--focus);
-        outline-offset: 2px;
-      }
       .verdict {
         margin: 0.75rem 0 0;
         padding: 0.5rem 0.75rem;
         border-radius: 0.3rem;
         font-size: 0.95rem;
         max-width: none;
-      }
-      .verdict.pass {
-        background: var(--accent-soft);
-        border-left: 4px solid var(--accent);
-      }
-      .verdict.fail {
-        background: var(--error-soft);
-        border-left: 4px solid var(--error);
       }
       .stack > * + * {
         margin-top: 0.75rem;

@@ -23,7 +23,7 @@ import { ModelController } from '../components/model-controller';
 import { term } from '../components/notation';
 import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../components/plot-chart';
 import type { StripColumn } from '../components/step-strip';
-import { controls, prose } from '../components/styles';
+import { controls, fields, layout, prose, verdicts } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import { ERROR_TIMESTEPS, measureDenoiserError, type DenoiserError, type ErrorRow } from '../pipeline/lessons/denoiser-error';
@@ -161,6 +161,9 @@ export class Chapter2 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
+    fields,
+    verdicts,
     css`
       .controls {
         display: grid;
@@ -168,21 +171,6 @@ export class Chapter2 extends LitElement {
         gap: 0.9rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
-      }
-      .field label {
-        display: block;
-        font-weight: 600;
-        font-size: 0.95rem;
-        margin-bottom: 0.25rem;
       }
       .prompt-row {
         display: grid;
@@ -193,27 +181,6 @@ export class Chapter2 extends LitElement {
         .prompt-row {
           grid-template-columns: minmax(0, 1fr);
         }
-      }
-      .field input,
-      .field select {
-        box-sizing: border-box;
-        width: 100%;
-        font: inherit;
-        font-size: 1rem;
-        padding: 0.35em 0.5em;
-        border: 1px solid var(--rule);
-        border-radius: 0.35rem;
-        background: var(--cell-bg, #fff);
-        color: var(--ink);
-      }
-      .field input:focus-visible,
-      .field select:focus-visible {
-        outline: 3px solid var(--focus);
-        outline-offset: 2px;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
       }
       .eq {
         display: flex;
@@ -259,15 +226,6 @@ export class Chapter2 extends LitElement {
         font-size: 0.95rem;
         font-variant-numeric: tabular-nums;
         max-width: none;
-      }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
       }
       .trajectory {
         margin-top: 1rem;
@@ -344,14 +302,6 @@ export class Chapter2 extends LitElement {
         font-size: 0.95rem;
         max-width: none;
       }
-      .verdict.pass {
-        background: var(--accent-soft);
-        border-left: 4px solid var(--accent);
-      }
-      .verdict.fail {
-        background: var(--error-soft);
-        border-left: 4px solid var(--error);
-      }
       .verdict.none {
         background: #f3f3f0;
         border-left: 4px solid var(--muted);
@@ -424,9 +374,6 @@ export class Chapter2 extends LitElement {
       }
       .weights progress {
         vertical-align: middle;
-      }
-      .backend select {
-        font: inherit;
       }
       .images {
         display: flex;

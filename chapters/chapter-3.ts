@@ -22,7 +22,7 @@ import type { DrawingDetail } from '../components/draw-canvas';
 import type { LiveCell } from '../components/live-cell';
 import { ModelController } from '../components/model-controller';
 import { term } from '../components/notation';
-import { controls, prose } from '../components/styles';
+import { controls, layout, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { decodeDrawing, drawingToRgb, encodeDrawing, isBlank } from '../pipeline/drawing';
 import { compressionRatio, editChannel, errorMap, frameOf, mixBytes, mixLatents, psnr } from '../pipeline/lessons/latent-space';
@@ -134,6 +134,7 @@ export class Chapter3 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
     css`
       .weights,
       .backend {
@@ -142,25 +143,12 @@ export class Chapter3 extends LitElement {
         margin: 0.5rem 0;
         max-width: none;
       }
-      .backend select {
-        font: inherit;
-      }
       .controls {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
         gap: 0.9rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
       }
       .pipeline {
         display: grid;
@@ -211,15 +199,6 @@ export class Chapter3 extends LitElement {
       .drawing {
         max-width: 40rem;
         margin-bottom: 0.75rem;
-      }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
       }
       .edit {
         display: grid;

@@ -28,7 +28,7 @@ import { ModelController } from '../components/model-controller';
 import type { TokenDetail } from '../components/patch-grid';
 import { CHART_COLOURS, OKABE_ITO, type ChartSpec } from '../components/plot-chart';
 import { FRAME_SIDES, MAX_FRAMES } from '../components/token-cost-charts';
-import { controls, prose } from '../components/styles';
+import { controls, fields, layout, prose, verdicts } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import { patchify, type PatchSize } from '../pipeline/diffusion/patchify';
@@ -129,6 +129,9 @@ export class Chapter4 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
+    fields,
+    verdicts,
     css`
       .weights,
       .backend {
@@ -137,28 +140,12 @@ export class Chapter4 extends LitElement {
         margin: 0.5rem 0;
         max-width: none;
       }
-      .backend select {
-        font: inherit;
-      }
       .controls {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr));
         gap: 0.9rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
       }
       patch-grid {
         --patch-grid-frame: 9.6rem;
@@ -203,29 +190,6 @@ export class Chapter4 extends LitElement {
         vertical-align: -0.05rem;
         background: var(--key);
       }
-      .field label {
-        display: block;
-        font-weight: 600;
-        font-size: 0.95rem;
-        margin-bottom: 0.25rem;
-      }
-      .field input,
-      .field select {
-        box-sizing: border-box;
-        width: 100%;
-        font: inherit;
-        font-size: 1rem;
-        padding: 0.35em 0.5em;
-        border: 1px solid var(--rule);
-        border-radius: 0.35rem;
-        background: var(--cell-bg, #fff);
-        color: var(--ink);
-      }
-      .field input:focus-visible,
-      .field select:focus-visible {
-        outline: 3px solid var(--focus);
-        outline-offset: 2px;
-      }
       .shapes {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr));
@@ -241,14 +205,6 @@ export class Chapter4 extends LitElement {
         font-size: 0.85rem;
         max-width: none;
       }
-      .verdict.pass {
-        background: var(--accent-soft);
-        border-left: 4px solid var(--accent);
-      }
-      .verdict.fail {
-        background: var(--error-soft);
-        border-left: 4px solid var(--error);
-      }
       .progress {
         font-size: 0.85rem;
         color: var(--muted);
@@ -256,15 +212,6 @@ export class Chapter4 extends LitElement {
       }
       cost-table {
         margin-top: 0.9rem;
-      }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
       }
     `,
   ];

@@ -28,7 +28,7 @@ import { term } from '../components/notation';
 import { CHART_COLOURS } from '../components/plot-chart';
 import type { RaceEntry, RaceModel } from '../components/race-charts';
 import type { StripColumn } from '../components/step-strip';
-import { controls, prose } from '../components/styles';
+import { controls, fields, layout, prose, verdicts } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import type { TokenGrid } from '../pipeline/lessons/cross-attention';
@@ -190,6 +190,9 @@ export class Chapter5 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
+    fields,
+    verdicts,
     css`
       .controls {
         display: grid;
@@ -197,21 +200,6 @@ export class Chapter5 extends LitElement {
         gap: 0.9rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
-      }
-      .field label {
-        display: block;
-        font-weight: 600;
-        font-size: 0.95rem;
-        margin-bottom: 0.25rem;
       }
       .prompt-row {
         display: grid;
@@ -223,31 +211,10 @@ export class Chapter5 extends LitElement {
           grid-template-columns: minmax(0, 1fr);
         }
       }
-      .field input,
-      .field select {
-        box-sizing: border-box;
-        width: 100%;
-        font: inherit;
-        font-size: 1rem;
-        padding: 0.35em 0.5em;
-        border: 1px solid var(--rule);
-        border-radius: 0.35rem;
-        background: var(--cell-bg, #fff);
-        color: var(--ink);
-      }
-      .field input:focus-visible,
-      .field select:focus-visible {
-        outline: 3px solid var(--focus);
-        outline-offset: 2px;
-      }
       .hint {
         margin: 0.2rem 0 0;
         color: var(--muted);
         font-size: 0.85rem;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
       }
       button.run {
         font-weight: 600;
@@ -264,15 +231,6 @@ export class Chapter5 extends LitElement {
         font-variant-numeric: tabular-nums;
         max-width: none;
       }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
-      }
       .weights,
       .backend {
         font-size: 0.85rem;
@@ -282,9 +240,6 @@ export class Chapter5 extends LitElement {
       }
       .weights progress {
         vertical-align: middle;
-      }
-      .backend select {
-        font: inherit;
       }
       .eq {
         display: flex;
@@ -338,14 +293,6 @@ export class Chapter5 extends LitElement {
         line-height: 1.35;
         overflow-wrap: anywhere;
         max-width: none;
-      }
-      .verdict.pass {
-        background: var(--accent-soft);
-        border-left: 4px solid var(--accent);
-      }
-      .verdict.fail {
-        background: var(--error-soft);
-        border-left: 4px solid var(--error);
       }
       .verdict.none {
         background: #f3f3f0;

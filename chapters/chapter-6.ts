@@ -35,7 +35,7 @@ import { ModelController } from '../components/model-controller';
 import { term } from '../components/notation';
 import { CHART_COLOURS, type ChartSpec } from '../components/plot-chart';
 import type { PromptDetail } from '../components/prompt-field';
-import { controls, prose } from '../components/styles';
+import { controls, layout, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import {
@@ -200,6 +200,7 @@ export class Chapter6 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
     css`
       details.phrases {
         margin-top: 0.75rem;
@@ -215,37 +216,12 @@ export class Chapter6 extends LitElement {
         margin: 0.5rem 0;
         max-width: none;
       }
-      .backend select {
-        font: inherit;
-      }
       .controls {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
         gap: 0.75rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
-      }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
       }
       .readout {
         font-variant-numeric: tabular-nums;

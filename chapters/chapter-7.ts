@@ -34,7 +34,7 @@ import { term } from '../components/notation';
 import { formatMs, textToVideoStages } from '../components/pipeline-stages';
 import { CHART_COLOURS, type ChartSpec } from '../components/plot-chart';
 import type { PromptDetail } from '../components/prompt-field';
-import { controls, prose } from '../components/styles';
+import { controls, layout, prose } from '../components/styles';
 import { UrlStateController } from '../components/url-state-controller';
 import { VisibleCellsController } from '../components/visible-cells-controller';
 import { decodeDrawing, drawingToRgb, encodeDrawing, isBlank } from '../pipeline/drawing';
@@ -208,6 +208,7 @@ export class Chapter7 extends LitElement {
   static styles = [
     prose,
     controls,
+    layout,
     css`
       .controls {
         display: grid;
@@ -215,28 +216,6 @@ export class Chapter7 extends LitElement {
         gap: 0.75rem 1.5rem;
         align-items: start;
         margin-bottom: 1rem;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 0.75rem;
-        align-items: center;
-      }
-      .muted {
-        color: var(--muted);
-        font-size: 0.9rem;
-      }
-      .notice {
-        margin: 0.5rem 0;
-        padding: 0.4rem 0.7rem;
-        border-left: 4px solid var(--focus);
-        background: #fff6e0;
-        border-radius: 0.3rem;
-        font-size: 0.95rem;
-        max-width: var(--measure);
       }
       .readout {
         font-variant-numeric: tabular-nums;
@@ -406,9 +385,6 @@ export class Chapter7 extends LitElement {
         width: 10rem;
         max-width: 60vw;
         accent-color: var(--accent);
-      }
-      .backend select {
-        font: inherit;
       }
       ul.differs li {
         margin-bottom: 0.4rem;

@@ -81,3 +81,5 @@ export const controls = css`
     cursor: default;
   }
 `;
+
+export { fields, layout, verdicts } from './layout';

@@ -1,0 +1,73 @@
+// The looks every chapter's figures share, composed into a chapter's (or a
+// figure's) styles after `prose` and `controls`, as Shoelace composes
+// componentStyles and formControlStyles. A chapter's own stylesheet keeps only
+// what is its own.
+import { css } from 'lit';
+
+/** Rows of controls, grid cells that span the row, quiet text, notices, the backend picker. */
+export const layout = css`
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 0.75rem;
+    align-items: center;
+  }
+  .wide {
+    grid-column: 1 / -1;
+  }
+  .muted {
+    color: var(--muted);
+    font-size: 0.9rem;
+  }
+  .notice {
+    margin: 0.5rem 0;
+    padding: 0.4rem 0.7rem;
+    border-left: 4px solid var(--focus);
+    background: #fff6e0;
+    border-radius: 0.3rem;
+    font-size: 0.95rem;
+    max-width: var(--measure);
+  }
+  .backend select {
+    font: inherit;
+  }
+`;
+
+/** A labelled field: its label above, its input or select the field's width. */
+export const fields = css`
+  .field label {
+    display: block;
+    font-weight: 600;
+    font-size: 0.95rem;
+    margin-bottom: 0.25rem;
+  }
+  .field input,
+  .field select {
+    box-sizing: border-box;
+    width: 100%;
+    font: inherit;
+    font-size: 1rem;
+    padding: 0.35em 0.5em;
+    border: 1px solid var(--rule);
+    border-radius: 0.35rem;
+    background: var(--cell-bg, #fff);
+    color: var(--ink);
+  }
+  .field input:focus-visible,
+  .field select:focus-visible {
+    outline: 3px solid var(--focus);
+    outline-offset: 2px;
+  }
+`;
+
+/** The judge's verdict on a sample: passed, failed. */
+export const verdicts = css`
+  .verdict.pass {
+    background: var(--accent-soft);
+    border-left: 4px solid var(--accent);
+  }
+  .verdict.fail {
+    background: var(--error-soft);
+    border-left: 4px solid var(--error);
+  }
+`;

@@ -5,36 +5,18 @@
 // survives a reload; bad links and an empty data set are said, never thrown.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
+import type { Page } from 'playwright-core';
 import { makeSchedule } from '../../pipeline/diffusion';
 import { IdealDenoiser, Sampler2D, particleNoise, spiral, twoMoons } from '../../pipeline/lessons/toy2d';
 import type { PlotChart } from '../../components/plot-chart';
-import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
+import { assertClean } from '../helpers/browser';
+import { chapterSuite } from '../helpers/chapter-suite';
 
 const linear = makeSchedule({ betaSchedule: 'linear' });
 const FORWARD = 500;
 const PARTICLES = 600;
 
-let browser: Browser;
-let server: StaticServer;
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query = '', options: { width?: number; reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width: options.width ?? 1280, height: 900, reducedMotion: options.reducedMotion ?? 'reduce' });
-  await w.page.goto(`${server.url}${query}#diffusion-2d`);
-  await w.page.waitForSelector('chapter-0[data-ready="true"]', { state: 'attached' });
-  return w;
-}
+const suite = chapterSuite(test, { tag: 'chapter-0', hash: 'diffusion-2d', open: { reducedMotion: 'reduce', backend: null } });
 
 const figure = (page: Page) =>
   page.evaluate(() => {
@@ -84,7 +66,7 @@ function checkForward(f: Awaited<ReturnType<typeof figure>>, seed: number) {
 }
 
 test('t slider by keyboard: particles are √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε for the seed; the chart draws them; the field is the ideal denoiser', async () => {
-  const w = await open('?c0.t=100&c0.seed=4');
+  const w = await suite.open('?c0.t=100&c0.seed=4');
   const { page } = w;
   try {
     let f = await figure(page);
@@ -131,7 +113,7 @@ test('t slider by keyboard: particles are √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε 
 });
 
 test('sampling: the page and Node give the same samples for a seed; DDPM by keyboard, steps typed, the shown step moves the particles', async () => {
-  const w = await open('?c0.seed=9');
+  const w = await suite.open('?c0.seed=9');
   const { page } = w;
   try {
     await sampled(page, 50);
@@ -171,7 +153,7 @@ test('sampling: the page and Node give the same samples for a seed; DDPM by keyb
 });
 
 test('memorisation: with all 1,000 steps nearly every sample is a training point; one DDIM step gives the mean', async () => {
-  const w = await open('?c0.steps=1');
+  const w = await suite.open('?c0.steps=1');
   const { page } = w;
   try {
     await sampled(page, 1);
@@ -195,7 +177,7 @@ test('memorisation: with all 1,000 steps nearly every sample is a training point
 });
 
 test('the reader\'s points: empty is said; mouse and keyboard add points; Undo; a reload restores them', async () => {
-  const w = await open();
+  const w = await suite.open();
   const { page } = w;
   try {
     const ch = page.locator('chapter-0');
@@ -250,7 +232,7 @@ test('the reader\'s points: empty is said; mouse and keyboard add points; Undo; 
 });
 
 test('a bad link never throws: repaired values are said; two moons and a reload restore the same figure', async () => {
-  const w = await open('?c0.steps=0&c0.sampler=euler&c0.t=-5&c0.data=drawn&c0.points=!!AAA&c0.extra=1');
+  const w = await suite.open('?c0.steps=0&c0.sampler=euler&c0.t=-5&c0.data=drawn&c0.points=!!AAA&c0.extra=1');
   const { page } = w;
   try {
     const text = (await page.locator('chapter-0 state-notice').getByRole('status').textContent()) ?? '';
@@ -277,7 +259,7 @@ test('a bad link never throws: repaired values are said; two moons and a reload 
 });
 
 test('390 px wide: the chapter fits the screen', async () => {
-  const w = await open('', { width: 390 });
+  const w = await suite.open('', { width: 390 });
   const { page } = w;
   try {
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

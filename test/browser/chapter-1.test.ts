@@ -5,35 +5,17 @@
 // survives a reload, and bad links and empty drawings are said, never thrown.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
+import type { Page } from 'playwright-core';
 import { makeSchedule, type BetaSchedule } from '../../pipeline/diffusion';
 import { bytesToModel, displayByte } from '../../pipeline/pixels';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { generateClip } from '../../pipeline/world';
 import type { PixelView } from '../../components/pixel-view';
 import type { PlotChart } from '../../components/plot-chart';
-import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
+import { assertClean } from '../helpers/browser';
+import { chapterSuite } from '../helpers/chapter-suite';
 
-let browser: Browser;
-let server: StaticServer;
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query = '', options: { width?: number; reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width: options.width ?? 1280, height: 900, reducedMotion: options.reducedMotion });
-  await w.page.goto(`${server.url}${query}#forward-noising`);
-  await w.page.waitForSelector('chapter-1[data-ready="true"]', { state: 'attached' });
-  return w;
-}
+const suite = chapterSuite(test, { tag: 'chapter-1', hash: 'forward-noising', open: { backend: null } });
 
 interface Figure {
   t: number;
@@ -100,7 +82,7 @@ async function checkPixels(page: Page, o: { t: number; seed: number; image: numb
 }
 
 test('a pixel of x_t on the canvas is √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε for the shown seed; the readout says the same', async () => {
-  const w = await open('?c1.t=300&c1.seed=5');
+  const w = await suite.open('?c1.t=300&c1.seed=5');
   try {
     await checkPixels(w.page, { t: 300, seed: 5, image: 2, schedule: 'linear' });
     const probe = await w.page.locator('chapter-1 #probe').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
@@ -113,7 +95,7 @@ test('a pixel of x_t on the canvas is √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε for 
 });
 
 test('keyboard on the t slider: the image follows every step, the charts move their markers and are not rebuilt', async () => {
-  const w = await open('?c1.t=300&c1.seed=5');
+  const w = await suite.open('?c1.t=300&c1.seed=5');
   const { page } = w;
   try {
     const before = await charts(page);
@@ -149,7 +131,7 @@ test('keyboard on the t slider: the image follows every step, the charts move th
 });
 
 test('schedules by keyboard: radio arrows pick cosine; the zero-SNR box makes x_999 exactly ε', async () => {
-  const w = await open('?c1.t=500&c1.seed=2');
+  const w = await suite.open('?c1.t=500&c1.seed=2');
   const { page } = w;
   try {
     const before = await charts(page);
@@ -184,7 +166,7 @@ test('schedules by keyboard: radio arrows pick cosine; the zero-SNR box makes x_
 });
 
 test('the URL holds the figure: a reload restores t, schedule, seed and the same pixels', async () => {
-  const w = await open();
+  const w = await suite.open();
   const { page } = w;
   try {
     const ch = page.locator('chapter-1');
@@ -211,7 +193,7 @@ test('the URL holds the figure: a reload restores t, schedule, seed and the same
 });
 
 test('a bad link never throws: values clamped or replaced, and the page says so', async () => {
-  const w = await open('?c1.t=5000&c1.schedule=bogus&c1.seed=-3&c1.source=drawing&c1.drawing=%%%25zz!&c1.zsnr=maybe');
+  const w = await suite.open('?c1.t=5000&c1.schedule=bogus&c1.seed=-3&c1.source=drawing&c1.drawing=%%%25zz!&c1.zsnr=maybe');
   const { page } = w;
   try {
     const f = await figure(page);
@@ -236,7 +218,7 @@ test('a bad link never throws: values clamped or replaced, and the page says so'
 });
 
 test('drawing: empty is said; painting by mouse and by keyboard changes x₀; the drawing survives a reload', async () => {
-  const w = await open('?c1.t=0');
+  const w = await suite.open('?c1.t=0');
   const { page } = w;
   try {
     const ch = page.locator('chapter-1');
@@ -278,7 +260,7 @@ test('drawing: empty is said; painting by mouse and by keyboard changes x₀; th
 });
 
 test('the world cell: a caption gives a clip the judge passes; a bad one is said; training examples step; reduced motion holds still', async () => {
-  const w = await open('', { reducedMotion: 'reduce' });
+  const w = await suite.open('', { reducedMotion: 'reduce' });
   const { page } = w;
   try {
     const ch = page.locator('chapter-1');
@@ -311,7 +293,7 @@ test('the world cell: a caption gives a clip the judge passes; a bad one is said
 });
 
 test('"try this" buttons set the figure, and the URL follows', async () => {
-  const w = await open();
+  const w = await suite.open();
   const { page } = w;
   try {
     await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(1).click();
@@ -326,7 +308,7 @@ test('"try this" buttons set the figure, and the URL follows', async () => {
 });
 
 test('390 px wide: the chapter fits the screen', async () => {
-  const w = await open('', { width: 390 });
+  const w = await suite.open('', { width: 390 });
   const { page } = w;
   try {
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

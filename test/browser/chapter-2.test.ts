@@ -12,17 +12,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build, DIST, type StaticServer } from '../../build.mjs';
+import type { Page } from 'playwright-core';
+import { DIST } from '../../build.mjs';
 import { measureDenoiserError } from '../../pipeline/lessons/denoiser-error';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
+import { WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { textToVideo, type StepProgress, type TextToVideoOptions } from '../../pipeline/text-to-video';
 import type { PixelView } from '../../components/pixel-view';
 import type { PlotChart } from '../../components/plot-chart';
-import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean, within } from '../helpers/browser';
+import { chapterSuite } from '../helpers/chapter-suite';
 
-const manifest = readManifestIfAny();
 const SAMPLE = ['text_encoder', 'dit', 'vae_decoder'];
 const ALL = [...SAMPLE, 'vae_encoder'];
 
@@ -30,50 +29,25 @@ const ALL = [...SAMPLE, 'vae_encoder'];
 // names) while they run, and a page must not lose its chapter's chunk halfway.
 const SITE = path.join(path.dirname(DIST), '.cache', 'browser-test', 'chapter-2-site');
 
-let browser: Browser;
-let server: StaticServer;
-let noDit: StaticServer;
-let host: ModelHost;
-
-function withModels(names: string[], name: string, fn: () => Promise<void>) {
-  const missing = names.filter((n) => !manifest?.models[n]);
-  if (!missing.length) return test(name, fn);
-  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
-  test.skip(name, fn);
-}
-
-test.before(async () => {
-  await build({ outdir: SITE });
-  browser = await launchChromium();
-  server = await serve(SITE);
-  // the same site, with a manifest that does not list the DiT (as before it was trained)
-  noDit = await serve(SITE, {
-    routes: {
-      'weights/manifest.json': (_req, res, headers) => {
-        const m = JSON.parse(readFileSync(path.join(SITE, 'weights', 'manifest.json'), 'utf8'));
-        delete m.models.dit;
-        res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(m));
+const suite = chapterSuite(test, {
+  tag: 'chapter-2',
+  hash: 'denoising',
+  dir: SITE,
+  build: true,
+  servers: {
+    // the same site, with a manifest that does not list the DiT (as before it was trained)
+    noDit: {
+      routes: {
+        'weights/manifest.json': (_req, res, headers) => {
+          const m = JSON.parse(readFileSync(path.join(SITE, 'weights', 'manifest.json'), 'utf8'));
+          delete m.models.dit;
+          res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(m));
+        },
       },
     },
-  });
-  host = new ModelHost(fileWeights());
+  },
 });
-
-test.after(async () => {
-  await browser?.close();
-  await server?.close();
-  await noDit?.close();
-  await host?.release();
-});
-
-async function open(query = '', options: { width?: number; reducedMotion?: 'reduce' | 'no-preference'; at?: StaticServer } = {}): Promise<WatchedPage> {
-  const at = options.at ?? server;
-  const w = await watchedPage(browser, at.url, { width: options.width ?? 1280, height: 900, reducedMotion: options.reducedMotion });
-  await w.page.goto(`${at.url}?backend=wasm${query ? `&${query}` : ''}#denoising`);
-  await w.page.waitForSelector('chapter-2[data-ready="true"]', { state: 'attached' });
-  return w;
-}
 
 interface Snap {
   run: { serial: number; settings: Record<string, number | string>; running: boolean; stepsDone: number; of: number; shown: number; timestep: number | null; stale: boolean } | null;
@@ -151,8 +125,8 @@ const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return n + Math.abs(a.length - b.length);
 };
 
-withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm run generate's, every step's x̂₀ and ε̂ are Node's; scrubbing by keyboard and by the strip; reload", async () => {
-  const w = await open('c2.seed=3&c2.steps=12&c2.step=5');
+suite.withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm run generate's, every step's x̂₀ and ε̂ are Node's; scrubbing by keyboard and by the strip; reload", async () => {
+  const w = await suite.open('c2.seed=3&c2.steps=12&c2.step=5');
   const { page } = w;
   try {
     const fig = await finished(page);
@@ -160,7 +134,7 @@ withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm run g
     assert.is(fig.run!.shown, 5, 'the URL\'s step');
     // Node, the same pipeline: every step captured
     const steps: StepProgress[] = [];
-    const node = await textToVideo(host, { ...nodeOptions(fig.run!.settings), capture: { predX0: true, predEpsilon: true, input: true } }, { backend: 'wasm', onStep: (p) => void steps.push(p) });
+    const node = await textToVideo(suite.host, { ...nodeOptions(fig.run!.settings), capture: { predX0: true, predEpsilon: true, input: true } }, { backend: 'wasm', onStep: (p) => void steps.push(p) });
     assert.is(differing(fig.final!.frames, node.frames), 0, 'the final frames differ from Node\'s');
     assert.is(fig.final!.reason, node.verdict!.reason);
     assert.equal(fig.final!.timesteps, node.sample.timesteps);
@@ -228,8 +202,8 @@ withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm run g
   }
 });
 
-withModels(SAMPLE, 'every control changes the sample after Run, Enter or Shift+Enter, and says when the figure is stale; a clip equals Node\'s too', async () => {
-  const w = await open('c2.steps=8');
+suite.withModels(SAMPLE, 'every control changes the sample after Run, Enter or Shift+Enter, and says when the figure is stale; a clip equals Node\'s too', async () => {
+  const w = await suite.open('c2.steps=8');
   const { page } = w;
   try {
     let fig = await finished(page);
@@ -309,7 +283,7 @@ withModels(SAMPLE, 'every control changes the sample after Run, Enter or Shift+E
     assert.is(fig.final!.numFrames, 8);
     assert.is(fig.step!.x0Frames!.length, 8 * 3072);
     await inChapter(page, 'clip-player').first().waitFor();
-    const node = await textToVideo(host, nodeOptions(fig.run!.settings), { backend: 'wasm' });
+    const node = await textToVideo(suite.host, nodeOptions(fig.run!.settings), { backend: 'wasm' });
     assert.is(differing(fig.final!.frames, node.frames), 0, 'the clip differs from Node\'s');
     assert.is(fig.final!.reason, node.verdict!.reason);
     await inChapter(page, 'pixel-view#xt').waitFor();
@@ -321,8 +295,8 @@ withModels(SAMPLE, 'every control changes the sample after Run, Enter or Shift+E
   }
 });
 
-withModels(ALL, 'the error against t: measured when seen, equal to Node\'s; ε̂ is worse at small t, x̂₀ at large t; the caption helps; other images on demand', async () => {
-  const w = await open('c2.images=4&c2.world=7');
+suite.withModels(ALL, 'the error against t: measured when seen, equal to Node\'s; ε̂ is worse at small t, x̂₀ at large t; the caption helps; other images on demand', async () => {
+  const w = await suite.open('c2.images=4&c2.world=7');
   const { page } = w;
   try {
     await inChapter(page, 'live-cell#error').scrollIntoViewIfNeeded();
@@ -333,7 +307,7 @@ withModels(ALL, 'the error against t: measured when seen, equal to Node\'s; ε̂
       }, undefined, { timeout: 180_000 });
     await within(180_000, 'the error measurement', done());
     const got = await page.evaluate(() => document.querySelector('chapter-2')!.figure.errors!);
-    const node = await measureDenoiserError(host, { model: 'dit', images: 4, worldSeed: 7 }, { backend: 'wasm' });
+    const node = await measureDenoiserError(suite.host, { model: 'dit', images: 4, worldSeed: 7 }, { backend: 'wasm' });
     assert.is(got.rows.length, node.rows.length);
     assert.equal(got.captions, node.captions);
     got.rows.forEach((r, i) => {
@@ -381,8 +355,8 @@ function loggedImageRate(): { rate: number; n: number } | null {
   return last ? { rate: last.rate, n: last.n } : null;
 }
 
-withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the first is the main figure; prompted images pass the judge at about the logged rate', async () => {
-  const w = await open('c2.steps=30');
+suite.withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the first is the main figure; prompted images pass the judge at about the logged rate', async () => {
+  const w = await suite.open('c2.steps=30');
   const { page } = w;
   try {
     const main = await finished(page);
@@ -406,7 +380,7 @@ withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the first i
       const got = await seeds();
       if (k === 0) assert.is(differing(got[0].frames, main.final!.frames), 0, 'seed 0 of the four is the main figure');
       for (let i = 0; i < 4; i++) {
-        const node = await textToVideo(host, { ...nodeOptions({ ...main.run!.settings, prompt }), seed: i }, { backend: 'wasm' });
+        const node = await textToVideo(suite.host, { ...nodeOptions({ ...main.run!.settings, prompt }), seed: i }, { backend: 'wasm' });
         assert.is(differing(got[i].frames, node.frames), 0, `${prompt}, seed ${i}: differs from Node`);
         assert.is(got[i].reason, node.verdict!.reason);
         passed += got[i].pass ? 1 : 0;
@@ -430,8 +404,8 @@ withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the first i
   }
 });
 
-withModels(SAMPLE, '"try this" sets the state, puts it in the URL and samples it', async () => {
-  const w = await open('c2.steps=6');
+suite.withModels(SAMPLE, '"try this" sets the state, puts it in the URL and samples it', async () => {
+  const w = await suite.open('c2.steps=6');
   const { page } = w;
   try {
     await finished(page);
@@ -456,8 +430,8 @@ withModels(SAMPLE, '"try this" sets the state, puts it in the URL and samples it
   }
 });
 
-withModels(SAMPLE, 'a bad link is repaired and said, never thrown', async () => {
-  const w = await open('c2.steps=500&c2.sampler=euler&c2.guidance=-3&c2.frames=3&c2.step=0&c2.zoom=2');
+suite.withModels(SAMPLE, 'a bad link is repaired and said, never thrown', async () => {
+  const w = await suite.open('c2.steps=500&c2.sampler=euler&c2.guidance=-3&c2.frames=3&c2.step=0&c2.zoom=2');
   const { page } = w;
   try {
     const state = await page.evaluate(() => document.querySelector('chapter-2')!.state);
@@ -472,8 +446,8 @@ withModels(SAMPLE, 'a bad link is repaired and said, never thrown', async () => 
   }
 });
 
-withModels(['text_encoder', 'vae_decoder', 'vae_encoder'], 'a manifest without the DiT: each model cell says so, nothing runs, nothing breaks', async () => {
-  const w = await open('', { at: noDit });
+suite.withModels(['text_encoder', 'vae_decoder', 'vae_encoder'], 'a manifest without the DiT: each model cell says so, nothing runs, nothing breaks', async () => {
+  const w = await suite.open('', { at: suite.servers.noDit });
   const { page } = w;
   try {
     await page.waitForFunction(() => document.querySelector('chapter-2')!.shadowRoot!.querySelectorAll('[data-missing]').length === 3);
@@ -490,8 +464,8 @@ withModels(['text_encoder', 'vae_decoder', 'vae_encoder'], 'a manifest without t
   }
 });
 
-withModels(SAMPLE, 'a phone (390 px), reduced motion: nothing scrolls sideways, a clip waits for Play', async () => {
-  const w = await open('c2.frames=8&c2.prompt=a%20red%20circle%20moving%20right&c2.steps=6', { width: 390, reducedMotion: 'reduce' });
+suite.withModels(SAMPLE, 'a phone (390 px), reduced motion: nothing scrolls sideways, a clip waits for Play', async () => {
+  const w = await suite.open('c2.frames=8&c2.prompt=a%20red%20circle%20moving%20right&c2.steps=6', { width: 390, reducedMotion: 'reduce' });
   const { page } = w;
   try {
     const fig = await finished(page);

@@ -6,48 +6,17 @@
 // the cost cell says which models it lacks, or (once they exist) times them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
+import type { Page } from 'playwright-core';
 import { decodeDrawing, drawingToRgb } from '../../pipeline/drawing';
 import { editChannel, frameOf, mixBytes, mixLatents, planeStats, psnr } from '../../pipeline/lessons/latent-space';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { decodeLatents, encodeFrames } from '../../pipeline/text-to-video';
 import { generateClip } from '../../pipeline/world';
 import type { ChannelRasters } from '../../components/channel-rasters';
-import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean, within } from '../helpers/browser';
+import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
-const manifest = readManifestIfAny();
 const VAE = ['vae_encoder', 'vae_decoder'];
-let browser: Browser;
-let server: StaticServer;
-let host: ModelHost;
-
-function withModels(names: string[], name: string, fn: () => Promise<void>) {
-  const missing = names.filter((n) => !manifest?.models[n]);
-  if (!missing.length) return test(name, fn);
-  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
-  test.skip(name, fn);
-}
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-  host = new ModelHost(fileWeights());
-});
-
-test.after(async () => {
-  await host?.release();
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query = '', width = 1280): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width, height: 900, reducedMotion: 'reduce' });
-  await w.page.goto(`${server.url}?backend=wasm${query}#latent-space`);
-  await w.page.waitForSelector('chapter-3[data-ready="true"]', { state: 'attached' });
-  return w;
-}
+const suite = chapterSuite(test, { tag: 'chapter-3', hash: 'latent-space', open: { reducedMotion: 'reduce' } });
 
 interface Figure {
   picture: number[];
@@ -109,10 +78,10 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 async function nodeEncode(rgb: Uint8Array, frames = 1) {
-  return (await encodeFrames(host, { frames: rgb, numFrames: frames, width: 32, height: 32 }, { backend: 'wasm' })).latent;
+  return (await encodeFrames(suite.host, { frames: rgb, numFrames: frames, width: 32, height: 32 }, { backend: 'wasm' })).latent;
 }
 async function nodeDecode(latent: Float32Array, frames = 1) {
-  return (await decodeLatents(host, latent, { frames, height: 8, width: 8 }, { backend: 'wasm' })).frames;
+  return (await decodeLatents(suite.host, latent, { frames, height: 8, width: 8 }, { backend: 'wasm' })).frames;
 }
 
 /** The page's latent, reconstruction and PSNR against Node's for the same frame. */
@@ -133,8 +102,8 @@ const rasterStats = (page: Page, id: string) =>
     return { stats: r.stats, alts: charts.map((c) => c.getAttribute('alt') ?? ''), images: charts.map((c) => c.shadowRoot!.querySelector('.plot svg image')?.getAttribute('href') ?? '') };
   }, id);
 
-withModels(VAE, 'the frame, its latent and the reconstruction equal Node\'s for the same frame; the rasters, PSNR and compression are said', async () => {
-  const w = await open();
+suite.withModels(VAE, 'the frame, its latent and the reconstruction equal Node\'s for the same frame; the rasters, PSNR and compression are said', async () => {
+  const w = await suite.open();
   const { page } = w;
   try {
     const f = await settled(page);
@@ -163,8 +132,8 @@ withModels(VAE, 'the frame, its latent and the reconstruction equal Node\'s for 
   }
 });
 
-withModels(VAE, 'New frame, and the reader\'s drawing: the latent follows the picture (the same as Node\'s); the URL keeps the drawing', async () => {
-  const w = await open();
+suite.withModels(VAE, 'New frame, and the reader\'s drawing: the latent follows the picture (the same as Node\'s); the URL keeps the drawing', async () => {
+  const w = await suite.open();
   const { page } = w;
   try {
     const ch = page.locator('chapter-3');
@@ -206,8 +175,8 @@ withModels(VAE, 'New frame, and the reader\'s drawing: the latent follows the pi
   }
 });
 
-withModels(VAE, 'editing the latent: channel by keyboard, scale and shift by keyboard and number box; the decoder redraws what Node decodes', async () => {
-  const w = await open();
+suite.withModels(VAE, 'editing the latent: channel by keyboard, scale and shift by keyboard and number box; the decoder redraws what Node decodes', async () => {
+  const w = await suite.open();
   const { page } = w;
   try {
     const ch = page.locator('chapter-3');
@@ -254,8 +223,8 @@ withModels(VAE, 'editing the latent: channel by keyboard, scale and shift by key
   }
 });
 
-withModels(VAE, 'mixing: the pixel mix is the cross-fade, the latent mix decodes (1 − α)·z₁ + α·z₈ as Node does; the slider and Another clip work', async () => {
-  const w = await open();
+suite.withModels(VAE, 'mixing: the pixel mix is the cross-fade, the latent mix decodes (1 − α)·z₁ + α·z₈ as Node does; the slider and Another clip work', async () => {
+  const w = await suite.open();
   const { page } = w;
   try {
     const ch = page.locator('chapter-3');
@@ -300,8 +269,8 @@ withModels(VAE, 'mixing: the pixel mix is the cross-fade, the latent mix decodes
   }
 });
 
-withModels(VAE, 'links: a state in the URL is the figure after a reload; bad values are repaired and said; try-this buttons set the state', async () => {
-  const w = await open('&c3.image=5&c3.channel=3&c3.scale=2&c3.shift=-1&c3.mix=0.25&c3.pair=7');
+suite.withModels(VAE, 'links: a state in the URL is the figure after a reload; bad values are repaired and said; try-this buttons set the state', async () => {
+  const w = await suite.open('&c3.image=5&c3.channel=3&c3.scale=2&c3.shift=-1&c3.mix=0.25&c3.pair=7');
   const { page } = w;
   try {
     let f = await settled(page);
@@ -310,7 +279,7 @@ withModels(VAE, 'links: a state in the URL is the figure after a reload; bad val
     const edit = editChannel(Float32Array.from(f.latent!), { channels: 4, height: 8, width: 8 }, { channel: 2, scale: 2, shift: -1 });
     assert.ok(maxAbs(f.editedLatent!, edit) < 1e-6);
     await w.close();
-    const bad = await open('&c3.scale=9&c3.channel=7&c3.mix=abc');
+    const bad = await suite.open('&c3.scale=9&c3.channel=7&c3.mix=abc');
     try {
       const notice = ((await bad.page.locator('chapter-3 state-notice').getByRole('status').textContent()) ?? '').replace(/\s+/g, ' ');
       assert.match(notice, /c3\.scale: 9 is outside \[-2, 3\]; using 3/);
@@ -333,8 +302,8 @@ withModels(VAE, 'links: a state in the URL is the figure after a reload; bad val
   }
 });
 
-withModels(['unet', 'unet_pixel'], 'the cost cell: a step of each U-Net timed here, FLOPs from the manifest', async () => {
-  const w = await open();
+suite.withModels(['unet', 'unet_pixel'], 'the cost cell: a step of each U-Net timed here, FLOPs from the manifest', async () => {
+  const w = await suite.open();
   const { page } = w;
   try {
     await page.locator('chapter-3 #measure').click();

@@ -19,21 +19,21 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build, DIST, type StaticServer } from '../../build.mjs';
+import type { Page } from 'playwright-core';
+import { DIST, type StaticServer } from '../../build.mjs';
 import { formatCount } from '../../components/cost-table';
 import type { PlotChart } from '../../components/plot-chart';
 import type { PixelView } from '../../components/pixel-view';
 import { adalnChannels, adalnMeanAbs, adalnTimesteps, attentionRow, frameShares, inspectSelfAttention, measureAdaln, patchOfObject, tokenHeat, tokenIndex } from '../../pipeline/lessons/dit-inspect';
 import { pictureDifference } from '../../pipeline/lessons/denoiser-duel';
 import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
+import { fileWeights, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { median } from '../../pipeline/step-timing';
 import { textToVideo, type StepProgress } from '../../pipeline/text-to-video';
 import { statesRead } from '../../pipeline/text-to-video/prompt';
-import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean, within } from '../helpers/browser';
+import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
-const manifest = readManifestIfAny();
 const DUEL = ['text_encoder', 'unet', 'dit', 'vae_decoder'];
 const INSIDE = ['text_encoder', 'dit', 'vae_decoder', 'dit_inspect'];
 const hasUnet = !!manifest?.models.unet;
@@ -43,20 +43,6 @@ const useStandIn = !hasUnet && !!manifest?.models.dit_snap4;
 const STAND_IN = 'dit_snap4';
 
 const SITE = path.join(path.dirname(DIST), '.cache', 'browser-test', 'chapter-5-site');
-
-let browser: Browser;
-let server: StaticServer;
-let noUnet: StaticServer;
-let standIn: StaticServer | null = null;
-let host: ModelHost;
-let standInHost: ModelHost | null = null;
-
-function withModels(names: string[], name: string, fn: () => Promise<void>) {
-  const missing = names.filter((n) => !manifest?.models[n]);
-  if (!missing.length) return test(name, fn);
-  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
-  test.skip(name, fn);
-}
 
 /** The manifest with `unet` as the stand-in's entry. */
 function withStandIn(m: { models: Record<string, unknown> }) {
@@ -71,40 +57,36 @@ const manifestRoute = (edit: (m: { models: Record<string, unknown> }) => unknown
   },
 });
 
-test.before(async () => {
-  await build({ outdir: SITE });
-  browser = await launchChromium();
-  server = await serve(SITE);
-  noUnet = await serve(SITE, {
-    routes: manifestRoute((m) => {
-      const { unet: _u, ...models } = m.models;
-      return { ...m, models };
-    }),
-  });
-  host = new ModelHost(fileWeights());
-  if (useStandIn) {
-    standIn = await serve(SITE, { routes: manifestRoute(withStandIn) });
-    // Node's weights: the same files, and the manifest with the stand-in
-    const dir = mkdtempSync(path.join(tmpdir(), 'chapter-5-weights-'));
-    for (const f of readdirSync(WEIGHTS_DIR)) if (f.endsWith('.onnx')) symlinkSync(path.join(WEIGHTS_DIR, f), path.join(dir, f));
-    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(withStandIn(JSON.parse(readFileSync(path.join(WEIGHTS_DIR, 'manifest.json'), 'utf8')))));
-    standInHost = new ModelHost(fileWeights(dir));
-  }
+const suite = chapterSuite(test, {
+  tag: 'chapter-5',
+  hash: 'unet-vs-dit',
+  open: { reducedMotion: 'reduce' },
+  dir: SITE,
+  build: true,
+  servers: {
+    noUnet: {
+      routes: manifestRoute((m) => {
+        const { unet: _u, ...models } = m.models;
+        return { ...m, models };
+      }),
+    },
+    standIn: useStandIn ? { routes: manifestRoute(withStandIn) } : null,
+  },
+});
+let standInHost: ModelHost | null = null;
+
+test.before(() => {
+  if (!useStandIn) return;
+  // Node's weights: the same files, and the manifest with the stand-in
+  const dir = mkdtempSync(path.join(tmpdir(), 'chapter-5-weights-'));
+  for (const f of readdirSync(WEIGHTS_DIR)) if (f.endsWith('.onnx')) symlinkSync(path.join(WEIGHTS_DIR, f), path.join(dir, f));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(withStandIn(JSON.parse(readFileSync(path.join(WEIGHTS_DIR, 'manifest.json'), 'utf8')))));
+  standInHost = new ModelHost(fileWeights(dir));
 });
 
 test.after(async () => {
-  await browser?.close();
-  for (const s of [server, noUnet, standIn]) await s?.close();
-  await host?.release();
   await standInHost?.release();
 });
-
-async function open(at: StaticServer, query = '', options: { width?: number } = {}): Promise<WatchedPage> {
-  const w = await watchedPage(browser, at.url, { width: options.width ?? 1280, height: 900, reducedMotion: 'reduce' });
-  await w.page.goto(`${at.url}?backend=wasm${query ? `&${query}` : ''}#unet-vs-dit`);
-  await w.page.waitForSelector('chapter-5[data-ready="true"]', { state: 'attached' });
-  return w;
-}
 
 const inChapter = (page: Page, selector: string) => page.locator('chapter-5').locator(selector);
 const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('chapter-5')!.state }));
@@ -169,7 +151,7 @@ async function nodeDuel(h: ModelHost, s: DuelSnap['settings']) {
 }
 
 async function sideBySideChecks(at: StaticServer, h: ModelHost) {
-  const w = await open(at, 'c5.steps=8&c5.seed=3');
+  const w = await suite.open('c5.steps=8&c5.seed=3', { at });
   const { page } = w;
   try {
     let fig = await duelDone(page);
@@ -287,16 +269,16 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
   }
 }
 
-withModels(DUEL, 'side by side: each denoiser\'s picture and verdict equal Node\'s; they step together; x̂₀ every step; the cost table; scrub, seed, sampler, prompt; reload', () => sideBySideChecks(server, host));
+suite.withModels(DUEL, 'side by side: each denoiser\'s picture and verdict equal Node\'s; they step together; x̂₀ every step; the cost table; scrub, seed, sampler, prompt; reload', () => sideBySideChecks(suite.server, suite.host));
 
 if (useStandIn) {
-  test(`side by side with a stand-in U-Net (${STAND_IN} listed as unet, while unet is not trained): the same checks`, () => sideBySideChecks(standIn!, standInHost!));
+  test(`side by side with a stand-in U-Net (${STAND_IN} listed as unet, while unet is not trained): the same checks`, () => sideBySideChecks(suite.servers.standIn, standInHost!));
 }
 
 // ---------------------------------------------------------------- the race
 
 async function raceChecks(at: StaticServer, h: ModelHost) {
-  const w = await open(at, 'c5.steps=4&c5.seed=10&c5.prompt=a%20big%20red%20circle%20in%20the%20top%20left');
+  const w = await suite.open('c5.steps=4&c5.seed=10&c5.prompt=a%20big%20red%20circle%20in%20the%20top%20left', { at });
   const { page } = w;
   try {
     await duelDone(page);
@@ -349,14 +331,14 @@ async function raceChecks(at: StaticServer, h: ModelHost) {
   }
 }
 
-withModels(DUEL, 'the race: 16 seeds through both, every sample and verdict equal Node\'s, standings and charts from them; Stop stops it', () => raceChecks(server, host));
+suite.withModels(DUEL, 'the race: 16 seeds through both, every sample and verdict equal Node\'s, standings and charts from them; Stop stops it', () => raceChecks(suite.server, suite.host));
 
 if (useStandIn) {
-  test(`the race with a stand-in U-Net (${STAND_IN} listed as unet): the same checks`, () => raceChecks(standIn!, standInHost!));
+  test(`the race with a stand-in U-Net (${STAND_IN} listed as unet): the same checks`, () => raceChecks(suite.servers.standIn, standInHost!));
 }
 
 test('without the U-Net in the manifest, the side by side and the race say so in their cells and run nothing; the DiT\'s size is still given', async () => {
-  const w = await open(noUnet);
+  const w = await suite.open('', { at: suite.servers.noUnet });
   const { page } = w;
   try {
     await inChapter(page, 'live-cell#duel p.notice[data-missing="unet"]').waitFor();
@@ -393,8 +375,8 @@ const adalnCharts = (page: Page) =>
     return { meanAbs: el.drawn.meanAbs, channels: Array.from(el.drawn.channels ?? []), charts };
   });
 
-withModels(['dit_inspect'], 'adaLN: the charts draw dit_inspect\'s modulation as Node computes it for the same timesteps; part and block by keyboard; t moves the marker without a rebuild', async () => {
-  const w = await open(noUnet, 'c5.t=500&c5.layer=3');
+suite.withModels(['dit_inspect'], 'adaLN: the charts draw dit_inspect\'s modulation as Node computes it for the same timesteps; part and block by keyboard; t moves the marker without a rebuild', async () => {
+  const w = await suite.open('c5.t=500&c5.layer=3', { at: suite.servers.noUnet });
   const { page } = w;
   try {
     await inChapter(page, 'live-cell#adaln').scrollIntoViewIfNeeded();
@@ -403,7 +385,7 @@ withModels(['dit_inspect'], 'adaLN: the charts draw dit_inspect\'s modulation as
       const t = document.querySelector('chapter-5')!.figure.adaln!;
       return { timesteps: t.timesteps, layers: t.layers, width: t.width, data: Array.from(t.data) };
     });
-    const node = await measureAdaln(host, adalnTimesteps(50, manifest!.models.dit.num_train_timesteps ?? 1000), { backend: 'wasm' });
+    const node = await measureAdaln(suite.host, adalnTimesteps(50, manifest!.models.dit.num_train_timesteps ?? 1000), { backend: 'wasm' });
     assert.equal(table.timesteps, node.timesteps);
     assert.equal([table.layers, table.width], [node.layers, node.width]);
     assert.ok(maxDiff(table.data, node.data) < 1e-4, `the page's modulation against Node's: ${maxDiff(table.data, node.data)}`);
@@ -478,19 +460,19 @@ async function attnDone(page: Page, after = 0): Promise<AttnSnap> {
   return (await attnSnap(page))!;
 }
 
-withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s row equals dit_inspect in Node on that step\'s x_t; layer, head, step and query (keyboard and click) change it; the heat drawn; the query on the object', async () => {
-  const w = await open(noUnet, 'c5.cseed=2&c5.astep=20&c5.layer=1&c5.qf=2');
+suite.withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s row equals dit_inspect in Node on that step\'s x_t; layer, head, step and query (keyboard and click) change it; the heat drawn; the query on the object', async () => {
+  const w = await suite.open('c5.cseed=2&c5.astep=20&c5.layer=1&c5.qf=2', { at: suite.servers.noUnet });
   const { page } = w;
   try {
     await inChapter(page, 'live-cell#attn').scrollIntoViewIfNeeded();
     let a = await attnDone(page);
     // Node: the same clip, every step's x_t
     const inputs: StepProgress[] = [];
-    const clip = await textToVideo(host, { prompt: 'a red circle moving right', model: 'dit', seed: 2, frames: 8, steps: 30, capture: { input: true } }, { backend: 'wasm', onStep: (p) => void inputs.push(p) });
+    const clip = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 2, frames: 8, steps: 30, capture: { input: true } }, { backend: 'wasm', onStep: (p) => void inputs.push(p) });
     assert.is(differing(a.frames!, clip.frames), 0, 'the clip differs from Node\'s');
     const grid = { frames: 8, rows: 4, cols: 4 };
     const nodeRow = async (step: number, layer: number, head: number | 'mean', q: { frame: number; row: number; col: number }) => {
-      const att = await inspectSelfAttention(host, { latent: inputs[step - 1].input!, frames: 8, height: 8, width: 8, timestep: inputs[step - 1].timestep, context: statesRead(manifest!, 'dit', clip.encoded.prompt) }, { backend: 'wasm' });
+      const att = await inspectSelfAttention(suite.host, { latent: inputs[step - 1].input!, frames: 8, height: 8, width: 8, timestep: inputs[step - 1].timestep, context: statesRead(manifest!, 'dit', clip.encoded.prompt) }, { backend: 'wasm' });
       return attentionRow(att, layer, head, tokenIndex(grid, q));
     };
     assert.equal(a.inspected!.step, 20);
@@ -553,7 +535,7 @@ withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s row eq
     await inChapter(page, '#attn-stale').waitFor();
     await page.keyboard.press('Shift+Enter');
     const b = await attnDone(page, a.serial);
-    const clip3 = await textToVideo(host, { prompt: 'a red circle moving right', model: 'dit', seed: 3, frames: 8, steps: 30 }, { backend: 'wasm' });
+    const clip3 = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 3, frames: 8, steps: 30 }, { backend: 'wasm' });
     assert.is(differing(b.frames!, clip3.frames), 0, 'seed 3\'s clip differs from Node\'s');
     assertClean(w);
   } finally {
@@ -561,8 +543,8 @@ withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s row eq
   }
 });
 
-withModels(INSIDE, 'a link restores the figures, bad values are repaired and said; try this sets the state (and puts the query on the object)', async () => {
-  const w = await open(noUnet, 'c5.layer=99&c5.part=bogus&c5.qr=0&c5.block=4&c5.t=250');
+suite.withModels(INSIDE, 'a link restores the figures, bad values are repaired and said; try this sets the state (and puts the query on the object)', async () => {
+  const w = await suite.open('c5.layer=99&c5.part=bogus&c5.qr=0&c5.block=4&c5.t=250', { at: suite.servers.noUnet });
   const { page } = w;
   try {
     const s = await state(page);
@@ -585,7 +567,7 @@ withModels(INSIDE, 'a link restores the figures, bad values are repaired and sai
     const reading = await page.evaluate(() => document.querySelector('chapter-5')!.figure.attn!.query);
     const sNow = await state(page);
     assert.equal([sNow.clip, sNow.qf, sNow.layer, sNow.head, sNow.astep], ['a red circle moving right', 1, 6, 'mean', 25]);
-    const clip = await textToVideo(host, { prompt: 'a red circle moving right', model: 'dit', seed: 0, frames: 8, steps: 30 }, { backend: 'wasm' });
+    const clip = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 0, frames: 8, steps: 30 }, { backend: 'wasm' });
     const p = patchOfObject(clip.verdict!.reading, 0, { frames: 8, rows: 4, cols: 4 });
     if (p) assert.equal(reading, p, 'the query is on the object of frame 1');
     assert.ok(a.row);
@@ -604,8 +586,8 @@ withModels(INSIDE, 'a link restores the figures, bad values are repaired and sai
   }
 });
 
-withModels(INSIDE, 'at 390 px: no sideways scrolling, every cell laid out, the frames of the attention in rows of four', async () => {
-  const w = await open(noUnet, '', { width: 390 });
+suite.withModels(INSIDE, 'at 390 px: no sideways scrolling, every cell laid out, the frames of the attention in rows of four', async () => {
+  const w = await suite.open('', { at: suite.servers.noUnet, width: 390 });
   const { page } = w;
   try {
     for (const id of ['adaln', 'attn']) await inChapter(page, `live-cell#${id}`).scrollIntoViewIfNeeded();

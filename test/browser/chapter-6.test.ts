@@ -11,61 +11,29 @@
 // change the outputs; the URL restores the figures; bad links are repaired.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
+import type { Page } from 'playwright-core';
 import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/lessons/cross-attention';
 
 const LAYOUT = { steps: layoutSteps(30) }; // the cell's default average: steps 1–20 of 30
 import { meanPairwiseDistance, summariseSweep, SWEEP_SCALES, type SweepSample } from '../../pipeline/lessons/guidance-sweep';
 import { expandPrompt } from '../../pipeline/lessons/prompt-expansion';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { encodePrompt, scoreClip, textToVideo, type TextToVideoOptions } from '../../pipeline/text-to-video';
 import { cosineMatrix } from '../../pipeline/lessons/token-similarity';
 import { tokenize } from '../../pipeline/world/tokenizer';
-import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean } from '../helpers/browser';
+import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
-const manifest = readManifestIfAny();
 const MAIN = ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'];
 const WAYS = ['dit_adaln', 'dit_cross', 'dit_in_context'];
 
-let browser: Browser;
-let server: StaticServer;
-let host: ModelHost;
-
-function withModels(names: string[], name: string, fn: () => Promise<void>) {
-  const missing = names.filter((n) => !manifest?.models[n]);
-  if (!missing.length) return test(name, fn);
-  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
-  test.skip(name, fn);
-}
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-  host = new ModelHost(fileWeights());
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.close();
-  await host?.release();
-});
-
-async function open(query = '', width = 1280): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width, height: 900, reducedMotion: 'reduce' });
-  await w.page.goto(`${server.url}?backend=wasm${query}#conditioning`);
-  await w.page.waitForSelector('chapter-6[data-ready="true"]', { state: 'attached' });
-  return w;
-}
+const suite = chapterSuite(test, { tag: 'chapter-6', hash: 'conditioning', open: { reducedMotion: 'reduce' } });
 
 type Cell = 'tokens' | 'attention' | 'tally' | 'strip' | 'sweep' | 'compare' | 'ways' | 'expand' | 'expandTally';
-const ensure = (page: Page, cell: Cell, ms = 240_000) =>
-  within(ms, `cell ${cell}`, page.evaluate((c) => document.querySelector('chapter-6')!.ensure(c as Cell).then(() => true), cell));
+const ensure = (page: Page, cell: Cell, ms?: number) => suite.ensure(page, cell, ms);
 const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('chapter-6')!.state }));
 const setState = (page: Page, s: Record<string, unknown>) => page.evaluate((s) => document.querySelector('chapter-6')!.setState(s as never), s);
 const cellLocator = (page: Page, id: string) => page.locator('chapter-6').locator(`live-cell#${id}`);
-const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(host, { frames: 1, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
+const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(suite.host, { frames: 1, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
 
 function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
   assert.is(a.length, b.length, `${what}: lengths`);
@@ -85,8 +53,8 @@ const differs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return n + Math.abs(a.length - b.length);
 };
 
-withModels(['text_encoder'], 'tokens as they are typed (unknown words and cuts marked); the states and their similarities are Node\'s for the text as typed; Enter submits it to the URL', async () => {
-  const w = await open();
+suite.withModels(['text_encoder'], 'tokens as they are typed (unknown words and cuts marked); the states and their similarities are Node\'s for the text as typed; Enter submits it to the URL', async () => {
+  const w = await suite.open();
   const { page } = w;
   try {
     await ensure(page, 'tokens');
@@ -105,7 +73,7 @@ withModels(['text_encoder'], 'tokens as they are typed (unknown words and cuts m
       const emb = el.shadowRoot!.querySelector('token-embeddings')!;
       return { hidden: Array.from(el.results.tokens!.text.hidden), sim: Array.from(emb.similarity ?? []), n: emb.pieces.length, alt: emb.shadowRoot!.querySelector('plot-chart#similarity')!.getAttribute('alt') };
     });
-    const enc = await encodePrompt(host, 'a red ballz and a blue square', { backend: 'wasm' });
+    const enc = await encodePrompt(suite.host, 'a red ballz and a blue square', { backend: 'wasm' });
     close(shown.hidden, enc.prompt.hidden, 1e-5, 'the text encoder\'s states');
     assert.is(shown.n, 9);
     close(shown.sim, cosineMatrix(enc.prompt.hidden, 128, 9), 1e-5, 'the cosine similarities');
@@ -133,7 +101,7 @@ withModels(['text_encoder'], 'tokens as they are typed (unknown words and cuts m
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c6.prompt') === 'a green triangle');
     await page.waitForFunction(() => document.querySelector('chapter-6')!.results.tokens?.key === 'a green triangle', null, { timeout: 60_000 });
     const green = await page.evaluate(() => Array.from(document.querySelector('chapter-6')!.results.tokens!.text.hidden));
-    close(green, (await encodePrompt(host, 'a green triangle', { backend: 'wasm' })).prompt.hidden, 1e-5, 'the submitted prompt\'s states');
+    close(green, (await encodePrompt(suite.host, 'a green triangle', { backend: 'wasm' })).prompt.hidden, 1e-5, 'the submitted prompt\'s states');
     assert.ok(differs(green, shown.hidden) > 1000, 'another prompt, other states');
     assertClean(w);
   } finally {
@@ -160,13 +128,13 @@ const attentionShown = (page: Page) =>
     };
   });
 
-withModels(MAIN, 'cross-attention maps: the sample is Node\'s byte for byte and its maps (from that run) Node\'s; step, layer, seed and clip by keyboard change them', async () => {
-  const w = await open('&c6.prompt=a%20red%20circle&c6.seed=2');
+suite.withModels(MAIN, 'cross-attention maps: the sample is Node\'s byte for byte and its maps (from that run) Node\'s; step, layer, seed and clip by keyboard change them', async () => {
+  const w = await suite.open('&c6.prompt=a%20red%20circle&c6.seed=2');
   const { page } = w;
   try {
     await ensure(page, 'attention');
     let got = await attentionShown(page);
-    const expected = await textToVideoWithAttention(host, { prompt: 'a red circle', seed: 2, model: 'dit', steps: 30, frames: 1 }, { backend: 'wasm' });
+    const expected = await textToVideoWithAttention(suite.host, { prompt: 'a red circle', seed: 2, model: 'dit', steps: 30, frames: 1 }, { backend: 'wasm' });
     sameBytes(got.frames, expected.frames, 'the sample');
     assert.is(got.reason, expected.verdict.reason);
     assert.is(got.perStep.length, 30);
@@ -216,7 +184,7 @@ withModels(MAIN, 'cross-attention maps: the sample is Node\'s byte for byte and 
     now = await attentionShown(page);
     assert.is(now.numFrames, 8);
     assert.is(now.pictures, 3 * 8);
-    const clip = await textToVideoWithAttention(host, { prompt: 'a red circle', seed: 3, model: 'dit', steps: 30, frames: 8 }, { backend: 'wasm' });
+    const clip = await textToVideoWithAttention(suite.host, { prompt: 'a red circle', seed: 3, model: 'dit', steps: 30, frames: 8 }, { backend: 'wasm' });
     sameBytes(now.frames, clip.frames, 'the clip');
     close(now.words[1].map, tokenMap(combineMaps(clip.attention, { steps: layoutSteps(clip.attention.perStep.length) }), 2, clip.attention.grid), 1e-5, 'the clip\'s map of "red"');
     assert.is(now.words[1].inside!.length, 8);
@@ -226,8 +194,8 @@ withModels(MAIN, 'cross-attention maps: the sample is Node\'s byte for byte and 
   }
 });
 
-withModels(MAIN, 'the colour word\'s peak over 16 fixed seeds (0–15) of "a red circle": inside the red object (grown by 1 px) for at least 12, the same seeds as Node, the maps from the run that made each sample', async () => {
-  const w = await open('&c6.prompt=a%20red%20circle&c6.seed=0');
+suite.withModels(MAIN, 'the colour word\'s peak over 16 fixed seeds (0–15) of "a red circle": inside the red object (grown by 1 px) for at least 12, the same seeds as Node, the maps from the run that made each sample', async () => {
+  const w = await suite.open('&c6.prompt=a%20red%20circle&c6.seed=0');
   const { page } = w;
   try {
     await cellLocator(page, 'tally').getByRole('button', { name: 'Check 16 seeds' }).click();
@@ -235,7 +203,7 @@ withModels(MAIN, 'the colour word\'s peak over 16 fixed seeds (0–15) of "a red
     const rows = await page.evaluate(() => document.querySelector('chapter-6')!.results.tally!.rows.map((r) => ({ seed: r.seed, pass: r.pass, inside: r.words[0].inside, word: r.words[0].word })));
     const expected: boolean[] = [];
     for (let seed = 0; seed < 16; seed++) {
-      const clip = await textToVideoWithAttention(host, { prompt: 'a red circle', seed, model: 'dit', steps: 30, frames: 1 }, { backend: 'wasm' });
+      const clip = await textToVideoWithAttention(suite.host, { prompt: 'a red circle', seed, model: 'dit', steps: 30, frames: 1 }, { backend: 'wasm' });
       expected.push(peakInsideObject(tokenMap(combineMaps(clip.attention, LAYOUT), 2, clip.attention.grid), clip.attention.grid, clip.verdict, 'red', 0).inside);
     }
     assert.equal(rows.map((r) => r.seed), [...Array(16).keys()]);
@@ -253,8 +221,8 @@ withModels(MAIN, 'the colour word\'s peak over 16 fixed seeds (0–15) of "a red
   }
 });
 
-withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is Node\'s at each scale; the scale by keyboard adds one; s = 0 ignores the prompt; the empty and the negative prompt; the sweep\'s pass rates and diversity are Node\'s', async () => {
-  const w = await open('&c6.gprompt=a%20big%20yellow%20triangle%20in%20the%20center&c6.gseed=0&c6.gseeds=2');
+suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is Node\'s at each scale; the scale by keyboard adds one; s = 0 ignores the prompt; the empty and the negative prompt; the sweep\'s pass rates and diversity are Node\'s', async () => {
+  const w = await suite.open('&c6.gprompt=a%20big%20yellow%20triangle%20in%20the%20center&c6.gseed=0&c6.gseeds=2');
   const { page } = w;
   try {
     await ensure(page, 'strip');
@@ -288,7 +256,7 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is Node\
     await setState(page, { gneg: 'yellow', gscale: 4 });
     await ensure(page, 'strip');
     got = await strip();
-    const neg = await textToVideo(host, { prompt, negativePrompt: 'yellow', seed: 0, frames: 1, steps: 30, model: 'dit', guidance: 4 }, { backend: 'wasm' });
+    const neg = await textToVideo(suite.host, { prompt, negativePrompt: 'yellow', seed: 0, frames: 1, steps: 30, model: 'dit', guidance: 4 }, { backend: 'wasm' });
     sameBytes(at(4), neg.frames, 'with the negative prompt');
     assert.ok(differs(at(4), (await node({ prompt, seed: 0, guidance: 4 })).frames) > 0, 'the negative prompt changes the sample');
     // at s = 0, only the negative prompt is read
@@ -332,7 +300,7 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is Node\
 });
 
 test('three ways in: the diagram (three panels with names and descriptions), the paper\'s ablation chart, and the comparison cell says which models are missing (or shows them)', async () => {
-  const w = await open('', 390);
+  const w = await suite.open('', { width: 390 });
   const { page } = w;
   try {
     const ch = page.locator('chapter-6');
@@ -363,8 +331,8 @@ test('three ways in: the diagram (three panels with names and descriptions), the
   }
 });
 
-withModels(['text_encoder', ...WAYS, 'vae_decoder'], 'the three small models: the same prompt and seed through each is Node\'s (dit_adaln gets the pooled caption), their cards, and the judge over 8 seeds', async () => {
-  const w = await open('&c6.cprompt=a%20red%20square%20in%20the%20top%20left&c6.cseed=1');
+suite.withModels(['text_encoder', ...WAYS, 'vae_decoder'], 'the three small models: the same prompt and seed through each is Node\'s (dit_adaln gets the pooled caption), their cards, and the judge over 8 seeds', async () => {
+  const w = await suite.open('&c6.cprompt=a%20red%20square%20in%20the%20top%20left&c6.cseed=1');
   const { page } = w;
   try {
     await ensure(page, 'compare');
@@ -390,8 +358,8 @@ withModels(['text_encoder', ...WAYS, 'vae_decoder'], 'the three small models: th
   }
 });
 
-withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the rules shown are the module\'s; both samples are Node\'s, held to the intent; the seeds and the mode by keyboard change the expansion; 8 seeds of each are judged as in Node', async () => {
-  const w = await open('&c6.eprompt=red%20ball&c6.eseed=3&c6.sseed=0');
+suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the rules shown are the module\'s; both samples are Node\'s, held to the intent; the seeds and the mode by keyboard change the expansion; 8 seeds of each are judged as in Node', async () => {
+  const w = await suite.open('&c6.eprompt=red%20ball&c6.eseed=3&c6.sseed=0');
   const { page } = w;
   try {
     await ensure(page, 'expand');
@@ -439,7 +407,7 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the rules 
     got = await shown();
     assert.is(got.expanded, ec.expanded);
     assert.is(got.long.length, 8 * 32 * 32 * 3);
-    sameBytes(got.long, (await textToVideo(host, { prompt: ec.expanded, seed: 0, frames: 8, steps: 30, model: 'dit' }, { backend: 'wasm' })).frames, 'the expanded clip');
+    sameBytes(got.long, (await textToVideo(suite.host, { prompt: ec.expanded, seed: 0, frames: 8, steps: 30, model: 'dit' }, { backend: 'wasm' })).frames, 'the expanded clip');
     // back to images, 8 seeds of each, held to the intent
     await setState(page, { emode: 'image', eseed: 3 });
     await cellLocator(page, 'expandTally').getByRole('button', { name: 'Judge 8 seeds of each' }).click();
@@ -460,8 +428,8 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the rules 
   }
 });
 
-withModels(MAIN, 'links: the state is in the URL and a reload gives the same figure; "try this" sets the state; bad values are repaired and said', async () => {
-  const w = await open('&c6.prompt=a%20blue%20square&c6.seed=5&c6.step=12');
+suite.withModels(MAIN, 'links: the state is in the URL and a reload gives the same figure; "try this" sets the state; bad values are repaired and said', async () => {
+  const w = await suite.open('&c6.prompt=a%20blue%20square&c6.seed=5&c6.step=12');
   const { page } = w;
   try {
     await ensure(page, 'attention');
@@ -484,7 +452,7 @@ withModels(MAIN, 'links: the state is in the URL and a reload gives the same fig
   } finally {
     await w.close();
   }
-  const bad = await open('&c6.gscale=99&c6.frames=3&c6.layer=-2&c6.bogus=1');
+  const bad = await suite.open('&c6.gscale=99&c6.frames=3&c6.layer=-2&c6.bogus=1');
   try {
     const s = await state(bad.page);
     assert.is(s.gscale, 15);

@@ -10,10 +10,7 @@
 // Pass rates are asserted loosely (the DiT's clips are weak) and printed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
+import type { Page } from 'playwright-core';
 import { startingNoise, textToVideo, type TextToVideoOptions } from '../../pipeline/text-to-video';
 import { animatePlan, connectPlan, extendPlan, joinConnection, joinExtension, sdeditStart } from '../../pipeline/text-to-video/edits';
 import { motionPrompt, phrasesOfReading, summarizeTracks } from '../../pipeline/text-to-video/measure';
@@ -21,48 +18,19 @@ import { denoiserSettings } from '../../pipeline/runtime/manifest';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { generateClip, parsePrompt, readFrames } from '../../pipeline/world';
 import { drawingToRgb, encodeDrawing } from '../../pipeline/drawing';
-import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean } from '../helpers/browser';
+import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
-const manifest = readManifestIfAny();
 const MAIN = ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'];
 const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'];
 const PROMPT = 'a red circle moving right';
 
-let browser: Browser;
-let server: StaticServer;
-let host: ModelHost;
-
-function withModels(names: string[], name: string, fn: () => Promise<void>) {
-  const missing = names.filter((n) => !manifest?.models[n]);
-  if (!missing.length) return test(name, fn);
-  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
-  test.skip(name, fn);
-}
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-  host = new ModelHost(fileWeights());
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.close();
-  await host?.release();
-});
-
-async function open(query = '', options: { width?: number; reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width: options.width ?? 1280, height: 900, reducedMotion: options.reducedMotion });
-  await w.page.goto(`${server.url}?backend=wasm${query}#text-to-video`);
-  await w.page.waitForSelector('chapter-7[data-ready="true"]', { state: 'attached' });
-  return w;
-}
+const suite = chapterSuite(test, { tag: 'chapter-7', hash: 'text-to-video' });
 
 type Cell = 'make' | 'animate' | 'extend' | 'edit' | 'connect' | 'scale' | 'measure';
 
 /** Runs a cell for the page's current state and waits for it. */
-const ensure = (page: Page, cell: Cell) =>
-  within(240_000, `cell ${cell}`, page.evaluate((c) => document.querySelector('chapter-7')!.ensure(c as Cell).then(() => true), cell));
+const ensure = (page: Page, cell: Cell) => suite.ensure(page, cell);
 
 /** A clip of the page's results, as plain numbers. */
 const shown = (page: Page, cell: 'make' | 'animate' | 'extend' | 'edit' | 'connect') =>
@@ -91,10 +59,10 @@ const differs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return n + Math.abs(a.length - b.length);
 };
 
-const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(host, { frames: 8, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
+const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(suite.host, { frames: 8, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
 
-withModels(MAIN, 'the pipeline cell: the clip is Node\'s for the state, the stages light up in order and are timed, the noise shown is the sampler\'s; seed and prompt by keyboard change it', async () => {
-  const w = await open('&c7.seed=3');
+suite.withModels(MAIN, 'the pipeline cell: the clip is Node\'s for the state, the stages light up in order and are timed, the noise shown is the sampler\'s; seed and prompt by keyboard change it', async () => {
+  const w = await suite.open('&c7.seed=3');
   const { page } = w;
   try {
     await ensure(page, 'make');
@@ -164,8 +132,8 @@ withModels(MAIN, 'the pipeline cell: the clip is Node\'s for the state, the stag
   }
 });
 
-withModels(MAIN, 'image to video: frame 1 is the picture (through the VAE), frames 2–8 follow the motion asked; the same clip as Node; an empty drawing is said', async () => {
-  const w = await open('&c7.picture=7&c7.motion=right');
+suite.withModels(MAIN, 'image to video: frame 1 is the picture (through the VAE), frames 2–8 follow the motion asked; the same clip as Node; an empty drawing is said', async () => {
+  const w = await suite.open('&c7.picture=7&c7.motion=right');
   const { page } = w;
   try {
     await ensure(page, 'animate');
@@ -233,8 +201,8 @@ withModels(MAIN, 'image to video: frame 1 is the picture (through the VAE), fram
   }
 });
 
-withModels(MAIN, 'extending forwards and backwards, SDEdit and connecting: the made frames are where they belong, the clips are Node\'s', async () => {
-  const w = await open('&c7.seed=1');
+suite.withModels(MAIN, 'extending forwards and backwards, SDEdit and connecting: the made frames are where they belong, the clips are Node\'s', async () => {
+  const w = await suite.open('&c7.seed=1');
   const { page } = w;
   try {
     const source = await node({ prompt: PROMPT, seed: 1 });
@@ -299,8 +267,8 @@ withModels(MAIN, 'extending forwards and backwards, SDEdit and connecting: the m
   }
 });
 
-withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpoints: the same prompt and seeds through each, pass counts from the judge\'s verdicts; Node makes the same clip; more compute passes at least as often', async () => {
-  const w = await open('&c7.seeds=4');
+suite.withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpoints: the same prompt and seeds through each, pass counts from the judge\'s verdicts; Node makes the same clip; more compute passes at least as often', async () => {
+  const w = await suite.open('&c7.seeds=4');
   const { page } = w;
   try {
     await ensure(page, 'scale');
@@ -343,19 +311,19 @@ withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpoints: 
   }
 });
 
-withModels(MAIN, 'a checkpoint the manifest lacks: the scaling cell says which, the other cells work', async () => {
-  const w = await watchedPage(browser, server.url, { width: 1280, height: 900 });
+suite.withModels(MAIN, 'a checkpoint the manifest lacks: the scaling cell says which, the other cells work', async () => {
+  const w = await suite.open('', {
+    // the worker reads the manifest: serve one without dit_snap4
+    before: (w) =>
+      w.context.route('**/weights/manifest.json', async (route) => {
+        const res = await route.fetch();
+        const m = await res.json();
+        delete m.models.dit_snap4;
+        await route.fulfill({ response: res, json: m });
+      }),
+  });
   const { page } = w;
   try {
-    // the worker reads the manifest: serve one without dit_snap4
-    await w.context.route('**/weights/manifest.json', async (route) => {
-      const res = await route.fetch();
-      const m = await res.json();
-      delete m.models.dit_snap4;
-      await route.fulfill({ response: res, json: m });
-    });
-    await page.goto(`${server.url}?backend=wasm#text-to-video`);
-    await page.waitForSelector('chapter-7[data-ready="true"]', { state: 'attached' });
     await ensure(page, 'scale');
     assert.match((await page.locator('chapter-7').locator('#scale-note').textContent())!, /needs dit_snap4, which weights\/manifest.json does not list yet/);
     assert.is(await page.evaluate(() => document.querySelector('chapter-7')!.results.scale), null);
@@ -367,8 +335,8 @@ withModels(MAIN, 'a checkpoint the manifest lacks: the scaling cell says which, 
   }
 });
 
-withModels(MAIN, 'measuring: the paths and the table are the judge\'s reading of the chosen clip; the URL restores every figure; bad values are repaired and said', async () => {
-  const w = await open('&c7.seed=2&c7.motion=down&c7.measure=animate&c7.steps=20');
+suite.withModels(MAIN, 'measuring: the paths and the table are the judge\'s reading of the chosen clip; the URL restores every figure; bad values are repaired and said', async () => {
+  const w = await suite.open('&c7.seed=2&c7.motion=down&c7.measure=animate&c7.steps=20');
   const { page } = w;
   try {
     await ensure(page, 'measure');
@@ -406,7 +374,7 @@ withModels(MAIN, 'measuring: the paths and the table are the judge\'s reading of
   } finally {
     await w.close();
   }
-  const bad = await open('&c7.steps=500&c7.motion=sideways&c7.bogus=1');
+  const bad = await suite.open('&c7.steps=500&c7.motion=sideways&c7.bogus=1');
   try {
     const s = await state(bad.page);
     assert.equal([s.steps, s.motion], [50, 'right']);
@@ -420,8 +388,8 @@ withModels(MAIN, 'measuring: the paths and the table are the judge\'s reading of
   }
 });
 
-withModels(MAIN, 'try this: each button sets its state and runs its cell; 390 px wide, nothing is wider than the screen', async () => {
-  const w = await open('', { width: 390 });
+suite.withModels(MAIN, 'try this: each button sets its state and runs its cell; 390 px wide, nothing is wider than the screen', async () => {
+  const w = await suite.open('', { width: 390 });
   const { page } = w;
   try {
     await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(1).click();

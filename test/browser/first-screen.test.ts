@@ -9,53 +9,22 @@
 // weights/manifest.json does not list are skipped, saying which.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
+import type { Page } from 'playwright-core';
 import { textToVideo } from '../../pipeline/text-to-video';
-import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { chapterSuite } from '../helpers/chapter-suite';
 
-const manifest = readManifestIfAny();
 const MODELS = ['text_encoder', 'dit', 'vae_decoder'];
 const NOT_FOUND = /Failed to load resource: the server responded with a status of 404/;
 
-let browser: Browser;
-let server: StaticServer;
-let host: ModelHost;
+const suite = chapterSuite(test, { tag: 'first-screen', hash: '' });
 
-function withModels(names: string[], name: string, fn: () => Promise<void>) {
-  const missing = names.filter((n) => !manifest?.models[n]);
-  if (!missing.length) return test(name, fn);
-  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
-  test.skip(name, fn);
-}
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-  host = new ModelHost(fileWeights());
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.close();
-  await host?.release();
-});
-
-async function open(query = '', options: { width?: number; hash?: string; slowWeights?: number } = {}): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width: options.width ?? 1280, height: 900 });
-  if (options.slowWeights) {
-    // the weights arrive late, so what shows before and during the download can be seen
-    await w.context.route('**/*.onnx', async (route) => {
-      await new Promise((r) => setTimeout(r, options.slowWeights));
-      await route.continue();
-    });
-  }
-  await w.page.goto(`${server.url}?backend=wasm${query}${options.hash ?? ''}`);
-  await w.page.waitForSelector('first-screen[data-ready="true"]', { state: 'attached', timeout: 60_000 });
-  return w;
-}
+/** The weights arrive late, so what shows before and during the download can be seen. */
+const slowWeights = (ms: number) => (w: WatchedPage) =>
+  w.context.route('**/*.onnx', async (route) => {
+    await new Promise((r) => setTimeout(r, ms));
+    await route.continue();
+  });
 
 /** What the first screen shows, as plain values. */
 const screen = (page: Page) =>
@@ -88,8 +57,8 @@ function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
 const waitForClip = (page: Page) =>
   page.waitForFunction(() => document.querySelector('first-screen')?.result != null, undefined, { timeout: 240_000, polling: 200 });
 
-withModels(MODELS, 'the page opens on the pipeline: the prompt works at once, sizes before the download, a progress bar during it, the stages in order with previews, the clip Node makes', async () => {
-  const w = await open('', { slowWeights: 1500 });
+suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at once, sizes before the download, a progress bar during it, the stages in order with previews, the clip Node makes', async () => {
+  const w = await suite.open('', { before: slowWeights(1500) });
   const { page } = w;
   try {
     // before any weights arrive: the sizes, and a prompt box that answers
@@ -118,7 +87,7 @@ withModels(MODELS, 'the page opens on the pipeline: the prompt works at once, si
     const missing = await page.evaluate((hrefs) => hrefs.filter((h) => !document.getElementById(h.slice(1))), done.links);
     assert.equal(missing, [], 'every stage links to a chapter that exists');
     assert.match(done.weights, /all downloaded \(kept in this browser\)/);
-    const expected = await textToVideo(host, { prompt: 'a red circle moving right', model: 'dit', seed: 0, frames: 8 }, { backend: 'wasm' });
+    const expected = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 0, frames: 8 }, { backend: 'wasm' });
     sameBytes(done.frames!, expected.frames, 'the first screen\'s clip');
     assert.is(done.reason, expected.verdict!.reason);
     console.log(`      first screen, "a red circle moving right", seed 0: ${done.reason}`);
@@ -129,8 +98,8 @@ withModels(MODELS, 'the page opens on the pipeline: the prompt works at once, si
   }
 });
 
-withModels(MODELS, 'the chapters below stay usable while the models run: chapter 1\'s slider answers every key at once', async () => {
-  const w = await open();
+suite.withModels(MODELS, 'the chapters below stay usable while the models run: chapter 1\'s slider answers every key at once', async () => {
+  const w = await suite.open();
   const { page } = w;
   try {
     await page.waitForFunction(() => (document.querySelector('first-screen') as unknown as { phase: string }).phase === 'running', undefined, { timeout: 120_000, polling: 20 });
@@ -159,29 +128,29 @@ withModels(MODELS, 'the chapters below stay usable while the models run: chapter
   }
 });
 
-withModels(MODELS, 'a link restores the clip; Another take is the next seed; a link into a chapter does not start the first screen', async () => {
+suite.withModels(MODELS, 'a link restores the clip; Another take is the next seed; a link into a chapter does not start the first screen', async () => {
   const prompt = 'a blue triangle moving down';
-  const w = await open(`&fs.prompt=${encodeURIComponent(prompt)}&fs.seed=2`);
+  const w = await suite.open(`&fs.prompt=${encodeURIComponent(prompt)}&fs.seed=2`);
   const { page } = w;
   try {
     await waitForClip(page);
     const first = await screen(page);
     assert.equal(first.state, { prompt, seed: 2 });
-    sameBytes(first.frames!, (await textToVideo(host, { prompt, model: 'dit', seed: 2, frames: 8 }, { backend: 'wasm' })).frames, 'from the link');
+    sameBytes(first.frames!, (await textToVideo(suite.host, { prompt, model: 'dit', seed: 2, frames: 8 }, { backend: 'wasm' })).frames, 'from the link');
     await page.locator('first-screen').getByRole('button', { name: 'Another take' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('first-screen')!.state.seed === 3);
     await page.waitForFunction(() => document.querySelector('first-screen')!.result?.sample.options.seed === 3, undefined, { timeout: 240_000 });
     await page.waitForFunction(() => new URLSearchParams(location.search).get('fs.seed') === '3');
     const next = await screen(page);
-    sameBytes(next.frames!, (await textToVideo(host, { prompt, model: 'dit', seed: 3, frames: 8 }, { backend: 'wasm' })).frames, 'another take');
+    sameBytes(next.frames!, (await textToVideo(suite.host, { prompt, model: 'dit', seed: 3, frames: 8 }, { backend: 'wasm' })).frames, 'another take');
     assertClean(w);
   } finally {
     await w.close();
   }
-  const elsewhere = await watchedPage(browser, server.url, { width: 1280, height: 900 });
+  const elsewhere = await watchedPage(suite.browser, suite.server.url, { width: 1280, height: 900 });
   try {
-    await elsewhere.page.goto(`${server.url}#forward-noising`);
+    await elsewhere.page.goto(`${suite.server.url}#forward-noising`);
     await elsewhere.page.waitForSelector('chapter-1[data-ready="true"]', { state: 'attached' });
     await elsewhere.page.waitForTimeout(2000);
     const phase = await elsewhere.page.evaluate(() => (document.querySelector('first-screen') as unknown as { phase?: string } | null)?.phase ?? 'not loaded');
@@ -194,13 +163,13 @@ withModels(MODELS, 'a link restores the clip; Another take is the next seed; a l
   }
 });
 
-withModels(MODELS, 'a model that cannot be downloaded stops this cell only, with Retry; the chapters still work; 390 px wide fits', async () => {
-  const w = await watchedPage(browser, server.url, { width: 390, height: 844 });
+suite.withModels(MODELS, 'a model that cannot be downloaded stops this cell only, with Retry; the chapters still work; 390 px wide fits', async () => {
+  const w = await watchedPage(suite.browser, suite.server.url, { width: 390, height: 844 });
   const { page } = w;
   try {
     let block = true;
     await w.context.route('**/weights/dit.onnx', (route) => (block ? route.fulfill({ status: 404, body: 'not here' }) : route.continue()));
-    await page.goto(`${server.url}?backend=wasm`);
+    await page.goto(`${suite.server.url}?backend=wasm`);
     await page.waitForSelector('first-screen[data-ready="true"]', { state: 'attached' });
     await page.locator('first-screen').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => !!document.querySelector('first-screen')!.cell.shadowRoot!.querySelector('[role="alert"]'), undefined, { timeout: 120_000 });

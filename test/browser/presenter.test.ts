@@ -11,30 +11,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
-import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { assertClean, watchedPage } from '../helpers/browser';
+import { chapterSuite } from '../helpers/chapter-suite';
 import { decodeGif } from '../helpers/gif-decode';
 
-let browser: Browser;
-let server: StaticServer;
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query: string, hash = '#forward-noising'): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width: 1280, height: 800, reducedMotion: 'reduce' });
-  await w.page.goto(`${server.url}${query}${hash}`);
-  await w.page.waitForSelector('chapter-1[data-ready="true"]', { state: 'attached' });
-  return w;
-}
+const suite = chapterSuite(test, { tag: 'chapter-1', hash: 'forward-noising', open: { height: 800, reducedMotion: 'reduce', backend: null } });
 
 /** What is being presented: the cell's label or "try" for a Try-this list, and its top on the screen. */
 const presented = (page: Page) =>
@@ -58,7 +40,7 @@ const cellTool = (page: Page, cellLabel: RegExp, button: string) =>
   page.locator('chapter-1 live-cell').filter({ has: page.locator(`figcaption`, { hasText: cellLabel }) }).getByRole('button', { name: button });
 
 test('?present=1: large type; PageDown, arrows and PageUp step through cells in page order; a slider keeps its keys; Escape leaves', async () => {
-  const w = await open('?present=1');
+  const w = await suite.open('?present=1');
   const { page } = w;
   const root = () => page.evaluate(() => ({ type: document.documentElement.dataset.type, present: document.documentElement.dataset.present, search: location.search }));
   assert.equal(await root(), { type: 'large', present: 'on', search: '?present=1' });
@@ -111,10 +93,8 @@ test('?present=1: large type; PageDown, arrows and PageUp step through cells in 
 });
 
 test('?present=1 on a phone (390 px): type stays normal, nothing scrolls sideways, keys still step', async () => {
-  const w = await watchedPage(browser, server.url, { width: 390, height: 800, reducedMotion: 'reduce' });
+  const w = await suite.open('?present=1', { width: 390 });
   const { page } = w;
-  await page.goto(`${server.url}?present=1#forward-noising`);
-  await page.waitForSelector('chapter-1[data-ready="true"]', { state: 'attached' });
   const r = await page.evaluate(() => ({ present: document.documentElement.dataset.present, type: document.documentElement.dataset.type }));
   assert.equal(r, { present: 'on', type: undefined });
   await page.keyboard.press('PageDown');
@@ -126,7 +106,7 @@ test('?present=1 on a phone (390 px): type stays normal, nothing scrolls sideway
 });
 
 test('Copy link: the URL has the state and a fragment; opened fresh, the page scrolls to that cell', async () => {
-  const w = await open('?c1.t=700');
+  const w = await suite.open('?c1.t=700');
   const { page } = w;
   const state = await page.evaluate(() => location.search);
   const button = cellTool(page, /^The Shapes World/, 'Copy link to this figure');
@@ -135,14 +115,14 @@ test('Copy link: the URL has the state and a fragment; opened fresh, the page sc
     const cells = document.querySelector('chapter-1')!.shadowRoot!.querySelectorAll('live-cell');
     return Array.from(cells).map((c) => c.lastLink).find(Boolean)!;
   });
-  assert.ok(link.startsWith(server.url), link);
+  assert.ok(link.startsWith(suite.server.url), link);
   const url = new URL(link);
   assert.is(url.search, state, 'the current state');
   assert.match(url.hash, /^#forward-noising--the-shapes-world/);
   assert.match(await page.locator('chapter-1 live-cell output').filter({ hasText: /Link|Copy/ }).first().textContent() ?? '', /Link copied|Copy the link/);
   await w.close();
 
-  const v = await watchedPage(browser, server.url, { width: 1280, height: 800, reducedMotion: 'reduce' });
+  const v = await watchedPage(suite.browser, suite.server.url, { width: 1280, height: 800, reducedMotion: 'reduce' });
   await v.page.goto(link);
   await v.page.waitForFunction(() => {
     const cell = Array.from(document.querySelector('chapter-1')?.shadowRoot?.querySelectorAll('live-cell') ?? []).find((c) => c.label.startsWith('The Shapes World'));
@@ -157,7 +137,7 @@ test('Copy link: the URL has the state and a fragment; opened fresh, the page sc
 });
 
 test('Save PNG, Save GIF and Reset', async () => {
-  const w = await open('?c1.t=700&c1.clip=5');
+  const w = await suite.open('?c1.t=700&c1.clip=5');
   const { page } = w;
   // PNG of the noising cell
   const [png] = await Promise.all([page.waitForEvent('download'), cellTool(page, /^Noising one picture/, 'Save this figure as PNG').click()]);

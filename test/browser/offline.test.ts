@@ -6,9 +6,12 @@
 // the old version on the next visit (the old one keeps serving the page that is
 // open, the new one waits, then takes over and deletes the old cache, without
 // downloading the unchanged weights again), or at once from the page's Reload
-// notice; the development server's sw.js removes the worker altogether. One
-// weight file not as built (issue 23): the rest installs and works offline, the
-// page names the file, the next visit with the file mended completes the copy.
+// notice. A new build whose server no longer has the old hashed chunks: the
+// open page keeps loading its chapters from its version's cache, the next
+// visit runs the new build. The development server's sw.js removes the worker
+// altogether. One weight file not as built (issue 23): the rest installs and
+// works offline, the page names the file, the next visit with the file mended
+// completes the copy.
 // Needs the first screen's models (text_encoder, dit, vae_decoder); skipped,
 // saying which, where weights/manifest.json lacks one.
 //
@@ -23,7 +26,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page, Request, Route, Worker } from 'playwright-core';
 import { build, buildTestPage, copyStatic, DIST, PRECACHE_FILE, writeServiceWorker, type PrecacheManifestJson, type StaticServer } from '../../build.mjs';
@@ -84,6 +87,43 @@ async function newVersion(mark: string): Promise<PrecacheManifestJson> {
   const { precache } = await writeServiceWorker({ outdir: SITE });
   await restartServer();
   return precache;
+}
+
+/** base32 as esbuild writes its hashes. */
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * A new build as `npm run build` makes one after a change of code: every content-hashed file (`name-HASH.js`:
+ * the chunks, the chapters, the model worker) gets new bytes and so a new name, every file that names it follows,
+ * and the old files are gone from the server; index.html is marked `mark`, sw.js and the manifest written again.
+ * Returns old name -> new name.
+ */
+async function newBuild(mark: string): Promise<Map<string, string>> {
+  const renamed = new Map<string, string>();
+  for (const f of readdirSync(SITE)) {
+    const m = /^(.+)-([A-Z2-7]{8})\.js$/.exec(f);
+    if (!m) continue;
+    const digest = createHash('sha256').update(`${f} ${mark}`).digest();
+    renamed.set(f, `${m[1]}-${Array.from(digest.subarray(0, 8), (b) => B32[b & 31]).join('')}.js`);
+  }
+  const text = readdirSync(SITE).filter((f) => /\.(js|mjs|html|json)$/.test(f));
+  for (const f of text) {
+    const file = path.join(SITE, f);
+    const before = readFileSync(file, 'utf8');
+    let after = before;
+    for (const [a, b] of renamed) after = after.split(a).join(b);
+    if (after !== before) writeFileSync(file, after);
+  }
+  for (const [a, b] of renamed) {
+    writeFileSync(path.join(SITE, b), `${readFileSync(path.join(SITE, a), 'utf8')}\n// build ${mark}\n`);
+    rmSync(path.join(SITE, a));
+  }
+  // main.js named other files: its cache-busting query follows, as copyStatic writes it
+  const v = createHash('sha256').update(readFileSync(path.join(SITE, 'main.js'))).digest('hex').slice(0, 10);
+  const index = path.join(SITE, 'index.html');
+  writeFileSync(index, readFileSync(index, 'utf8').replace(/(src="\.\/main\.js)(\?v=[0-9a-f]+)?"/, `$1?v=${v}"`));
+  await newVersion(mark);
+  return renamed;
 }
 
 const mark = (page: Page) => page.evaluate(() => document.querySelector<HTMLMetaElement>('meta[name="build-mark"]')?.content ?? null);
@@ -464,6 +504,67 @@ withModels(MODELS, 'the notice\'s "Reload now": the waiting version takes over a
   assert.match(page.url(), /c0\.seed=7.*#diffusion-2d$/, 'the link is kept');
   const names = await cacheNames(page);
   assert.not.ok(names.some((n) => n.endsWith(` ${old.version}`)), `old cache gone: ${names.join(', ')}`);
+  assertClean(w);
+});
+
+withModels(MODELS, 'a new build whose server has dropped the old chunks: the open page keeps working from its cache (a chapter it had not loaded loads, and every chunk its code names is answered), and the new version takes over on the next visit', async () => {
+  const { context } = w;
+  let page = w.page;
+  await visit(page);
+  const old = precache();
+  assert.is(await mark(page), 'C');
+  assert.is(await swVersion(page), old.version);
+  const lazy = 'chapter-3'; // the latent space: loaded when the reader gets near it, not at chapter 0
+  assert.is(await page.evaluate((tag) => document.querySelector<HTMLElement>(tag)?.dataset.load ?? 'not loaded', lazy), 'not loaded', `${lazy} is not loaded yet`);
+  // the new build on the server: every hashed file renamed (new bytes), the old ones gone
+  const renamed = await newBuild('D');
+  const next = precache();
+  assert.ok([...renamed.keys()].some((f) => f.startsWith(`${lazy}-`)), `${lazy}'s chunk is among the renamed: ${[...renamed.keys()].join(', ')}`);
+  for (const f of renamed.keys()) assert.is((await fetch(new URL(f, server.url))).status, 404, `${f} is gone from the server`);
+  // the browser finds the new version: it installs beside the open page and waits
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  await workerOf(context, next.version);
+  assert.is(await installedBeside(page), 'installed', 'the new version installed and waits');
+  // the open page, still the old version: the reader follows a link into a chapter it had not loaded; its chunk (and
+  // the chunks that imports, the model worker's included when its figures run) come from the old version's cache
+  await page.evaluate((id) => (location.hash = `#${id}`), 'latent-space');
+  await page.waitForSelector(`${lazy}[data-load="loaded"][data-ready="true"]`, { state: 'attached', timeout: 120_000 });
+  assert.is(await mark(page), 'C');
+  assert.is(await swVersion(page), old.version, 'the open page keeps its version');
+  // every chunk the old code names, asked for by the page: answered, the old build's bytes
+  const oldChunks = old.files.filter((f) => renamed.has(f.path)).map((f) => ({ path: f.path, sha256: f.sha256 }));
+  const wrong = await page.evaluate(async (list) => {
+    const bad: string[] = [];
+    for (const f of list) {
+      const r = await fetch(f.path).catch(() => null);
+      if (!r?.ok) {
+        bad.push(`${f.path}: ${r ? `HTTP ${r.status}` : 'failed'}`);
+        continue;
+      }
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await r.arrayBuffer()));
+      if (Array.from(digest, (x) => x.toString(16).padStart(2, '0')).join('') !== f.sha256) bad.push(`${f.path}: other bytes`);
+    }
+    return bad;
+  }, oldChunks);
+  assert.equal(wrong, [], 'chunks of the open page not answered as built');
+  // the next visit: the page closed, the new version takes over; the new page runs the new build's chunks
+  await page.close();
+  await activeVersion(context, next.version);
+  page = await context.newPage();
+  w.page = page;
+  page.on('console', (msg) => msg.type() === 'error' && w.errors.push(`console.error: ${msg.text()}`));
+  page.on('pageerror', (e) => w.errors.push(`uncaught: ${e.message}`));
+  await visit(page, '#latent-space');
+  await page.waitForSelector(`${lazy}[data-load="loaded"][data-ready="true"]`, { state: 'attached', timeout: 120_000 });
+  assert.is(await mark(page), 'D', 'the new version');
+  assert.is(await swVersion(page), next.version);
+  const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.split('/').pop()!));
+  const newNames = new Set(renamed.values());
+  assert.ok(scripts.some((f) => f.startsWith(`${lazy}-`) && newNames.has(f)), `${lazy}'s new chunk loaded: ${scripts.join(', ')}`);
+  assert.not.ok(scripts.some((f) => renamed.has(f)), `an old chunk loaded: ${scripts.filter((f) => renamed.has(f)).join(', ')}`);
+  const names = await cacheNames(page);
+  assert.equal(names.filter((n) => n.startsWith('sora-app ')), [`sora-app ${new URL(server.url).pathname} ${next.version}`], 'the old cache is deleted');
+  console.log(`      a new build without the old chunks (${renamed.size} hashed files renamed): the open page loaded ${lazy} and every old chunk from its cache; the next visit ran the new build`);
   assertClean(w);
 });
 

@@ -44,7 +44,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-export const DIST = path.join(root, 'dist');
+/** Where the production build goes: dist/, or SORA_DIST (two test runs in one checkout each build their own). */
+export const DIST = process.env.SORA_DIST ? path.resolve(process.env.SORA_DIST) : path.join(root, 'dist');
 
 /** The files onnxruntime-web 1.30 loads at run time: `onnxruntime-web/wasm` the first two,
  *  `onnxruntime-web/webgpu` the asyncify pair; see pipeline/runtime/ort.ts. */

@@ -33,17 +33,25 @@ export function isPresenting(): boolean {
   return on;
 }
 
-/** The live cells and "Try this" lists of the page, top to bottom. */
-export function presenterStops(): Element[] {
+/** Every element under `root` that `pick` takes, through the shadow roots of figures and chapters, in document order. */
+function deepFind(root: Element | ShadowRoot, pick: (el: Element) => boolean): Element[] {
   const found: Element[] = [];
-  const visit = (root: Element | ShadowRoot) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.localName === 'live-cell') found.push(el);
-      else if (el.localName === 'section' && el.classList.contains('try') && el.getRootNode() !== document) found.push(el);
+  const visit = (r: Element | ShadowRoot) => {
+    for (const el of r.querySelectorAll('*')) {
+      if (pick(el)) found.push(el);
       if (el.shadowRoot) visit(el.shadowRoot);
     }
   };
-  visit(document.body);
+  visit(root);
+  return found;
+}
+
+/** The live cells and "Try this" lists of the page, top to bottom. */
+export function presenterStops(): Element[] {
+  const found = deepFind(
+    document.body,
+    (el) => el.localName === 'live-cell' || (el.localName === 'section' && el.classList.contains('try') && el.getRootNode() !== document),
+  );
   const tops = new Map(found.map((el) => [el, el.getBoundingClientRect()]));
   return found.filter((el) => tops.get(el)!.height > 0).sort((a, b) => tops.get(a)!.top - tops.get(b)!.top);
 }
@@ -134,7 +142,7 @@ function followFigureLink() {
   const t0 = performance.now();
   const look = () => {
     const cell = chapter.shadowRoot
-      ? Array.from(chapter.shadowRoot.querySelectorAll('live-cell')).find((c) => (c as Element & { key?: string }).key === link.cell)
+      ? deepFind(chapter.shadowRoot, (el) => el.localName === 'live-cell').find((c) => (c as Element & { key?: string }).key === link.cell)
       : undefined;
     if (cell) {
       cell.scrollIntoView({ block: 'start' });

@@ -37,6 +37,8 @@ export interface FigureRunOptions {
   delay?: number;
   /** How far outside the viewport the figure already counts as in view (CSS margin syntax). */
   rootMargin?: string;
+  /** Once seen, the figure counts as in view for good (it keeps following its key off screen). */
+  staysInView?: boolean;
 }
 
 export class FigureRunController implements ReactiveController {
@@ -104,9 +106,10 @@ export class FigureRunController implements ReactiveController {
     this.observer = new IntersectionObserver(
       (entries) => {
         const now = entries.some((e) => e.isIntersecting);
-        if (now === this.inView) return;
+        if (now === this.inView || (!now && this.options.staysInView)) return;
         this.inView = now;
         if (now) this.schedule(0);
+        this.host.requestUpdate(); // a figure may say that it waits to be seen
       },
       { rootMargin: this.options.rootMargin ?? '25% 0px 25% 0px' },
     );
@@ -116,7 +119,7 @@ export class FigureRunController implements ReactiveController {
   hostDisconnected(): void {
     this.observer?.disconnect();
     this.observer = null;
-    this.inView = false;
+    if (!this.options.staysInView) this.inView = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }

@@ -9,8 +9,7 @@
 // pixel for pixel, with the same verdicts; URL round trip and bad links.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, type StaticServer } from '../../build.mjs';
+import type { Page } from 'playwright-core';
 import type { PlotChart } from '../../components/plot-chart';
 import type { TokenCostCharts } from '../../components/token-cost-charts';
 import { formatCount } from '../../components/cost-table';
@@ -18,49 +17,21 @@ import { CLIP_SHAPES, promptForShape } from '../../pipeline/lessons/clip-shapes'
 import { patchify, tokenCoordinates } from '../../pipeline/diffusion/patchify';
 import { latentFalseColour } from '../../pipeline/lessons/latent-space';
 import { DIT_ARCHITECTURE, DIT_PATCH, ditStepFlops, tokenGrid } from '../../pipeline/lessons/patch-cost';
-import { ModelHost } from '../../pipeline/runtime/models';
-import { fileWeights, readManifestIfAny } from '../../pipeline/runtime/weights-node';
 import { encodeFrames, textToVideo } from '../../pipeline/text-to-video';
 import { generateClip } from '../../pipeline/world';
-import { assertClean, launchChromium, serve, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean, within, type WatchedPage } from '../helpers/browser';
+import { chapterSuite } from '../helpers/chapter-suite';
 
-const manifest = readManifestIfAny();
-let browser: Browser;
-let server: StaticServer;
-let host: ModelHost;
-
-function withModels(names: string[], name: string, fn: () => Promise<void>) {
-  const missing = names.filter((n) => !manifest?.models[n]);
-  if (!missing.length) return test(name, fn);
-  console.log(`  skipped "${name}": weights/manifest.json does not list ${missing.join(', ')} yet`);
-  test.skip(name, fn);
-}
-
-test.before(async () => {
-  browser = await launchChromium();
-  server = await serve(DIST);
-  host = new ModelHost(fileWeights());
-});
-
-test.after(async () => {
-  await host?.release();
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(query = '', width = 1280): Promise<WatchedPage> {
-  const w = await watchedPage(browser, server.url, { width, height: 900, reducedMotion: 'reduce' });
-  await w.page.goto(`${server.url}?backend=wasm${query}#spacetime-patches`);
-  await w.page.waitForSelector('chapter-4[data-ready="true"]', { state: 'attached' });
-  return w;
-}
+const suite = chapterSuite(test, { tag: 'chapter-4', hash: 'spacetime-patches', open: { reducedMotion: 'reduce' } });
+const { withModels } = suite;
+const open = (query = '', width = 1280): Promise<WatchedPage> => suite.open(query, { width });
 
 const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('chapter-4')!.state }));
 
 /** The numbers written on the patch grid: per time group, per frame, the numbers in reading order. */
 const gridNumbers = (page: Page) =>
   page.evaluate(() => {
-    const g = document.querySelector('chapter-4')!.shadowRoot!.querySelector('patch-grid')!;
+    const g = document.querySelector('chapter-4')!.shadowRoot!.querySelector('patches-figure')!.shadowRoot!.querySelector('patch-grid')!;
     return Array.from(g.shadowRoot!.querySelectorAll('.group')).map((gr) =>
       Array.from(gr.querySelectorAll('svg')).map((svg) => Array.from(svg.querySelectorAll('text.num')).map((t) => Number(t.textContent))),
     );
@@ -96,7 +67,7 @@ withModels(['vae_encoder'], 'the patch grid numbers tokens as patchify orders th
     await waitLatent(page);
     await checkNumbers(page, 1, 2, 2);
     const clip = generateClip(1, { frames: 8 });
-    const z = (await encodeFrames(host, { frames: clip.frames, numFrames: 8, width: 32, height: 32 }, { backend: 'wasm' })).latent;
+    const z = (await encodeFrames(suite.host, { frames: clip.frames, numFrames: 8, width: 32, height: 32 }, { backend: 'wasm' })).latent;
     const shape = { frames: 8, channels: 4, height: 8, width: 8 };
     const checkToken = async (pt: number, ph: number, pw: number) => {
       await page.waitForFunction(() => !!document.querySelector('chapter-4')!.figure.tokenValues);
@@ -146,10 +117,10 @@ withModels(['vae_encoder'], 'the patch grid numbers tokens as patchify orders th
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c4.token') === '22');
     // the latent itself: the canvas shows channels 1-3 of the latent Node encodes, in false colour
     await ch.getByRole('radio', { name: 'The latent' }).check();
-    await page.waitForFunction(() => document.querySelector('chapter-4')!.shadowRoot!.querySelector('patch-grid')?.getAttribute('cell') === '1');
+    await page.waitForFunction(() => document.querySelector('chapter-4')!.shadowRoot!.querySelector('patches-figure')!.shadowRoot!.querySelector('patch-grid')?.getAttribute('cell') === '1');
     const colours = latentFalseColour(z, shape);
     const shown = await page.evaluate(() => {
-      const g = document.querySelector('chapter-4')!.shadowRoot!.querySelector('patch-grid')!;
+      const g = document.querySelector('chapter-4')!.shadowRoot!.querySelector('patches-figure')!.shadowRoot!.querySelector('patch-grid')!;
       const canvas = g.shadowRoot!.querySelectorAll('canvas')[3];
       const d = canvas.getContext('2d')!.getImageData(0, 0, 8, 8).data;
       return Array.from(d).filter((_, i) => i % 4 !== 3);
@@ -161,7 +132,7 @@ withModels(['vae_encoder'], 'the patch grid numbers tokens as patchify orders th
     await ch.getByRole('button', { name: 'New clip' }).click();
     await page.waitForFunction(() => document.querySelector('chapter-4')!.state.clip === 2);
     await waitLatent(page);
-    const z2 = (await encodeFrames(host, { frames: generateClip(2, { frames: 8 }).frames, numFrames: 8, width: 32, height: 32 }, { backend: 'wasm' })).latent;
+    const z2 = (await encodeFrames(suite.host, { frames: generateClip(2, { frames: 8 }).frames, numFrames: 8, width: 32, height: 32 }, { backend: 'wasm' })).latent;
     const page2 = await page.evaluate(() => Array.from(document.querySelector('chapter-4')!.figure.latent!));
     let d2 = 0;
     for (let i = 0; i < z2.length; i++) d2 = Math.max(d2, Math.abs(page2[i] - z2[i]));
@@ -174,7 +145,7 @@ withModels(['vae_encoder'], 'the patch grid numbers tokens as patchify orders th
 
 const costCharts = (page: Page) =>
   page.evaluate(() => {
-    const el = document.querySelector('chapter-4')!.shadowRoot!.querySelector<TokenCostCharts>('token-cost-charts')!;
+    const el = document.querySelector('chapter-4')!.shadowRoot!.querySelector('costs-figure')!.shadowRoot!.querySelector<TokenCostCharts>('token-cost-charts')!;
     const charts = ['tokens-chart', 'flops-chart'].map((id) => {
       const c = el.shadowRoot!.querySelector<PlotChart>(`plot-chart#${id}`)!;
       const dot = c.shadowRoot!.querySelector('svg.marks circle');
@@ -228,7 +199,7 @@ withModels(['dit'], 'a DiT step timed on the five shapes here; the formula\'s FL
   try {
     const ch = page.locator('chapter-4');
     const check = (await ch.locator('#flops-check').textContent())!.replace(/\s+/g, ' ');
-    assert.match(check, new RegExp(`manifest says ${formatCount(manifest!.models.dit.flops as number)} for an image`));
+    assert.match(check, new RegExp(`manifest says ${formatCount(suite.manifest!.models.dit.flops as number)} for an image`));
     await ch.locator('#measure').click();
     await within(240_000, 'the timing', page.waitForFunction(() => {
       const t = document.querySelector('chapter-4')!.figure.timing;
@@ -269,7 +240,7 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'clips of five shapes, made w
     const page1 = await read();
     const prompt = 'a big red circle moving right';
     for (const sh of CLIP_SHAPES) {
-      const node = await textToVideo(host, { prompt: promptForShape(prompt, sh.frames), model: 'dit', seed: 2, frames: sh.frames, height: sh.height, width: sh.width }, { backend: 'wasm' });
+      const node = await textToVideo(suite.host, { prompt: promptForShape(prompt, sh.frames), model: 'dit', seed: 2, frames: sh.frames, height: sh.height, width: sh.width }, { backend: 'wasm' });
       const p = page1[sh.id];
       assert.equal([p.numFrames, p.height, p.width], [sh.frames, sh.height * 4, sh.width * 4], `${sh.label}: its shape`);
       let differing = 0;

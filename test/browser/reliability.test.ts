@@ -9,12 +9,12 @@
 // saying which.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { chapterSchemas } from '../helpers/chapter-schemas';
 import path from 'node:path';
 import type { Browser, CDPSession } from 'playwright-core';
 import { buildTestPage, CONTENT_SECURITY_POLICY, DIST, ISOLATION_HEADERS, MODEL_WORKER_FILE, type StaticServer } from '../../build.mjs';
 import { readManifestIfAny } from '../../pipeline/runtime/weights-node';
-import type { Schema } from '../../pipeline/url-state';
 import { assertClean, launchChromium, serve, watchedPage, within } from '../helpers/browser';
 
 const root = path.dirname(DIST);
@@ -46,19 +46,6 @@ test.after(async () => {
   await runtime?.close();
 });
 
-/** Every chapter's URL schema as the chapter exports it, with the prefix it reads it under (as the fuzz test finds them). */
-async function chapterSchemas(): Promise<{ file: string; schema: Schema; prefix: string }[]> {
-  const dir = path.join(root, 'chapters');
-  const out: { file: string; schema: Schema; prefix: string }[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
-    const source = readFileSync(path.join(dir, file), 'utf8');
-    for (const m of source.matchAll(/new UrlStateController\(\s*this,\s*(\w+),\s*'([\w-]+)'/g)) {
-      const mod = (await import(path.join(dir, file))) as Record<string, Schema>;
-      out.push({ file, schema: mod[m[1]], prefix: m[2] });
-    }
-  }
-  return out;
-}
 
 /** Payloads for text fields; each marks itself (x-injected, data-hostile, window.__pwned). Sent over-long: each is
  *  repeated past 20,000 characters, far beyond every field's maximum. */
@@ -98,7 +85,7 @@ type CellsWindow = { __cellsOf(tag: string): (HTMLElement & { label?: string; __
 
 withModels(GEN, 'hostile URL state on the whole page (over-long HTML and script in every text parameter, extreme numbers, a 200,000-character fragment): nothing injected, no dialog, no error, every cell runs or waits, no main-thread task over 1 s, bounded notices', async () => {
   const schemas = await chapterSchemas();
-  assert.ok(schemas.length >= 6, `chapter schemas found: ${schemas.map((s) => s.file).join(', ')}`);
+  assert.ok(schemas.length >= 6, `chapter schemas found: ${schemas.map((s) => s.name).join(', ')}`);
   const params = new URLSearchParams();
   let k = 0;
   const textParams: string[] = [];

@@ -33,7 +33,7 @@ test.after.each(() => {
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
-function setup(auto: RunPolicy, firstKey: string | null = 'a') {
+function setup(auto: RunPolicy, firstKey: string | null = 'a', staysInView = false) {
   let key = firstKey;
   const runs: string[] = [];
   const stale: string[] = [];
@@ -47,6 +47,7 @@ function setup(auto: RunPolicy, firstKey: string | null = 'a') {
   const runsOf = new FigureRunController(host, {
     auto,
     delay: 5,
+    staysInView,
     key: () => key,
     run: async (k, current) => {
       runs.push(k);
@@ -132,6 +133,17 @@ test('a null key cannot run: ensure resolves at once, and the first key that com
   f.setKey('a');
   await tick(30);
   assert.equal(f.runs, ['a']);
+});
+
+test('staysInView: once seen, a new key runs off screen too', async () => {
+  const f = setup('rerun', 'a', true);
+  f.see(true);
+  await tick(30);
+  f.see(false);
+  f.setKey('b');
+  await tick(30);
+  assert.equal(f.runs, ['a', 'b']);
+  assert.ok(f.controller.visible);
 });
 
 test('memo: the same value while the key is the same', () => {

@@ -17,9 +17,7 @@
 // more; a failure prints the seed, the round and the input.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chapterSchemas } from '../helpers/chapter-schemas';
 import { createRandom, type Random } from '../../pipeline/random';
 import { readState, validateState, writeState, type Schema } from '../../pipeline/url-state';
 import { backendSchema, readBackend } from '../../pipeline/runtime/backend-state';
@@ -32,7 +30,6 @@ import { COLOURS, MOTIONS, POSITIONS, SHAPES, SIZES } from '../../pipeline/world
 import { expandPrompt } from '../../pipeline/lessons/prompt-expansion';
 import { parseFigureLink } from '../../components/figure-link';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SEED = process.env.FUZZ_SEED ?? '8a-hostile';
 const ROUNDS = Number(process.env.FUZZ_ROUNDS) || 2000;
 
@@ -116,28 +113,6 @@ function assertNoPollution() {
 // ---------------------------------------------------------------------------
 // The chapters' schemas, as they export them, with the prefix each chapter reads them under.
 
-interface NamedSchema {
-  name: string;
-  schema: Schema;
-  prefix?: string;
-}
-
-async function chapterSchemas(): Promise<NamedSchema[]> {
-  const dir = path.join(root, 'chapters');
-  const out: NamedSchema[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
-    const source = readFileSync(path.join(dir, file), 'utf8');
-    const prefixes = new Map([...source.matchAll(/new UrlStateController\(\s*this,\s*(\w+),\s*'([\w-]+)'/g)].map((m) => [m[1], m[2]]));
-    if (!prefixes.size) continue;
-    const mod = (await import(path.join(dir, file))) as Record<string, unknown>;
-    for (const [exported, prefix] of prefixes) {
-      const schema = mod[exported] as Schema | undefined;
-      assert.ok(schema, `${file} uses ${exported} for its URL state but does not export it`);
-      out.push({ name: `${file}: ${exported}`, schema, prefix });
-    }
-  }
-  return out;
-}
 
 function checkState(schema: Schema, state: Record<string, unknown>) {
   assert.equal(Object.keys(state).sort(), Object.keys(schema).sort(), 'exactly the schema\'s keys');
@@ -206,7 +181,7 @@ function hostileQuery(rng: Random, schema: Schema, prefix?: string): string {
 }
 
 test('URL state: every chapter\'s schema (as exported, under its prefix) and the backend switch read thousands of hostile queries without throwing, values in range, no pollution; what is written reads back the same', async () => {
-  const schemas = await chapterSchemas();
+  const schemas: { name: string; schema: Schema; prefix?: string }[] = await chapterSchemas();
   assert.ok(schemas.length >= 6, `found the chapters' schemas: ${schemas.map((s) => s.name).join(', ')}`);
   schemas.push({ name: 'backend', schema: backendSchema });
   const per = Math.max(200, Math.round(ROUNDS / 2));
@@ -267,7 +242,7 @@ function bigHostileQuery(rng: Random, schema: Schema, prefix?: string): string {
 }
 
 test(`URL state: 10,000 hostile queries of any size (100,000-character values, 4,000 parameters) are each read in under ${READ_BOUND_MS} ms, with a short list of short problems`, async () => {
-  const schemas = await chapterSchemas();
+  const schemas: { name: string; schema: Schema; prefix?: string }[] = await chapterSchemas();
   schemas.push({ name: 'backend', schema: backendSchema });
   let slowest = 0;
   fuzz('url any size', Math.max(1000, ROUNDS * 5), (rng) => {
@@ -323,7 +298,7 @@ test(`figure links: 10,000 hostile fragments (up to 1,000,000 characters) each p
 });
 
 test('URL state in code (validateState, as a slider or "try this" applies it): any JavaScript value, hostile keys; values in range, stray keys dropped, no pollution', async () => {
-  const schemas = await chapterSchemas();
+  const schemas: { name: string; schema: Schema; prefix?: string }[] = await chapterSchemas();
   for (const { name, schema } of schemas) {
     fuzz(`validate ${name}`, Math.max(200, Math.round(ROUNDS / 4)), (rng) => {
       const input: Record<string, unknown> = JSON.parse('{"__proto__": {"polluted": true}}');

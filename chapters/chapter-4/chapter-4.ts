@@ -1,0 +1,195 @@
+// Chapter 4: Spacetime patches. A world clip's latent cut into patches of a
+// chosen size, the grid over its frames and every token numbered in the order
+// the DiT reads them; the token count and the cost of a DiT call as clips grow
+// longer and larger (an image is a one-frame video); a DiT step timed here on
+// clips of several shapes; and the DiT asked for durations and an aspect ratio
+// it never trained on, with the judge's verdicts. Prose and layout: each figure
+// is an element of this folder, the arithmetic is pipeline/lessons/patch-cost.ts
+// and pipeline/diffusion/patchify.ts, the pieces components/.
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import '../../components/chapter-section';
+import '../../components/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
+import { ModelController } from '../../components/model-controller';
+import { controls, layout, prose } from '../../components/styles';
+import { UrlStateController } from '../../components/url-state-controller';
+import { attentionCrossover, DIT_ARCHITECTURE } from '../../pipeline/lessons/patch-cost';
+import './costs-figure';
+import './patches-figure';
+import './shapes-figure';
+import './tally-figure';
+import './timing-figure';
+import { chapter4Schema, CHANNELS, CLIP_FRAMES, LATENT, markedToken, patchOf, type Chapter4State } from './state';
+
+export { chapter4Schema, type Chapter4State } from './state';
+
+const TRY_THIS: TryThis<Partial<Chapter4State>>[] = [
+  {
+    question: 'Halve the patch side from 2 to 1. How many tokens does the 8-frame clip become, and how much does one call of the DiT cost now? Why does attention’s share grow?',
+    state: { pt: '1', ph: '1', pw: '1', frames: 8, side: '32' },
+  },
+  {
+    question: 'A 10-second clip at 24 frames a second is 240 frames; at 256 × 256 even 64 frames is a lot. Read the token count and the share of attention for 64 frames of 256 × 256 with 2 × 2 × 2 patches.',
+    state: { pt: '2', ph: '2', pw: '2', frames: 64, side: '256' },
+  },
+  {
+    question: 'The DiT trained on 8 frames of 32 × 32 only. Which of the other shapes keep the object and its motion, and which break? Try a still object too.',
+    state: { prompt: 'a blue square staying still', seed: 1 },
+  },
+];
+
+const REFERENCES: Reference[] = [
+  { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 'spacetime patches, native sizes and durations' },
+  { title: 'Dosovitskiy et al. 2021, An Image is Worth 16x16 Words', href: 'https://arxiv.org/abs/2010.11929', note: 'images as sequences of patches' },
+  { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'the DiT, and patch size against Gflops' },
+  { title: 'Arnab et al. 2021, ViViT: A Video Vision Transformer', href: 'https://arxiv.org/abs/2103.15691', note: 'tubelets: patches that span frames' },
+  { title: 'Dehghani et al. 2023, Patch n\' Pack: NaViT', href: 'https://arxiv.org/abs/2307.06304', note: 'any aspect ratio and resolution' },
+];
+
+@customElement('chapter-4')
+export class Chapter4 extends LitElement {
+  static styles = [
+    prose,
+    controls,
+    layout,
+    css`
+      .weights,
+      .backend {
+        font-size: 0.85rem;
+        color: var(--muted);
+        margin: 0.5rem 0;
+        max-width: none;
+      }
+      .figure-box {
+        margin: 1.5rem 0;
+        padding: 1rem;
+        border: 1px solid var(--rule);
+        border-radius: 0.6rem;
+        background: var(--cell-bg);
+      }
+      .figure-box > h4 {
+        margin: 0 0 0.75rem;
+        font-size: 0.9rem;
+      }
+    `,
+  ];
+
+  private url = new UrlStateController(this, chapter4Schema, 'c4');
+  readonly models = new ModelController(this, { models: ['vae_encoder', 'text_encoder', 'dit', 'vae_decoder'] });
+
+  private figureEl<K extends 'patches-figure' | 'timing-figure' | 'shapes-figure' | 'tally-figure'>(tag: K): HTMLElementTagNameMap[K] | null {
+    return this.renderRoot.querySelector(tag);
+  }
+
+  /** What the figures show, for tests. */
+  get figure() {
+    const s = this.url.state;
+    const patches = this.figureEl('patches-figure');
+    const latent = patches?.latent?.seed === s.clip ? patches.latent.values : null;
+    return {
+      patch: patchOf(s),
+      token: markedToken(s),
+      latent,
+      tokenValues: patches?.tokenValues ?? null,
+      tokenKey: patches?.tokenKey ?? '',
+      shapes: this.figureEl('shapes-figure')?.results ?? {},
+      shapesKey: `${s.prompt}|${s.seed}`,
+      timing: this.figureEl('timing-figure')?.timing ?? [],
+      tally: this.figureEl('tally-figure')?.tally ?? null,
+    };
+  }
+
+  get state(): Chapter4State {
+    return this.url.state;
+  }
+
+  setState(partial: Partial<Chapter4State>) {
+    this.url.set(partial);
+  }
+
+  /** Times a DiT step on each shape, as the figure's button does. */
+  measureDit(): Promise<void> {
+    return this.figureEl('timing-figure')?.measureDit() ?? Promise.resolve();
+  }
+
+  /** Judges the shapes on several seeds, as the tally's button does. */
+  runTally(): Promise<void> {
+    return this.figureEl('tally-figure')?.runTally() ?? Promise.resolve();
+  }
+
+  protected firstUpdated() {
+    this.dataset.ready = 'true';
+  }
+
+  private onTryThis(e: CustomEvent<TryThisDetail>) {
+    this.url.clearProblems();
+    this.url.set(e.detail.state as Partial<Chapter4State>);
+  }
+
+  render() {
+    const s = this.url.state;
+    const patch = patchOf(s);
+    const cross = Math.round(attentionCrossover(patch));
+    return html`
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+        <state-notice .messages=${this.url.messages()}></state-notice>
+        <p>
+          A transformer reads a sequence of tokens. Sora makes video into one: the VAE compresses the clip into a latent (the
+          last chapter, frame by frame here; Sora compresses time too), and the latent is cut into <em>spacetime patches</em>,
+          small blocks of a few frames × a few rows × a few columns with all their channels. Each patch, flattened, is a token.
+          In the DiT here a linear layer embeds it, and fixed sine and cosine features of its place in time, row and column
+          are added, so the transformer knows where each token came from.
+        </p>
+        <p>
+          Choose the patch. The numbers are the order in which the DiT here reads the tokens: time first, then rows, then
+          columns, as in <code>pipeline/diffusion/patchify.ts</code> and the model's training code.
+        </p>
+        ${this.models.renderWeights()}
+        <patches-figure .state=${s} .models=${this.models}></patches-figure>
+        <p>
+          The patch size trades detail for length. Whatever the patch, the latent holds the same
+          ${(CLIP_FRAMES * LATENT * LATENT * CHANNELS).toLocaleString('en')} numbers; a smaller patch makes more tokens with fewer
+          numbers each. Halving the side of a patch in rows and columns makes four times the tokens; spanning two frames
+          instead of one halves them. An image is simply a clip of one frame: the same cutting gives its tokens, and the same
+          model can learn from images and clips together, as Sora and the DiT here do.
+        </p>
+        <h3>Tokens, and what they cost</h3>
+        <p>
+          Each DiT block does two kinds of work. Everything a token does alone — the projections to queries, keys and values,
+          cross-attention to the text, the MLP — grows with the number of tokens N. Self-attention compares every token with
+          every other: its scores and their mixing grow with N². For this DiT (width ${DIT_ARCHITECTURE.width},
+          ${DIT_ARCHITECTURE.depth} blocks) the two are equal at about ${cross.toLocaleString('en')} tokens with this patch;
+          past that, attention dominates. Longer clips and larger frames get there fast.
+        </p>
+        <costs-figure .state=${s}></costs-figure>
+        <h3>A step, measured</h3>
+        <p>
+          FLOPs are a count; time is what the reader waits for. Here is one step of the committed DiT on clips of the shapes
+          asked for below, each on the backend this page runs the models on.
+        </p>
+        <timing-figure .models=${this.models} .manifest=${this.models.manifest}></timing-figure>
+        <h3>Durations and shapes it never saw</h3>
+        <p>
+          Because positions are features of each token's coordinates, nothing in the DiT fixes the number of tokens: give it
+          a latent of 4 or 12 frames, or 8 × 12 cells (32 × 48 pixels), and it runs. Sora trained on clips of their native
+          length and aspect ratio for that reason, and chooses the output's shape by the size of the grid of noise it
+          starts from. The DiT here saw only images and 8-frame clips of 32 × 32, so other shapes ask it to generalise:
+          coordinates it never saw, and clips whose motion is measured over more or fewer frames. The world's judge says what
+          held.
+        </p>
+        <section id="shapes" class="figure-box" aria-labelledby="shapes-title"><h4 id="shapes-title">The same prompt and seed, as clips of five shapes</h4>
+          <shapes-figure .state=${s} .models=${this.models}></shapes-figure>
+          <tally-figure .state=${s} .models=${this.models}></tally-figure>
+        </section>
+        ${this.models.renderBackend()}
+      </chapter-section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chapter-4': Chapter4;
+  }
+}

@@ -24,6 +24,7 @@ import '../components/conditioning-diagram';
 import '../components/expansion-rules';
 import '../components/labelled-slider';
 import '../components/live-cell';
+import '../components/model-card';
 import '../components/plot-chart';
 import '../components/prompt-field';
 import '../components/state-notice';
@@ -44,7 +45,6 @@ import {
 } from '../pipeline/lessons/cross-attention';
 import { STRIP_SCALES, SWEEP_SCALES, summariseSweep, wilson, type ScalePoint, type SweepSample } from '../pipeline/lessons/guidance-sweep';
 import { expandPrompt, type Expansion } from '../pipeline/lessons/prompt-expansion';
-import { formatBytes, type ManifestModel } from '../pipeline/runtime/manifest';
 import type { EncodedText } from '../pipeline/text-to-video/prompt';
 import type { GeneratedClip } from '../pipeline/text-to-video/clip';
 import { scoreClip } from '../pipeline/text-to-video/clip';
@@ -305,18 +305,6 @@ export class Chapter6 extends LitElement {
       summary:focus-visible {
         outline: 3px solid var(--focus);
         outline-offset: 2px;
-      }
-      dl.card {
-        display: grid;
-        grid-template-columns: max-content minmax(0, 1fr);
-        gap: 0.15rem 0.6rem;
-        margin: 0.4rem 0 0;
-      }
-      dl.card dt {
-        color: var(--muted);
-      }
-      dl.card dd {
-        margin: 0;
       }
       .keys {
         display: flex;
@@ -1008,20 +996,6 @@ export class Chapter6 extends LitElement {
     ],
   });
 
-  private renderCard(name: string, e: ManifestModel) {
-    const rows: [string, string][] = [
-      ['Parameters', e.params ? e.params.toLocaleString('en') : '—'],
-      ['Training', `${e.steps !== undefined ? Number(e.steps).toLocaleString('en') : '?'} steps, ${e.train_minutes ?? '?'} min on 2 CPU cores`],
-      ['Trained on', String(e.trained_on ?? '—')],
-      ['Compute', e.flops ? `${(Number(e.flops) / 1e6).toFixed(0)} MFLOPs a denoiser call (an image, batch 2)` : '—'],
-      ['File', `${e.file}, ${formatBytes(e.bytes)}`],
-    ];
-    return html`<details>
-      <summary>Model card: ${name}</summary>
-      <dl class="card">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
-    </details>`;
-  }
-
   private renderCompare() {
     const s = this.url.state;
     const missing = this.missingWays();
@@ -1063,7 +1037,7 @@ export class Chapter6 extends LitElement {
           const c = r?.clips[m] ?? null;
           return html`<div data-model=${m}>
             <clip-card heading=${WAY_NAMES[m]} subheading=${m} .clip=${c ? sameDims(c) : null} .verdict=${c?.verdict ?? null} placeholder="Made when this cell runs."></clip-card>
-            ${this.renderCard(m, this.ways.manifest!.models[m])}
+            <model-card name=${m} .entry=${this.ways.manifest!.models[m]}></model-card>
           </div>`;
         })}
       </div>

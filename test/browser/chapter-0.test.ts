@@ -45,7 +45,8 @@ const sampled = (page: Page, steps: number) =>
 /** What a chart draws: build count, and its overlay (points as a plain array). */
 const chart = (page: Page, id: string) =>
   page.evaluate((id) => {
-    const c = document.querySelector('chapter-0')!.shadowRoot!.querySelector<PlotChart>(`plot-chart#${id}`)!;
+    const figure = id === 'forward-chart' ? 'forward-2d-figure' : 'sampling-2d-figure';
+    const c = document.querySelector('chapter-0')!.shadowRoot!.querySelector(figure)!.shadowRoot!.querySelector<PlotChart>(`plot-chart#${id}`)!;
     const points = c.overlay.find((o) => o.type === 'points');
     return {
       builds: c.builds,
@@ -189,7 +190,7 @@ test('the reader\'s points: empty is said; mouse and keyboard add points; Undo; 
     for (const [x, y] of [[-1, -1], [1, -1], [0, 1]] as const) {
       const [px, py] = await page.evaluate(
         ([x, y]) => {
-          const c = document.querySelector('chapter-0')!.shadowRoot!.querySelector<PlotChart>('plot-chart#forward-chart')!;
+          const c = document.querySelector('chapter-0')!.shadowRoot!.querySelector('forward-2d-figure')!.shadowRoot!.querySelector<PlotChart>('plot-chart#forward-chart')!;
           const p = c.toPixels(x, y)!;
           const r = c.shadowRoot!.querySelector('.plot svg')!.getBoundingClientRect();
           return [r.left + p[0], r.top + p[1]];

@@ -1,0 +1,127 @@
+// Chapter 0's state in the URL (prefix c0), the sizes of its toy, the data set
+// both figures use, and the looks its figures share. No weights: everything is
+// computed from the data set itself (pipeline/lessons/toy2d.ts).
+import { css } from 'lit';
+import { makeSchedule } from '../../pipeline/diffusion';
+import { DATASETS_2D, IdealDenoiser, MAX_DRAWN_POINTS, SAMPLERS_2D, builtInDataset, decodePoints, type Points2D } from '../../pipeline/lessons/toy2d';
+import { defineSchema, integer, oneOf, text, type StateOf } from '../../pipeline/url-state';
+
+export const T = 1000;
+/** Points in each built-in data set: few enough that memorising them shows. */
+export const DATA_POINTS = 250;
+/** Particles in the forward figure (each a noised copy of a data point) and in the sampler. */
+export const FORWARD_PARTICLES = 500;
+export const SAMPLE_PARTICLES = 600;
+/** Particles whose whole path is drawn. */
+export const TRAILS = 90;
+export const FIELD_CELLS = 17;
+/** A sample this close to a training point "is" that point. */
+export const MEMORISED = 0.01;
+
+export const chapter0Schema = defineSchema({
+  data: oneOf(DATASETS_2D, 'spiral'),
+  /** The reader's points (pipeline/lessons/toy2d.ts encodePoints). */
+  points: text(4 * MAX_DRAWN_POINTS, ''),
+  t: integer(0, T - 1, 60),
+  field: oneOf(['on', 'off'], 'on'),
+  seed: integer(0, 99_999, 1),
+  sampler: oneOf(SAMPLERS_2D, 'ddim'),
+  steps: integer(1, T, 50),
+  /** The sampling step shown (0 = pure noise, steps = the samples). */
+  at: integer(0, T, T),
+});
+export type Chapter0State = StateOf<typeof chapter0Schema>;
+
+/** The linear schedule of chapter 1 (T = 1000). */
+export const schedule = makeSchedule({ betaSchedule: 'linear' });
+
+/** The data set the state names, its ideal denoiser (none for an empty set), and what could not be read of the reader's points. */
+export interface DataSet {
+  key: string;
+  points: Points2D;
+  problems: string[];
+  denoiser: IdealDenoiser | null;
+}
+
+/** Which data set the state names: a built-in one, or the reader's points. */
+export function dataSetKey(s: Chapter0State): string {
+  return s.data === 'drawn' ? `drawn:${s.points}` : s.data;
+}
+
+/** The data set of the state (the chapter makes it once a key and hands it to both figures). */
+export function makeDataSet(s: Chapter0State): DataSet {
+  let points: Points2D, problems: string[] = [];
+  if (s.data === 'drawn') ({ points, problems } = decodePoints(s.points));
+  else points = builtInDataset(s.data, DATA_POINTS);
+  return { key: dataSetKey(s), points, problems, denoiser: points.n > 0 ? new IdealDenoiser(points) : null };
+}
+
+/** The chapter's own looks, shared by its two figures: controls beside the plane, colour keys, readouts. */
+export const chapter0Styles = css`
+  .controls {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+    gap: 0.9rem 1.5rem;
+    align-items: start;
+    margin-bottom: 1rem;
+  }
+  .plane {
+    max-width: 35rem;
+  }
+  /* controls beside the plane when the cell is wide enough, above it otherwise (they come first in reading order) */
+  .split {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: 0.5rem 1.5rem;
+  }
+  @container cell (min-width: 46rem) {
+    .split {
+      grid-template-columns: minmax(0, 33rem) minmax(14rem, 1fr);
+      grid-template-areas: 'fig side';
+      align-items: start;
+    }
+    .split > .side {
+      grid-area: side;
+    }
+    .split > .fig {
+      grid-area: fig;
+    }
+    .split .controls {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  .cell-body {
+    container: cell / inline-size;
+  }
+  .keys {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.1rem 1rem;
+    margin: 0 0 0.3rem;
+    padding: 0;
+    list-style: none;
+    font-size: 0.88rem;
+    max-width: none;
+  }
+  .keys li::before {
+    content: '';
+    display: inline-block;
+    width: 0.6rem;
+    height: 0.6rem;
+    border-radius: 50%;
+    margin-right: 0.35rem;
+    vertical-align: 0.05em;
+    background: var(--key);
+  }
+  .keys li.arrow::before {
+    width: 0.9rem;
+    height: 0.15rem;
+    border-radius: 0;
+    vertical-align: 0.2em;
+  }
+  .readout {
+    font-variant-numeric: tabular-nums;
+    font-size: 0.95rem;
+    max-width: none;
+  }
+`;

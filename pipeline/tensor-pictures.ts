@@ -48,6 +48,15 @@ export function latentTiles(latent: Float32Array, numFrames: number, channels: n
   return { rgb, width: W, height: H };
 }
 
+/** A latent (F, C, h, w) as latentTiles does, with `gap` black columns between its frames. */
+export function latentStrip(latent: Float32Array, numFrames: number, channels: number, h: number, w: number, gap = 1, range = 2.5): Picture {
+  const size = channels * h * w;
+  if (latent.length !== numFrames * size) throw new RangeError(`latentStrip: expected ${numFrames * size} values, got ${latent.length}`);
+  const frames = new Uint8Array(numFrames * size * 3);
+  for (let f = 0; f < numFrames; f++) frames.set(latentTiles(latent.subarray(f * size, (f + 1) * size), 1, channels, h, w, range).rgb, f * size * 3);
+  return filmStrip(frames, numFrames, w, channels * h, gap);
+}
+
 /**
  * A matrix (rows, cols) as a heat map: 0 is white, +range full red (178, 24, 43),
  * −range full blue (33, 102, 172), linear between; `range` defaults to 3 standard

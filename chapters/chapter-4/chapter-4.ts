@@ -16,6 +16,7 @@ import { controls, layout, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/url-state-controller';
 import { attentionCrossover, DIT_ARCHITECTURE } from '../../pipeline/lessons/patch-cost';
 import './costs-figure';
+import './noise-figure';
 import './patches-figure';
 import './shapes-figure';
 import './tally-figure';
@@ -45,6 +46,8 @@ const REFERENCES: Reference[] = [
   { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'the DiT, and patch size against Gflops' },
   { title: 'Arnab et al. 2021, ViViT: A Video Vision Transformer', href: 'https://arxiv.org/abs/2103.15691', note: 'tubelets: patches that span frames' },
   { title: 'Dehghani et al. 2023, Patch n\' Pack: NaViT', href: 'https://arxiv.org/abs/2307.06304', note: 'any aspect ratio and resolution' },
+  { title: 'Ge et al. 2023, Preserve Your Own Correlation (PYoCo)', href: 'https://arxiv.org/abs/2305.10474', note: 'a video noise prior: frames that share part of their noise' },
+  { title: 'Luo et al. 2023, VideoFusion', href: 'https://arxiv.org/abs/2303.08320', note: 'noise decomposed into a base shared by the frames and a residual of each' },
 ];
 
 @customElement('chapter-4')
@@ -78,7 +81,7 @@ export class Chapter4 extends LitElement {
   private url = new UrlStateController(this, chapter4Schema, 'c4');
   readonly models = new ModelController(this, { models: ['vae_encoder', 'text_encoder', 'dit', 'vae_decoder'] });
 
-  private figureEl<K extends 'patches-figure' | 'timing-figure' | 'shapes-figure' | 'tally-figure'>(tag: K): HTMLElementTagNameMap[K] | null {
+  private figureEl<K extends 'patches-figure' | 'timing-figure' | 'shapes-figure' | 'tally-figure' | 'noise-figure'>(tag: K): HTMLElementTagNameMap[K] | null {
     return this.renderRoot.querySelector(tag);
   }
 
@@ -97,6 +100,7 @@ export class Chapter4 extends LitElement {
       shapesKey: `${s.prompt}|${s.seed}`,
       timing: this.figureEl('timing-figure')?.timing ?? [],
       tally: this.figureEl('tally-figure')?.tally ?? null,
+      noise: this.figureEl('noise-figure')?.figure ?? null,
     };
   }
 
@@ -182,6 +186,17 @@ export class Chapter4 extends LitElement {
           <shapes-figure .state=${s} .models=${this.models}></shapes-figure>
           <tally-figure .state=${s} .models=${this.models}></tally-figure>
         </section>
+        <h3>Noise over space and time</h3>
+        <p>
+          A clip starts as noise of its own shape: ${CLIP_FRAMES} frames × ${CHANNELS} channels × ${LATENT} × ${LATENT} numbers.
+          Drawn independently, every frame starts somewhere else, and each frame settles early, at high noise, where an
+          object appears and what colour and size it is: frames that each decide alone disagree, and the clip flickers.
+          Ge et al. (PYoCo) and Luo et al. (VideoFusion) draw a clip's noise with a part that every frame shares,
+          ε<sub>f</sub> = (a·ε<sub>shared</sub> + ε′<sub>f</sub>)/√(1 + a²), so that the frames start out agreeing; every
+          number is still a standard normal, so the sampler does not change, and a model trained on such noise learns to
+          expect it.
+        </p>
+        <noise-figure .state=${s} .manifest=${this.models.manifest}></noise-figure>
         ${this.models.renderBackend()}
       </chapter-section>
     `;

@@ -32,6 +32,9 @@ export const chapter4Schema = defineSchema({
   seed: integer(0, 99_999, 0),
   /** Seeds of each shape the tally judges (seed, seed + 1, …). */
   seeds: integer(2, 16, 6),
+  /** The starting noise of a clip: its seed, and the frames' shared part a in quarters (4: a = 1). */
+  nseed: integer(0, 99_999, 0),
+  share: integer(0, 8, 4),
 });
 export type Chapter4State = StateOf<typeof chapter4Schema>;
 

@@ -34,3 +34,24 @@ export function fillFrameNoise(rng: Random, out: Float32Array, frames: number, s
   }
   return out;
 }
+
+/**
+ * How alike neighbouring frames of a clip's noise are: the correlation of frame f with frame f + 1,
+ * over every value and every pair of neighbours (about a²/(1 + a²) for noise from fillFrameNoise).
+ */
+export function neighbourCorrelation(values: Float32Array, frames: number): number {
+  if (!Number.isInteger(frames) || frames < 2 || values.length % frames !== 0) {
+    throw new RangeError(`neighbourCorrelation: ${values.length} values do not split into 2 or more frames (${frames})`);
+  }
+  const size = values.length / frames;
+  let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
+  for (let f = 0; f + 1 < frames; f++) {
+    for (let i = 0; i < size; i++) {
+      const x = values[f * size + i], y = values[(f + 1) * size + i];
+      sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y; n++;
+    }
+  }
+  const cov = sxy / n - (sx / n) * (sy / n);
+  const vx = sxx / n - (sx / n) ** 2, vy = syy / n - (sy / n) ** 2;
+  return vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0;
+}

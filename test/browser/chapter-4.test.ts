@@ -19,6 +19,9 @@ import { latentFalseColour } from '../../pipeline/lessons/latent-space';
 import { DIT_ARCHITECTURE, DIT_PATCH, ditStepFlops, tokenGrid } from '../../pipeline/lessons/patch-cost';
 import { encodeFrames, textToVideo } from '../../pipeline/text-to-video';
 import { generateClip } from '../../pipeline/world';
+import { fillFrameNoise, neighbourCorrelation } from '../../pipeline/diffusion/noise';
+import { createRandom, fillNormal } from '../../pipeline/random';
+import { latentStrip } from '../../pipeline/tensor-pictures';
 import { assertClean, within, type WatchedPage } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 
@@ -272,6 +275,54 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'clips of five shapes, made w
     for (const row of tally.rows) assert.is(row.verdicts[1], page2[row.id].pass, `${row.label}: the tally's seed 3 is the clip made for seed 3`);
     await ch.getByText('These counts are for another prompt').waitFor();
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c4.seed') === '3');
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+test('the starting noise: the pictures are the sampler\'s draw for the seed (own, shared, mixed), the readout its neighbours\' correlation; a by keyboard, a new seed, the URL', async () => {
+  const w = await open('&c4.nseed=7');
+  const { page } = w;
+  try {
+    const ch = page.locator('chapter-4');
+    const shown = () =>
+      page.evaluate(() => {
+        // (no named helpers in here: the test runner's transform would wrap them in a __name the page lacks)
+        const root = document.querySelector('chapter-4')!.shadowRoot!.querySelector('noise-figure')!.shadowRoot!;
+        const [own, shared, mixed] = ['own', 'shared', 'mixed'].map((id) => Array.from(root.querySelector<HTMLElement & { rgb: Uint8Array }>(`pixel-view#${id}`)!.rgb));
+        return { own, shared, mixed, readout: root.querySelector('#noise-readout')!.textContent!.replace(/\s+/g, ' ') };
+      });
+    const expected = (seed: number, a: number) => {
+      const rng = createRandom(seed);
+      const own = fillNormal(rng, new Float32Array(8 * 256));
+      const shared = fillNormal(rng, new Float32Array(256));
+      const mixed = fillFrameNoise(createRandom(seed), new Float32Array(8 * 256), 8, a);
+      const everyFrame = new Float32Array(8 * 256);
+      for (let k = 0; k < 8; k++) everyFrame.set(shared, k * 256);
+      const strip = (v: Float32Array) => Array.from(latentStrip(v, 8, 4, 8, 8).rgb);
+      return { own: strip(own), shared: strip(everyFrame), mixed: strip(mixed), r: neighbourCorrelation(mixed, 8) };
+    };
+    await ch.locator('noise-figure').scrollIntoViewIfNeeded();
+    let got = await shown();
+    let want = expected(7, 1);
+    assert.equal([got.own, got.shared, got.mixed], [want.own, want.shared, want.mixed], 'seed 7, a = 1: the sampler\'s numbers, frame by frame');
+    assert.ok(got.readout.includes(`correlate by ${want.r.toFixed(2)} (a²/(1 + a²) = 0.50 expected`), got.readout);
+    // a to 0 by keyboard (Home): the mixed noise is the frames' own
+    await ch.getByRole('slider', { name: 'Shared part, a' }).focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.querySelector('chapter-4')!.state.share === 0);
+    got = await shown();
+    assert.equal(got.mixed, want.own, 'a = 0: the own noise alone');
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => document.querySelector('chapter-4')!.state.share === 8);
+    want = expected(7, 2);
+    got = await shown();
+    assert.equal(got.mixed, want.mixed, 'a = 2');
+    assert.ok(got.readout.includes(`correlate by ${want.r.toFixed(2)} (a²/(1 + a²) = 0.80 expected`), got.readout);
+    await ch.getByRole('button', { name: 'New noise' }).click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('c4.nseed') === '8' && new URLSearchParams(location.search).get('c4.share') === '8');
+    assert.equal((await shown()).mixed, expected(8, 2).mixed, 'seed 8');
     assertClean(w);
   } finally {
     await w.close();

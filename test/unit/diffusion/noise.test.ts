@@ -2,7 +2,7 @@
 // the statistics it promises, and its checks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fillFrameNoise } from '../../../pipeline/diffusion/noise';
+import { fillFrameNoise, neighbourCorrelation } from '../../../pipeline/diffusion/noise';
 import { createRandom, fillNormal } from '../../../pipeline/random';
 
 test('a = 0, or one frame, gives exactly fillNormal\'s numbers', () => {
@@ -32,6 +32,17 @@ test('every value stays standard normal; two frames correlate by a²/(1 + a²)',
     assert.ok(Math.abs(variance - 1) < 0.02, `a = ${a}: variance ${variance}`);
     assert.ok(Math.abs(corr - (a * a) / (1 + a * a)) < 0.03, `a = ${a}: correlation ${corr}, expected ${(a * a) / (1 + a * a)}`);
   }
+});
+
+test('neighbourCorrelation: 0 for independent frames, 1 for copies, a²/(1 + a²) for shared noise', () => {
+  const F = 8, size = 2048;
+  assert.ok(Math.abs(neighbourCorrelation(fillFrameNoise(createRandom(1), new Float32Array(F * size), F, 0), F)) < 0.03);
+  const copies = new Float32Array(F * size);
+  const one = fillNormal(createRandom(2), new Float32Array(size));
+  for (let f = 0; f < F; f++) copies.set(one, f * size);
+  assert.ok(Math.abs(neighbourCorrelation(copies, F) - 1) < 1e-6);
+  assert.ok(Math.abs(neighbourCorrelation(fillFrameNoise(createRandom(3), new Float32Array(F * size), F, 1), F) - 0.5) < 0.04);
+  assert.throws(() => neighbourCorrelation(new Float32Array(10), 1), /2 or more frames/);
 });
 
 test('bad shapes and values are RangeErrors', () => {

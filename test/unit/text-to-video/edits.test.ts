@@ -9,7 +9,7 @@ import {
   animatePlan, concatFrames, connectPlan, extendPlan, frameOf, joinConnection, joinExtension, sdeditStart, sliceFrames,
 } from '../../../pipeline/text-to-video/edits';
 import { motionPrompt, passCount, phrasesOfReading, summarizeTracks, trackPoints } from '../../../pipeline/text-to-video/measure';
-import { filmStrip, heatMap, latentTiles } from '../../../pipeline/tensor-pictures';
+import { filmStrip, heatMap, latentStrip, latentTiles } from '../../../pipeline/tensor-pictures';
 import { generateClip, judgeClip, parsePrompt, readFrames } from '../../../pipeline/world';
 
 /** A clip whose every byte of frame f is `base + f`: which frame went where is plain to see. */
@@ -142,6 +142,12 @@ test('pictures: a film strip, latent tiles, a heat map', () => {
   assert.is(tiles.rgb[((2 * 4) + 3) * 3], 255);
   assert.is(tiles.rgb[0], 0, 'clipped');
   assert.is(tiles.rgb[3], 128, 'zero is mid grey');
+  // the same latent as a strip: frame 1's column starts after a black one
+  const strip2 = latentStrip(latent, 2, 2, 2, 2);
+  assert.equal([strip2.width, strip2.height], [5, 4]);
+  assert.is(strip2.rgb[((2 * 5) + 4) * 3], 255, 'frame 1 channel 1 at (0, 1): column 3 + 1 of the gap');
+  assert.is(strip2.rgb[2 * 3], 0, 'the gap is black');
+  assert.throws(() => latentStrip(new Float32Array(15), 2, 2, 2, 2), /expected 16/);
   const h = heatMap(new Float32Array([0, 1, -1, 0.5]), 2, 2, 1);
   assert.equal(Array.from(h.rgb), [255, 255, 255, 178, 24, 43, 33, 102, 172, 217, 140, 149]);
   assert.ok(heatMap(new Float32Array(4), 2, 2).range === 1);

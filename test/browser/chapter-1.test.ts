@@ -39,7 +39,7 @@ const figure = (page: Page): Promise<Figure> =>
 const canvasPixels = (page: Page, id: string, at: [number, number][]) =>
   page.evaluate(
     ({ id, at }) => {
-      const view = document.querySelector('chapter-1')!.shadowRoot!.querySelector<PixelView>(`pixel-view#${id}`)!;
+      const view = document.querySelector('chapter-1')!.shadowRoot!.querySelector('noising-figure')!.shadowRoot!.querySelector<PixelView>(`pixel-view#${id}`)!;
       return at.map(([x, y]) => view.readPixel(x, y));
     },
     { id, at },
@@ -48,7 +48,7 @@ const canvasPixels = (page: Page, id: string, at: [number, number][]) =>
 /** Build counts and overlay draw counts of the three charts. */
 const charts = (page: Page) =>
   page.evaluate(() => {
-    const root = document.querySelector('chapter-1')!.shadowRoot!;
+    const root = document.querySelector('chapter-1')!.shadowRoot!.querySelector('noising-figure')!.shadowRoot!;
     return ['signal-chart', 'snr-chart', 'hist-chart'].map((id) => {
       const c = root.querySelector<PlotChart>(`plot-chart#${id}`)!;
       const rule = c.shadowRoot!.querySelector('svg.marks line');
@@ -270,7 +270,7 @@ test('the world cell: a caption gives a clip the judge passes; a bad one is said
     await page.waitForTimeout(700);
     assert.is(await player.evaluate((el) => (el as HTMLElement & { frame: number }).frame), 0, 'no autoplay with reduced motion');
     await player.getByRole('button', { name: 'Play' }).click();
-    await page.waitForFunction(() => (document.querySelector('chapter-1')!.shadowRoot!.querySelector('clip-player') as unknown as { frame: number }).frame > 0);
+    await page.waitForFunction(() => (document.querySelector('chapter-1')!.shadowRoot!.querySelector('shapes-world-figure')!.shadowRoot!.querySelector('clip-player') as unknown as { frame: number }).frame > 0);
     await player.getByRole('button', { name: 'Pause' }).click();
     const caption = ch.getByRole('textbox', { name: 'Caption' });
     await caption.fill('a big blue square in the top left');
@@ -283,7 +283,7 @@ test('the world cell: a caption gives a clip the judge passes; a bad one is said
     await ch.getByRole('button', { name: 'Show training examples' }).click();
     const first = await caption.inputValue();
     await ch.getByRole('button', { name: 'Next example' }).click();
-    await page.waitForFunction((c) => (document.querySelector('chapter-1')!.shadowRoot!.querySelector('#caption') as HTMLInputElement).value !== c, first);
+    await page.waitForFunction((c) => (document.querySelector('chapter-1')!.shadowRoot!.querySelector('shapes-world-figure')!.shadowRoot!.querySelector('#caption') as HTMLInputElement).value !== c, first);
     assert.match((await ch.getByRole('status').allTextContents()).join(' '), /Training example #1/);
     await verdict.filter({ hasText: 'PASS' }).waitFor(); // a training clip passes its own (shortened) caption
     assertClean(w);

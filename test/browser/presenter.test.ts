@@ -29,11 +29,16 @@ const presented = (page: Page) =>
       for (const el of root.querySelectorAll('[data-presenting]')) all.push(el);
       for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
     }
-    return all.map((el) => ({
-      what: el.localName === 'live-cell' ? (el as HTMLElement & { label: string }).label : 'try',
-      chapter: (el.getRootNode() as ShadowRoot).host?.localName,
-      top: Math.round(el.getBoundingClientRect().top),
-    }));
+    return all.map((el) => {
+      // the chapter: the outermost host (a cell sits in its figure's shadow root, the figure in the chapter's)
+      let host = (el.getRootNode() as ShadowRoot).host;
+      while (host && host.getRootNode() instanceof ShadowRoot) host = (host.getRootNode() as ShadowRoot).host;
+      return {
+        what: el.localName === 'live-cell' ? (el as HTMLElement & { label: string }).label : 'try',
+        chapter: host?.localName,
+        top: Math.round(el.getBoundingClientRect().top),
+      };
+    });
   });
 
 const cellTool = (page: Page, cellLabel: RegExp, button: string) =>
@@ -112,8 +117,8 @@ test('Copy link: the URL has the state and a fragment; opened fresh, the page sc
   const button = cellTool(page, /^The Shapes World/, 'Copy link to this figure');
   await button.click();
   const link = await page.evaluate(() => {
-    const cells = document.querySelector('chapter-1')!.shadowRoot!.querySelectorAll('live-cell');
-    return Array.from(cells).map((c) => c.lastLink).find(Boolean)!;
+    const cells = Array.from(document.querySelector('chapter-1')!.shadowRoot!.querySelectorAll('noising-figure, shapes-world-figure')).map((f) => f.shadowRoot!.querySelector('live-cell')!);
+    return cells.map((c) => c.lastLink).find(Boolean)!;
   });
   assert.ok(link.startsWith(suite.server.url), link);
   const url = new URL(link);
@@ -125,7 +130,7 @@ test('Copy link: the URL has the state and a fragment; opened fresh, the page sc
   const v = await watchedPage(suite.browser, suite.server.url, { width: 1280, height: 800, reducedMotion: 'reduce' });
   await v.page.goto(link);
   await v.page.waitForFunction(() => {
-    const cell = Array.from(document.querySelector('chapter-1')?.shadowRoot?.querySelectorAll('live-cell') ?? []).find((c) => c.label.startsWith('The Shapes World'));
+    const cell = Array.from(document.querySelector('chapter-1')?.shadowRoot?.querySelectorAll('noising-figure, shapes-world-figure') ?? []).map((f) => f.shadowRoot?.querySelector('live-cell')).find((c) => c?.label.startsWith('The Shapes World'));
     if (!cell) return false;
     const top = cell.getBoundingClientRect().top;
     return top > -5 && top < 60;
@@ -144,7 +149,7 @@ test('Save PNG, Save GIF and Reset', async () => {
   assert.match(png.suggestedFilename(), /^forward-noising-noising-one-picture.*\.png$/);
   const image = PNG.sync.read(await readFile((await png.path())!));
   const box = await page.evaluate(() => {
-    const cell = Array.from(document.querySelector('chapter-1')!.shadowRoot!.querySelectorAll('live-cell')).find((c) => c.label.startsWith('Noising'))!;
+    const cell = Array.from(document.querySelector('chapter-1')!.shadowRoot!.querySelectorAll('noising-figure, shapes-world-figure')).map((f) => f.shadowRoot!.querySelector('live-cell')!).find((c) => c.label.startsWith('Noising'))!;
     const r = cell.shadowRoot!.querySelector('.content')!.getBoundingClientRect();
     return { width: r.width, height: r.height };
   });
@@ -163,7 +168,7 @@ test('Save PNG, Save GIF and Reset', async () => {
   assert.match(gif.suggestedFilename(), /\.gif$/);
   const decoded = decodeGif(new Uint8Array(await readFile((await gif.path())!)));
   const clip = await page.evaluate(() => {
-    const player = document.querySelector('chapter-1')!.shadowRoot!.querySelector('clip-player')!;
+    const player = document.querySelector('chapter-1')!.shadowRoot!.querySelector('shapes-world-figure')!.shadowRoot!.querySelector('clip-player')!;
     return { rgb: Array.from(player.rgb!), frames: player.frames, width: player.width, height: player.height };
   });
   assert.is(decoded.frames.length, clip.frames);

@@ -89,10 +89,11 @@ const serial = async (page: Page) => (await snap(page)).run?.serial ?? 0;
 /** Shadow-root query in the chapter. */
 const inChapter = (page: Page, selector: string) => page.locator('chapter-2').locator(selector);
 
-/** Build and overlay counts of a chart in the chapter. */
+/** Build and overlay counts of a chart in the chapter's figures. */
 const chart = (page: Page, id: string) =>
   page.evaluate((id) => {
-    const c = document.querySelector('chapter-2')!.shadowRoot!.querySelector<PlotChart>(`plot-chart#${id}`);
+    const figures = document.querySelector('chapter-2')!.shadowRoot!.querySelectorAll('sampler-figure, error-figure, seeds-figure');
+    const c = Array.from(figures, (f) => f.shadowRoot!.querySelector<PlotChart>(`plot-chart#${id}`)).find((x) => x) ?? null;
     if (!c) return null;
     const rule = c.shadowRoot!.querySelector('svg.marks line');
     return {
@@ -105,10 +106,10 @@ const chart = (page: Page, id: string) =>
     };
   }, id);
 
-/** Pixels a <pixel-view> of the chapter shows, read back from its canvas. */
+/** Pixels a <pixel-view> of the sampler figure shows, read back from its canvas. */
 const shownPixels = (page: Page, id: string, at: [number, number][]) =>
   page.evaluate(({ id, at }) => {
-    const v = document.querySelector('chapter-2')!.shadowRoot!.querySelector<PixelView>(`pixel-view#${id}`)!;
+    const v = document.querySelector('chapter-2')!.shadowRoot!.querySelector('sampler-figure')!.shadowRoot!.querySelector<PixelView>(`pixel-view#${id}`)!;
     return at.map(([x, y]) => v.readPixel(x, y));
   }, { id, at });
 
@@ -450,14 +451,14 @@ suite.withModels(['text_encoder', 'vae_decoder', 'vae_encoder'], 'a manifest wit
   const w = await suite.open('', { at: suite.servers.noDit });
   const { page } = w;
   try {
-    await page.waitForFunction(() => document.querySelector('chapter-2')!.shadowRoot!.querySelectorAll('[data-missing]').length === 3);
+    await page.waitForFunction(() => Array.from(document.querySelector('chapter-2')!.shadowRoot!.querySelectorAll('sampler-figure, error-figure, seeds-figure'), (f) => f.shadowRoot!.querySelectorAll('[data-missing]').length).reduce((a, b) => a + b, 0) === 3);
     const notes = await inChapter(page, '[data-missing]').allTextContents();
     for (const t of notes) assert.match(t.replace(/\s+/g, ' '), /needs dit, which is not trained yet/);
     await inChapter(page, 'live-cell#seeds').scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     assert.is((await snap(page)).run, null, 'nothing ran');
     assert.match((await inChapter(page, '.weights').textContent())!, /Not trained yet: DiT/);
-    assert.equal(await page.evaluate(() => Array.from(document.querySelector('chapter-2')!.shadowRoot!.querySelectorAll('live-cell')).map((c) => !!c.shadowRoot!.querySelector('[role="alert"]'))), [false, false, false]);
+    assert.equal(await page.evaluate(() => Array.from(document.querySelector('chapter-2')!.shadowRoot!.querySelectorAll('sampler-figure, error-figure, seeds-figure'), (f) => f.shadowRoot!.querySelector('live-cell')!).map((c) => !!c.shadowRoot!.querySelector('[role="alert"]'))), [false, false, false]);
     assertClean(w);
   } finally {
     await w.close();

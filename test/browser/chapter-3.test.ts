@@ -97,7 +97,8 @@ async function checkAgainstNode(f: Figure, rgb: Uint8Array) {
 
 const rasterStats = (page: Page, id: string) =>
   page.evaluate((id) => {
-    const r = document.querySelector('chapter-3')!.shadowRoot!.querySelector<ChannelRasters>(`channel-rasters#${id}`)!;
+    const figure = id === 'edited-latent' ? 'latent-edit-figure' : 'vae-figure';
+    const r = document.querySelector('chapter-3')!.shadowRoot!.querySelector(figure)!.shadowRoot!.querySelector<ChannelRasters>(`channel-rasters#${id}`)!;
     const charts = Array.from(r.shadowRoot!.querySelectorAll('figure plot-chart'));
     return { stats: r.stats, alts: charts.map((c) => c.getAttribute('alt') ?? ''), images: charts.map((c) => c.shadowRoot!.querySelector('.plot svg image')?.getAttribute('href') ?? '') };
   }, id);
@@ -196,7 +197,7 @@ suite.withModels(VAE, 'editing the latent: channel by keyboard, scale and shift 
     const r = await rasterStats(page, 'edited-latent');
     assert.is(r.stats[1].max, 0);
     assert.is(r.stats[1].min, 0);
-    const marked = await page.evaluate(() => document.querySelector('chapter-3')!.shadowRoot!.querySelector('channel-rasters#edited-latent')!.shadowRoot!.querySelector('figure.marked')?.getAttribute('data-plane'));
+    const marked = await page.evaluate(() => document.querySelector('chapter-3')!.shadowRoot!.querySelector('latent-edit-figure')!.shadowRoot!.querySelector('channel-rasters#edited-latent')!.shadowRoot!.querySelector('figure.marked')?.getAttribute('data-plane'));
     assert.is(marked, '1', 'the edited channel is marked');
     // channel 4 by keyboard in the radio group, then a shift typed in the number box
     await ch.getByRole('radio', { name: '2', exact: true }).focus();
@@ -252,7 +253,7 @@ suite.withModels(VAE, 'mixing: the pixel mix is the cross-fade, the latent mix d
     assert.equal(f.pixelMix, Array.from(mixBytes(a, b, 0.6)));
     assert.ok(maxAbs(before, f.latentMix!) > 0, 'the latent mix moved');
     await check(0.6);
-    const real = await page.evaluate(() => document.querySelector('chapter-3')!.shadowRoot!.querySelector('pixel-view#real')!.getAttribute('alt'));
+    const real = await page.evaluate(() => document.querySelector('chapter-3')!.shadowRoot!.querySelector('latent-mix-figure')!.shadowRoot!.querySelector('pixel-view#real')!.getAttribute('alt'));
     assert.match(real!, /^Frame 5 of the clip/, 'α = 0.6 of 7 steps is frame 5');
     await page.keyboard.press('End');
     f = await settled(page);

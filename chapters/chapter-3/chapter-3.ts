@@ -1,0 +1,200 @@
+// Chapter 3: The latent space. The VAE's encoder and decoder on a world frame
+// or the reader's drawing: the four latent channels, the reconstruction and its
+// error, the compression; an edit of the latent the decoder redraws; mixing two
+// frames in latent space against pixel space; and what a step of a denoiser
+// costs in a latent against in pixels, measured here. Prose and layout: each
+// figure is an element of this folder (vae-figure, latent-edit-figure,
+// latent-mix-figure, step-cost-figure), the arithmetic is
+// pipeline/lessons/latent-space.ts, the pieces are components/.
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import '../../components/chapter-section';
+import '../../components/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
+import { ModelController } from '../../components/model-controller';
+import { term } from '../../components/notation';
+import { controls, layout, prose } from '../../components/styles';
+import { UrlStateController } from '../../components/url-state-controller';
+import { encodeDrawing } from '../../pipeline/drawing';
+import './latent-edit-figure';
+import './latent-mix-figure';
+import './step-cost-figure';
+import './vae-figure';
+import { chapter3Schema, fmt, SIZE, type Chapter3State, type Encoded } from './state';
+
+export { chapter3Schema, type Chapter3State } from './state';
+
+/** A drawing the world never shows: one-pixel lines, a pixel apart in places (a try-this state). */
+const THIN_LINES = (() => {
+  const d = new Uint8Array(SIZE * SIZE);
+  for (let i = 4; i < 28; i++) {
+    d[i * SIZE + i] = 1; // a red diagonal
+    d[6 * SIZE + i] = 4; // a yellow line
+    d[i * SIZE + 26] = 3; // a blue line
+  }
+  for (let i = 8; i < 20; i += 2) for (let j = 10; j < 22; j++) d[j * SIZE + i] = 2; // green bars, a pixel apart
+  return encodeDrawing(d);
+})();
+
+const TRY_THIS: TryThis<Partial<Chapter3State>>[] = [
+  {
+    question: 'What does each channel carry? Set channel 2’s scale to 0 (it becomes flat) and see what the decoder loses; then try the other channels.',
+    state: { source: 'world', image: 2, channel: '2', scale: 0, shift: 0 },
+  },
+  {
+    question: 'Mix the first and last frame of a moving square half and half. Does either space put the square halfway? Compare both with the real middle frame.',
+    state: { pair: 1, mix: 0.5 },
+  },
+  {
+    question: 'Lines one pixel wide never occur in the Shapes World. How well does the VAE restore them? Read the error map and the PSNR.',
+    state: { source: 'drawing', drawing: THIN_LINES, scale: 1, shift: 0 },
+  },
+];
+
+const REFERENCES: Reference[] = [
+  { title: 'Kingma & Welling 2014, Auto-Encoding Variational Bayes', href: 'https://arxiv.org/abs/1312.6114', note: 'the VAE' },
+  { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'diffusion in a latent space, and the scaling factor' },
+  { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 'Sora’s video compression network' },
+];
+
+@customElement('chapter-3')
+export class Chapter3 extends LitElement {
+  static styles = [
+    prose,
+    controls,
+    layout,
+    css`
+      .weights,
+      .backend {
+        font-size: 0.85rem;
+        color: var(--muted);
+        margin: 0.5rem 0;
+        max-width: none;
+      }
+    `,
+  ];
+
+  private url = new UrlStateController(this, chapter3Schema, 'c3');
+  /** The VAE; the cost cell's U-Nets run through the same worker, named per call. */
+  readonly models = new ModelController(this, { models: ['vae_encoder', 'vae_decoder'] });
+  /** The frame through the VAE, as <vae-figure> handed it up; given to <latent-edit-figure>. */
+  private encoded: Encoded | null = null;
+
+  private figureEl<K extends 'vae-figure' | 'latent-edit-figure' | 'latent-mix-figure' | 'step-cost-figure'>(tag: K): HTMLElementTagNameMap[K] | null {
+    return this.renderRoot.querySelector(tag);
+  }
+
+  /** What the figures show, for tests: the frame, its latent (scaled), the reconstruction, the edit and the mixes. */
+  get figure() {
+    const vae = this.figureEl('vae-figure')?.encoded ?? null;
+    const edit = this.figureEl('latent-edit-figure')?.edited ?? null;
+    const mix = this.figureEl('latent-mix-figure');
+    const pl = mix?.pairLatents ?? null;
+    return {
+      picture: this.figureEl('vae-figure')?.picture?.rgb ?? null,
+      latent: vae?.latent ?? null,
+      recon: vae?.recon ?? null,
+      psnr: vae?.psnr ?? NaN,
+      editedLatent: edit?.latent ?? null,
+      edited: edit?.rgb ?? null,
+      editKey: edit?.key ?? '',
+      pixelMix: mix?.pixelMix ?? null,
+      latentMix: mix?.mixed?.rgb ?? null,
+      mixKey: mix?.mixed?.key ?? '',
+      pairLatents: pl ? { za: pl.za, zb: pl.zb } : null,
+      cost: this.figureEl('step-cost-figure')?.rows ?? [],
+    };
+  }
+
+  get state(): Chapter3State {
+    return this.url.state;
+  }
+
+  setState(partial: Partial<Chapter3State>) {
+    this.url.set(partial);
+  }
+
+  /** Times a step of each of the two U-Nets here, as the cost cell's button does. */
+  measureCost(): Promise<void> {
+    return this.figureEl('step-cost-figure')?.measureCost() ?? Promise.resolve();
+  }
+
+  protected firstUpdated() {
+    this.dataset.ready = 'true';
+  }
+
+  private onTryThis(e: CustomEvent<TryThisDetail>) {
+    this.url.clearProblems();
+    this.url.set(e.detail.state as Partial<Chapter3State>);
+  }
+
+  private readonly onEncoded = (e: CustomEvent<Encoded>) => {
+    this.encoded = e.detail;
+    this.requestUpdate();
+  };
+
+  render() {
+    const s = this.url.state;
+    const vae = this.models.manifest?.vae;
+    const scaling = typeof vae?.scaling_factor === 'number' ? vae.scaling_factor : null;
+    return html`
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+        <state-notice .messages=${this.url.messages()}></state-notice>
+        <p>
+          A frame of the Shapes World is 32 × 32 pixels with three colours each: 3,072 numbers. A clip of 8 frames is 24,576.
+          The denoiser is called 30 times or more for one sample, on two copies of it each time with guidance, so every number it must see is
+          paid for again and again. Latent diffusion pays less: a <em>variational autoencoder</em> (VAE) squeezes each frame into a
+          much smaller <em>latent</em> ${term('z')}, the diffusion model works only there, and the VAE's decoder turns its
+          final latent back into pixels, once.
+        </p>
+        <p>
+          The VAE here shrinks each side by 4 and keeps 4 channels: a frame becomes an 8 × 8 grid of cells, each holding 4
+          numbers. Pick a frame, or draw one, and see it go in and come back.
+        </p>
+        ${this.models.renderWeights()}
+        <vae-figure .state=${s} .models=${this.models} .manifest=${this.models.manifest} @vae-encoded=${this.onEncoded} @drawing-committed=${() => this.url.flush()}></vae-figure>
+        <p>
+          The decoder does not get the frame back exactly: the error map shows where it misses, mostly on edges, where a
+          shape's anti-aliased rim is hard to describe at a quarter of the resolution. PSNR (peak signal-to-noise ratio,
+          10·log<sub>10</sub>(255² / mean squared error)) sums the error up in decibels; above about 30 dB the eye hardly
+          tells the two apart, and the world's judge still reads the same objects. Each value on the channels' colour scale
+          is the latent as the denoiser sees it: the encoder's output times a fixed scaling factor
+          (${scaling ? fmt(scaling, 3) : 'from the manifest'}), chosen so that the latents have a spread of about 1, like
+          the noise the diffusion model adds to them.
+        </p>
+        <h3>Change the latent, see the decoder redraw</h3>
+        <p>
+          The latent is not a small picture: no channel is “the red one” by design, and nothing forces a cell to describe
+          only its own 4 × 4 pixels. Scale a channel or shift it and the decoder redraws from what you made. Small changes
+          give a recognisable frame with different colours or edges; large ones give latents the decoder never saw in
+          training, and its output stops being a Shapes World frame.
+        </p>
+        <latent-edit-figure .state=${s} .models=${this.models} .encoded=${this.encoded}></latent-edit-figure>
+        <h3>Mixing two frames</h3>
+        <p>
+          Take the first and last frame of a clip where something moves, and mix them: (1 − α)·first + α·last. In pixel
+          space that is a cross-fade, two faint copies. In latent space the decoder gets something between two latents,
+          and it draws what that latent means to it. Neither puts the object where it really is halfway through the clip:
+          motion is not a mix of frames. A video model has to learn it, which is why the clip's frames are denoised
+          together in the next chapters.
+        </p>
+        <latent-mix-figure .state=${s} .models=${this.models}></latent-mix-figure>
+        <h3>What a step costs in a latent, and in pixels</h3>
+        <p>
+          The saving is in the denoiser. A convolution costs in proportion to the positions it slides over, and attention
+          to the square of the tokens; in the latent there are 16 times fewer positions (8 × 8 against 32 × 32). The VAE's
+          decoder runs only once, after the last step. Two U-Nets of the same design, one trained on latents and one on
+          pixels, show what that buys, in FLOPs counted from their graphs and in milliseconds measured in this browser.
+        </p>
+        <step-cost-figure .models=${this.models} .manifest=${this.models.manifest}></step-cost-figure>
+        ${this.models.renderBackend()}
+      </chapter-section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chapter-3': Chapter3;
+  }
+}

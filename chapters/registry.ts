@@ -28,7 +28,7 @@ export const CHAPTERS: readonly ChapterEntry[] = [
 ];
 
 /** The live first screen (in the page's opening section, not a chapter of the contents): loaded the same way. */
-export const FIRST_SCREEN: Pick<ChapterEntry, 'tag' | 'load'> = { tag: 'first-screen', load: () => import('./first-screen') };
+export const FIRST_SCREEN: Pick<ChapterEntry, 'tag' | 'load'> = { tag: 'first-screen', load: () => import('./first-screen/first-screen') };
 
 /** A chapter's entry by its element's tag. */
 export function chapterByTag(tag: string): ChapterEntry | undefined {

@@ -1,4 +1,4 @@
-// The first screen (chapters/first-screen.ts) in Chromium, against the
+// The first screen (chapters/first-screen/first-screen.ts) in Chromium, against the
 // production build, on WASM with the real models: the page opens on the whole
 // pipeline; the prompt box works before any model has loaded; the models' sizes
 // show before the download and a progress bar during it; the stages light up in

@@ -11,34 +11,25 @@
 // starts it. State in the URL: fs.prompt, fs.seed.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import '../components/clip-card';
-import '../components/live-cell';
-import '../components/pipeline-stages';
-import '../components/prompt-field';
-import '../components/state-notice';
-import type { LiveCell } from '../components/live-cell';
-import { ModelController } from '../components/model-controller';
-import { formatMs, textToVideoStages } from '../components/pipeline-stages';
-import type { PromptDetail } from '../components/prompt-field';
-import { controls, prose } from '../components/styles';
-import { UrlStateController } from '../components/url-state-controller';
-import type { GeneratedClip } from '../pipeline/text-to-video/clip';
-import { StageClock } from '../pipeline/worker/stages';
-import type { Frames } from '../pipeline/text-to-video/vae';
-import { parsePrompt } from '../pipeline/world/caption';
-import { tokenize } from '../pipeline/world/tokenizer';
-import { defineSchema, integer, text, type StateOf } from '../pipeline/url-state';
+import '../../components/clip-card';
+import '../../components/live-cell';
+import '../../components/pipeline-stages';
+import '../../components/prompt-field';
+import '../../components/state-notice';
+import { StagedClipController } from '../../components/figure/staged-clip-controller';
+import type { LiveCell } from '../../components/live-cell';
+import { ModelController } from '../../components/model-controller';
+import { formatMs, textToVideoStages } from '../../components/pipeline-stages';
+import type { PromptDetail } from '../../components/prompt-field';
+import { controls, prose } from '../../components/styles';
+import { UrlStateController } from '../../components/url-state-controller';
+import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
+import type { Frames } from '../../pipeline/text-to-video/vae';
+import { parsePrompt } from '../../pipeline/world/caption';
+import { tokenize } from '../../pipeline/world/tokenizer';
+import { EXAMPLES, FIRST_SCREEN_MODELS, firstScreenSchema, PREVIEW_EVERY, type FirstScreenState } from './state';
 
-export const firstScreenSchema = defineSchema({
-  prompt: text(160, 'a red circle moving right'),
-  seed: integer(0, 99_999, 0),
-});
-export type FirstScreenState = StateOf<typeof firstScreenSchema>;
-
-export const FIRST_SCREEN_MODELS = ['text_encoder', 'dit', 'vae_decoder'];
-const EXAMPLES = ['a big yellow square moving left', 'a blue triangle moving down', 'a small purple circle staying still', 'a green square'];
-/** Decode the model's guess of the clean clip every this many steps, to show it while it denoises. */
-const PREVIEW_EVERY = 2;
+export { FIRST_SCREEN_MODELS, firstScreenSchema, type FirstScreenState } from './state';
 
 type Phase = 'idle' | 'loading' | 'running' | 'done' | 'failed';
 
@@ -131,14 +122,18 @@ export class FirstScreen extends LitElement {
   /** The state the shown clip (or the running one) was made from. */
   @state() private madeFrom: FirstScreenState | null = null;
 
-  readonly clock = new StageClock();
+  private readonly staged = new StagedClipController(this);
   /** For tests: the stages in the order they started running, and each preview's step. */
   readonly trace: { stages: string[]; previews: number[] } = { stages: [], previews: [] };
   private run = 0;
   /** Clips made so far. */
   private made = 0;
   private observer: IntersectionObserver | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
+
+  /** The stages of the latest run, timed. */
+  get clock() {
+    return this.staged.clock;
+  }
 
   /** The state (as in the URL). */
   get state(): FirstScreenState {
@@ -166,7 +161,6 @@ export class FirstScreen extends LitElement {
   disconnectedCallback(): void {
     super.disconnectedCallback();
     this.observer?.disconnect();
-    this.stopTimer();
   }
 
   protected firstUpdated() {
@@ -183,11 +177,6 @@ export class FirstScreen extends LitElement {
     this.observer.observe(this);
   }
 
-  private stopTimer() {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-  }
-
   /** Makes the clip of the current state. Resolves to it, or to undefined (failed, shown in the cell, or replaced). */
   async make(): Promise<GeneratedClip | undefined> {
     await this.updateComplete;
@@ -201,53 +190,29 @@ export class FirstScreen extends LitElement {
       this.preview = null;
       this.trace.stages = [];
       this.trace.previews = [];
-      const t0 = performance.now();
-      tokenize(s.prompt);
-      this.clock.start(performance.now() - t0);
-      this.phase = 'loading';
-      await request({ kind: 'load', models: FIRST_SCREEN_MODELS });
-      if (!current()) return undefined;
-      this.phase = 'running';
-      this.stopTimer();
-      // the running stage's time counts up between messages
-      this.timer = setInterval(() => {
-        this.clock.tick();
-        this.requestUpdate();
-      }, 100);
-      try {
-        const clip = await request(
-          { kind: 'generate', options: { prompt: s.prompt, model: 'dit', seed: s.seed, frames: 8 }, preview: { every: PREVIEW_EVERY } },
-          {
-            onProgress: (p) => {
-              if (!current()) return;
-              const before = this.clock.running;
-              this.clock.progress(p);
-              const now = this.clock.running;
-              if (now && now !== before) this.trace.stages.push(now);
-              if (p.kind === 'step' && p.preview) {
-                this.preview = p.preview;
-                this.trace.previews.push(p.step);
-              }
-              this.requestUpdate();
-            },
-          },
-        );
-        if (!current()) return undefined;
-        this.clock.finish(clip.timings);
-        this.clip = clip;
-        this.made++;
-        this.preview = null;
-        this.phase = 'done';
-        return clip;
-      } finally {
-        if (current()) this.stopTimer();
-      }
+      const clip = await this.staged.make(request, {
+        current,
+        prompt: s.prompt,
+        models: FIRST_SCREEN_MODELS,
+        job: { options: { prompt: s.prompt, model: 'dit', seed: s.seed, frames: 8 }, preview: { every: PREVIEW_EVERY } },
+        onStart: () => (this.phase = 'loading'),
+        onLoaded: () => (this.phase = 'running'),
+        onProgress: (p, began) => {
+          if (began) this.trace.stages.push(began);
+          if (p.kind === 'step' && p.preview) {
+            this.preview = p.preview;
+            this.trace.previews.push(p.step);
+          }
+        },
+      });
+      if (!clip) return undefined;
+      this.clip = clip;
+      this.made++;
+      this.preview = null;
+      this.phase = 'done';
+      return clip;
     });
-    if (current() && result === undefined && this.phase !== 'done') {
-      this.stopTimer();
-      this.clock.fail();
-      this.phase = 'failed';
-    }
+    if (current() && result === undefined && this.phase !== 'done') this.phase = 'failed';
     return result;
   }
 

@@ -166,7 +166,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
       // the last step's preview is the sample, and the big picture shows it
       assert.equal(fig.previews[e.model], e.frames, `${e.model}: x̂₀ of the last step is the sample`);
       const px = await page.evaluate((m) => {
-        const v = document.querySelector('chapter-5')!.shadowRoot!.querySelector<PixelView>(`pixel-view#${m}-x0`)!;
+        const v = document.querySelector('chapter-5')!.shadowRoot!.querySelector('duel-figure')!.shadowRoot!.querySelector<PixelView>(`pixel-view#${m}-x0`)!;
         return [[3, 4], [16, 16], [28, 30]].map(([x, y]) => v.readPixel(x, y));
       }, e.model);
       [[3, 4], [16, 16], [28, 30]].forEach(([x, y], k) => assert.equal(px[k], e.frames.slice((y * 32 + x) * 3, (y * 32 + x) * 3 + 3), `${e.model} at ${x},${y}`));
@@ -200,7 +200,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     // the cost table: parameters and FLOPs of the manifest the page read, the median of this run's step times
     const served = JSON.parse(await page.evaluate(() => fetch('weights/manifest.json').then((r) => r.text())));
     const cells = await page.evaluate(() => {
-      const t = document.querySelector('chapter-5')!.shadowRoot!.querySelector('cost-table')!;
+      const t = document.querySelector('chapter-5')!.shadowRoot!.querySelector('duel-figure')!.shadowRoot!.querySelector('cost-table')!;
       return Array.from(t.shadowRoot!.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => ({ text: td.textContent!.replace(/\s+/g, ' ').trim(), ms: td.getAttribute('data-ms') })));
     });
     ['unet', 'dit'].forEach((m, i) => {
@@ -310,9 +310,9 @@ async function raceChecks(at: StaticServer, h: ModelHost) {
       assert.match(text, new RegExp(`${passes[m]} of 16 pass`));
       assert.is(await inChapter(page, `race-charts .model[data-model="${m}"] .pass`).count(), passes[m]);
     }
-    const alt = await page.evaluate(() => document.querySelector('chapter-5')!.shadowRoot!.querySelector('race-charts')!.shadowRoot!.querySelector<PlotChart>('plot-chart#race-rate')!.getAttribute('alt'));
+    const alt = await page.evaluate(() => document.querySelector('chapter-5')!.shadowRoot!.querySelector('race-figure')!.shadowRoot!.querySelector('race-charts')!.shadowRoot!.querySelector<PlotChart>('plot-chart#race-rate')!.getAttribute('alt'));
     assert.match(alt!, new RegExp(`U-Net: ${passes.unet} of 16 passed.*DiT: ${passes.dit} of 16 passed`));
-    const dots = await page.evaluate(() => document.querySelector('chapter-5')!.shadowRoot!.querySelector('race-charts')!.shadowRoot!.querySelector('plot-chart#race-time')!.shadowRoot!.querySelectorAll('.plot circle').length);
+    const dots = await page.evaluate(() => document.querySelector('chapter-5')!.shadowRoot!.querySelector('race-figure')!.shadowRoot!.querySelector('race-charts')!.shadowRoot!.querySelector('plot-chart#race-time')!.shadowRoot!.querySelectorAll('.plot circle').length);
     assert.is(dots, 32, 'a dot a sample on the time chart');
     // a race stops when asked, and nothing more arrives after
     await inChapter(page, '#race-start').click();
@@ -366,7 +366,7 @@ const adalnDone = (page: Page) =>
 
 const adalnCharts = (page: Page) =>
   page.evaluate(() => {
-    const el = document.querySelector('chapter-5')!.shadowRoot!.querySelector('adaln-charts')!;
+    const el = document.querySelector('chapter-5')!.shadowRoot!.querySelector('adaln-figure')!.shadowRoot!.querySelector('adaln-charts')!;
     const charts = ['adaln-summary', 'adaln-heat'].map((id) => {
       const c = el.shadowRoot!.querySelector<PlotChart>(`plot-chart#${id}`)!;
       const rule = c.shadowRoot!.querySelector('svg.marks line');
@@ -482,14 +482,14 @@ suite.withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s 
     // the heat drawn is tokenHeat of that row over the clip, read back from a frame's canvas
     const heat = tokenHeat(clip.frames, Float32Array.from(a.row!), grid, 32, 32);
     const px = await page.evaluate(() => {
-      const v = document.querySelector('chapter-5')!.shadowRoot!.querySelector('self-attention-view')!.shadowRoot!.querySelector<PixelView>('figure[data-frame="4"] pixel-view')!;
+      const v = document.querySelector('chapter-5')!.shadowRoot!.querySelector('attention-figure')!.shadowRoot!.querySelector('self-attention-view')!.shadowRoot!.querySelector<PixelView>('figure[data-frame="4"] pixel-view')!;
       return [[2, 2], [13, 20], [30, 9]].map(([x, y]) => v.readPixel(x, y));
     });
     [[2, 2], [13, 20], [30, 9]].forEach(([x, y], k) => {
       const o = ((4 * 32 + y) * 32 + x) * 3;
       assert.equal(px[k], Array.from(heat.slice(o, o + 3)), `frame 5's heat at ${x},${y}`);
     });
-    const shares = await page.evaluate(() => document.querySelector('chapter-5')!.shadowRoot!.querySelector('self-attention-view')!.shares);
+    const shares = await page.evaluate(() => document.querySelector('chapter-5')!.shadowRoot!.querySelector('attention-figure')!.shadowRoot!.querySelector('self-attention-view')!.shares);
     assert.ok(Math.abs(shares.reduce((s, v) => s + v, 0) - 1) < 1e-4, 'the shares of the frames sum to 1');
     // layer 6 by keyboard, head 2
     const cell = inChapter(page, 'live-cell#attn');
@@ -596,11 +596,11 @@ suite.withModels(INSIDE, 'at 390 px: no sideways scrolling, every cell laid out,
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(wide <= 390, `the page is ${wide} px wide`);
     const tops = await page.evaluate(() =>
-      Array.from(document.querySelector('chapter-5')!.shadowRoot!.querySelector('self-attention-view')!.shadowRoot!.querySelectorAll('figure')).map((f) => Math.round(f.getBoundingClientRect().top)),
+      Array.from(document.querySelector('chapter-5')!.shadowRoot!.querySelector('attention-figure')!.shadowRoot!.querySelector('self-attention-view')!.shadowRoot!.querySelectorAll('figure')).map((f) => Math.round(f.getBoundingClientRect().top)),
     );
     assert.is(new Set(tops).size, 2, 'two rows of four frames');
     const charts = await page.evaluate(() => {
-      const el = document.querySelector('chapter-5')!.shadowRoot!.querySelector('adaln-charts')!;
+      const el = document.querySelector('chapter-5')!.shadowRoot!.querySelector('adaln-figure')!.shadowRoot!.querySelector('adaln-charts')!;
       return Array.from(el.shadowRoot!.querySelectorAll('plot-chart')).map((c) => c.getBoundingClientRect().width);
     });
     assert.ok(charts.every((x) => x > 250 && x <= 390), `chart widths ${charts.join(', ')}`);

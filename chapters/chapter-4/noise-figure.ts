@@ -8,6 +8,8 @@ import { customElement, property } from 'lit/decorators.js';
 import '../../components/labelled-slider';
 import '../../components/live-cell';
 import '../../components/pixel-view';
+import '../../components/seed-control';
+import type { SeedDetail } from '../../components/seed-control';
 import { setFigureState } from '../../components/figure/figure-state';
 import { controls, layout, prose } from '../../components/styles';
 import { fillFrameNoise, neighbourCorrelation } from '../../pipeline/diffusion/noise';
@@ -95,18 +97,7 @@ export class NoiseFigure extends LitElement {
     const modelA = Number(this.manifest?.models.dit?.shared_noise ?? 0);
     return html`<live-cell id="noise" label="A clip's starting noise: each frame's own, and a part they share">
       <div class="controls">
-        <div class="row">
-          <labelled-slider
-            label="Seed of the noise"
-            min="0"
-            max="99999"
-            number-box
-            .value=${s.nseed}
-            @value-change=${(e: CustomEvent<{ value: number }>) => this.set({ nseed: e.detail.value })}
-            style="flex: 1 1 12rem"
-          ></labelled-slider>
-          <button type="button" @click=${() => this.set({ nseed: (s.nseed + 1) % 100_000 })}>New noise</button>
-        </div>
+        <seed-control label="Seed of the noise" next="New noise" .value=${s.nseed} @seed-change=${(e: CustomEvent<SeedDetail>) => this.set({ nseed: e.detail.value })}></seed-control>
         <labelled-slider
           label="Shared part, a"
           min="0"

@@ -5,12 +5,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import '../../components/clip-player';
-import '../../components/labelled-slider';
+import '../../components/seed-control';
 import '../../components/live-cell';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
 import type { LiveCell } from '../../components/live-cell';
 import type { ModelController } from '../../components/model-controller';
+import type { SeedDetail } from '../../components/seed-control';
 import { controls, fields, layout, prose, verdicts } from '../../components/styles';
 import { CLIP_SHAPES as SHAPES, promptForShape } from '../../pipeline/lessons/clip-shapes';
 import type { Progress } from '../../pipeline/worker/protocol';
@@ -154,18 +155,7 @@ export class ShapesFigure extends LitElement {
             ${EXAMPLE_PROMPTS.map((p) => html`<option value=${p}>${p}</option>`)}
           </select>
         </div>
-        <div class="row">
-          <labelled-slider
-            label="Seed"
-            min="0"
-            max="99999"
-            number-box
-            .value=${s.seed}
-            @value-change=${(e: CustomEvent<{ value: number }>) => this.set({ seed: e.detail.value })}
-            style="flex: 1 1 12rem"
-          ></labelled-slider>
-          <button type="button" @click=${() => this.set({ seed: (s.seed + 1) % 100_000 })}>New seed</button>
-        </div>
+        <seed-control .value=${s.seed} @seed-change=${(e: CustomEvent<SeedDetail>) => this.set({ seed: e.detail.value })}></seed-control>
       </div>
       <div class="shapes">
         ${SHAPES.map((sh) => {

@@ -23,7 +23,7 @@ export const CHAPTERS: readonly ChapterEntry[] = [
   { tag: 'chapter-3', id: 'latent-space', number: '3', title: 'The latent space', load: () => import('./chapter-3/chapter-3') },
   { tag: 'chapter-4', id: 'spacetime-patches', number: '4', title: 'Spacetime patches', load: () => import('./chapter-4/chapter-4') },
   { tag: 'chapter-5', id: 'unet-vs-dit', number: '5', title: 'U-Net versus Diffusion Transformer', load: () => import('./chapter-5/chapter-5') },
-  { tag: 'chapter-6', id: 'conditioning', number: '6', title: 'Conditioning on text', load: () => import('./chapter-6') },
+  { tag: 'chapter-6', id: 'conditioning', number: '6', title: 'Conditioning on text', load: () => import('./chapter-6/chapter-6') },
   { tag: 'chapter-7', id: 'text-to-video', number: '7', title: 'Text to video', load: () => import('./chapter-7') },
 ];
 

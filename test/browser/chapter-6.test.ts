@@ -70,7 +70,7 @@ suite.withModels(['text_encoder'], 'tokens as they are typed (unknown words and 
     await page.waitForFunction(() => document.querySelector('chapter-6')!.results.tokens?.key === 'a red ballz and a blue square', null, { timeout: 60_000 });
     const shown = await page.evaluate(() => {
       const el = document.querySelector('chapter-6')!;
-      const emb = el.shadowRoot!.querySelector('token-embeddings')!;
+      const emb = el.shadowRoot!.querySelector('token-states-figure')!.shadowRoot!.querySelector('token-embeddings')!;
       return { hidden: Array.from(el.results.tokens!.text.hidden), sim: Array.from(emb.similarity ?? []), n: emb.pieces.length, alt: emb.shadowRoot!.querySelector('plot-chart#similarity')!.getAttribute('alt') };
     });
     const enc = await encodePrompt(suite.host, 'a red ballz and a blue square', { backend: 'wasm' });
@@ -85,7 +85,7 @@ suite.withModels(['text_encoder'], 'tokens as they are typed (unknown words and 
     await details.locator('summary').click();
     const phrases = await page.evaluate(() => {
       const el = document.querySelector('chapter-6')!;
-      const emb = el.shadowRoot!.querySelector<HTMLElementTagNameMap['token-embeddings']>('token-embeddings#phrases')!;
+      const emb = el.shadowRoot!.querySelector('token-states-figure')!.shadowRoot!.querySelector<HTMLElementTagNameMap['token-embeddings']>('token-embeddings#phrases')!;
       return { states: Array.from(el.results.tokens!.text.phrases ?? []), sim: Array.from(emb.similarity ?? []) };
     });
     close(phrases.states, enc.prompt.phrases!, 1e-5, 'the phrases states');
@@ -114,7 +114,8 @@ const attentionShown = (page: Page) =>
   page.evaluate(() => {
     const el = document.querySelector('chapter-6')!;
     const r = el.results.attention!;
-    const maps = el.shadowRoot!.querySelector('attention-maps')!;
+    const figure = el.shadowRoot!.querySelector('cross-attention-figure')!.shadowRoot!;
+    const maps = figure.querySelector('attention-maps')!;
     return {
       key: r.key,
       frames: Array.from(r.clip.frames),
@@ -124,7 +125,7 @@ const attentionShown = (page: Page) =>
       timesteps: r.clip.attention.timesteps,
       words: maps.rendered.map((x) => ({ label: x.word.label, map: Array.from(x.word.map), inside: x.word.inside ?? null, note: x.word.note ?? '', peaks: x.peaks })),
       pictures: maps.shadowRoot!.querySelectorAll('pixel-view').length,
-      readout: el.shadowRoot!.querySelector('#attention-readout')?.textContent?.replace(/\s+/g, ' ') ?? '',
+      readout: figure.querySelector('#attention-readout')?.textContent?.replace(/\s+/g, ' ') ?? '',
     };
   });
 
@@ -286,7 +287,7 @@ suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is
       assert.is(s.pass, !!nodeSamples[i].verdict?.pass);
     });
     const summary = summariseSweep(nodeSamples);
-    const alts = await page.evaluate(() => ['pass-chart', 'diversity-chart'].map((id) => document.querySelector('chapter-6')!.shadowRoot!.querySelector(`plot-chart#${id}`)!.getAttribute('alt')!));
+    const alts = await page.evaluate(() => ['pass-chart', 'diversity-chart'].map((id) => document.querySelector('chapter-6')!.shadowRoot!.querySelector('guidance-sweep-figure')!.shadowRoot!.querySelector(`plot-chart#${id}`)!.getAttribute('alt')!));
     for (const p of summary) {
       assert.ok(alts[0].includes(`s = ${Number.isInteger(p.scale) ? p.scale : p.scale.toFixed(1)}, ${p.passed} of 2`), `${alts[0]} has s = ${p.scale}`);
       assert.ok(alts[1].includes(`${p.diversity.toFixed(3)}`), `${alts[1]} has the diversity at s = ${p.scale}`);
@@ -318,7 +319,7 @@ test('three ways in: the diagram (three panels with names and descriptions), the
     await ch.locator('live-cell#compare').scrollIntoViewIfNeeded();
     const missing = WAYS.filter((m) => !manifest?.models[m]);
     if (missing.length) {
-      await page.waitForFunction(() => !!document.querySelector('chapter-6')!.shadowRoot!.querySelector('#ways-missing'));
+      await page.waitForFunction(() => !!document.querySelector('chapter-6')!.shadowRoot!.querySelector('ways-figure')!.shadowRoot!.querySelector('#ways-missing'));
       const notice = (await ch.locator('#ways-missing').textContent())!.replace(/\s+/g, ' ');
       assert.match(notice, new RegExp(`Not trained yet: ${missing.join(', ')}`));
       console.log(`  the comparison cell shows its notice: weights/manifest.json does not list ${missing.join(', ')} yet`);
@@ -366,7 +367,7 @@ suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the 
     const shown = () =>
       page.evaluate(() => {
         const el = document.querySelector('chapter-6')!;
-        const view = el.shadowRoot!.querySelector('expansion-rules')!;
+        const view = el.shadowRoot!.querySelector('expansion-figure')!.shadowRoot!.querySelector('expansion-rules')!;
         const r = el.results.expand!;
         return {
           intent: view.shadowRoot!.querySelector('#intent')!.textContent!.trim(),
@@ -396,7 +397,7 @@ suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the 
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-6')!.state.eseed === 4);
     const e4 = expandPrompt('red ball', { seed: 4, mode: 'image' });
-    await page.waitForFunction((x) => document.querySelector('chapter-6')!.shadowRoot!.querySelector('expansion-rules')!.shadowRoot!.querySelector('#expanded')!.textContent!.includes(x), e4.expanded);
+    await page.waitForFunction((x) => document.querySelector('chapter-6')!.shadowRoot!.querySelector('expansion-figure')!.shadowRoot!.querySelector('expansion-rules')!.shadowRoot!.querySelector('#expanded')!.textContent!.includes(x), e4.expanded);
     // a clip: the expansion fills a motion
     await cellLocator(page, 'expand').getByRole('radio', { name: 'A clip (8 frames)' }).focus();
     await page.keyboard.press('Space');

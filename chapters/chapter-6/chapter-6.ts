@@ -1,0 +1,295 @@
+// Chapter 6: Conditioning on text. How a prompt gets into the picture: the
+// tokens and the text encoder's states (and how alike they are); where in the
+// frame, and when in a clip, each word is read (cross-attention maps from the
+// very run that made the sample); the guidance scale, the empty and the
+// negative prompt, with the judge's pass rate and the samples' diversity
+// measured over a few seeds; three ways to wire text into a DiT (adaLN,
+// cross-attention, in context) drawn, beside the DiT paper's ablation and the
+// three small models trained here; and prompt expansion by visible rules.
+// Prose and layout: each figure is an element of this folder, the maps are
+// pipeline/lessons/cross-attention.ts, the rules pipeline/lessons/prompt-expansion.ts,
+// the sweep pipeline/lessons/guidance-sweep.ts, the charts components/conditioning-charts.ts.
+//
+// Every figure runs by itself when it comes into view (and again when its state
+// changes), or on its button, from its state in the URL (prefix c6), so a link
+// or a reload gives the same figures. `ensure(cell)` runs one now (tests use it).
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import '../../components/chapter-section';
+import '../../components/conditioning-diagram';
+import '../../components/plot-chart';
+import '../../components/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
+import { ablationSpec, DIT_ABLATION } from '../../components/conditioning-charts';
+import type { LiveCell } from '../../components/live-cell';
+import { ModelController } from '../../components/model-controller';
+import { term } from '../../components/notation';
+import { controls, layout, prose } from '../../components/styles';
+import { UrlStateController } from '../../components/url-state-controller';
+import { parsePrompt } from '../../pipeline/world/caption';
+import './cross-attention-figure';
+import './expansion-figure';
+import './expansion-tally-figure';
+import './guidance-figure';
+import './guidance-sweep-figure';
+import './peaks-figure';
+import './token-states-figure';
+import './ways-figure';
+import './ways-tally-figure';
+import { missingWays } from './ways-figure';
+import { chapter6Schema, MODELS, WAY_MODELS, type Chapter6Cell, type Chapter6State } from './state';
+
+export { DIT_ABLATION } from '../../components/conditioning-charts';
+export { chapter6Schema, type Chapter6Cell, type Chapter6State } from './state';
+
+const TRY_THIS: TryThis<Partial<Chapter6State>>[] = [
+  {
+    question: 'Turn the guidance scale down to 0, then up to 15. At 0 the model never reads the prompt: what does it draw? Where does the judge start passing, and what happens to the variety between seeds?',
+    state: { gscale: 0, gprompt: 'a big yellow triangle in the center', gneg: '', gseed: 0 },
+  },
+  {
+    question: 'The maps average six layers. Look at layer 5 alone, then layer 6: do all layers look at the object a colour word names?',
+    state: { prompt: 'a red circle', seed: 0, frames: '1', step: 0, layer: 5 },
+  },
+  {
+    question: 'Expand “two tiny boxes falling” as a clip. Which rules fire? Does the expanded prompt pass the judge, held to what you asked, more often than the short one?',
+    state: { eprompt: 'two tiny boxes falling', emode: 'clip', eseed: 3, sseed: 0 },
+  },
+];
+
+const REFERENCES: Reference[] = [
+  { title: 'Radford et al. 2021, Learning Transferable Visual Models From Natural Language Supervision (CLIP)', href: 'https://arxiv.org/abs/2103.00020', note: 'a text encoder trained against images' },
+  { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'text through cross-attention' },
+  { title: 'Hertz et al. 2022, Prompt-to-Prompt Image Editing with Cross Attention Control', href: 'https://arxiv.org/abs/2208.01626', note: 'cross-attention maps' },
+  { title: 'Tang et al. 2022, What the DAAM: Interpreting Stable Diffusion Using Cross Attention', href: 'https://arxiv.org/abs/2210.04885', note: 'word-to-pixel attribution, summed over layers, heads and steps' },
+  { title: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance', href: 'https://arxiv.org/abs/2207.12598', note: 'the guidance scale, and its trade of quality for diversity' },
+  { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'adaLN-Zero, cross-attention, in context: their ablation of block designs' },
+  { title: 'Chen et al. 2023, PixArt-α', href: 'https://arxiv.org/abs/2310.00426', note: 'a DiT with cross-attention to text, as the DiT here' },
+  { title: 'Betker et al. 2023, Improving Image Generation with Better Captions (DALL·E 3)', href: 'https://cdn.openai.com/papers/dall-e-3.pdf', note: 'descriptive captions, and prompts upsampled by a language model' },
+  { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 're-captioning, and short prompts expanded by GPT' },
+];
+
+const ABLATION_SPEC = ablationSpec(DIT_ABLATION);
+
+/** Each cell's figure, by the id of its <live-cell>. */
+const FIGURES = {
+  tokens: 'token-states-figure',
+  attention: 'cross-attention-figure',
+  tally: 'peaks-figure',
+  strip: 'guidance-figure',
+  sweep: 'guidance-sweep-figure',
+  compare: 'ways-figure',
+  ways: 'ways-tally-figure',
+  expand: 'expansion-figure',
+  expandTally: 'expansion-tally-figure',
+} as const satisfies Record<Chapter6Cell, keyof HTMLElementTagNameMap>;
+type FigureOf<K extends Chapter6Cell> = HTMLElementTagNameMap[(typeof FIGURES)[K]];
+
+@customElement('chapter-6')
+export class Chapter6 extends LitElement {
+  static styles = [
+    prose,
+    controls,
+    layout,
+    css`
+      .weights,
+      .backend {
+        font-size: 0.85rem;
+        color: var(--muted);
+        margin: 0.5rem 0;
+        max-width: none;
+      }
+      .formula {
+        font-size: 1.05rem;
+        margin: 0.5rem 0 1rem;
+        padding-left: 1rem;
+      }
+      .figure-box {
+        margin: 1.5rem 0;
+        padding: 1rem;
+        border: 1px solid var(--rule);
+        border-radius: 0.6rem;
+        background: var(--cell-bg);
+      }
+      .figure-box > h4 {
+        margin: 0 0 0.75rem;
+        font-size: 0.9rem;
+      }
+    `,
+  ];
+
+  private url = new UrlStateController(this, chapter6Schema, 'c6');
+  readonly models = new ModelController(this, { models: MODELS });
+  /** The three small models of the comparison (not trained yet where the manifest lacks them). */
+  readonly ways = new ModelController(this, { models: WAY_MODELS });
+
+  get state(): Chapter6State {
+    return this.url.state;
+  }
+
+  setState(partial: Partial<Chapter6State>) {
+    this.url.set(partial);
+  }
+
+  private figure<K extends Chapter6Cell>(id: K): FigureOf<K> | null {
+    return this.renderRoot.querySelector(FIGURES[id]) as FigureOf<K> | null;
+  }
+
+  /** Every cell's latest result, for tests. */
+  get results() {
+    const result = <K extends Chapter6Cell>(id: K): FigureOf<K>['result'] | null => this.figure(id)?.result ?? null;
+    return {
+      tokens: result('tokens'),
+      attention: result('attention'),
+      tally: result('tally'),
+      strip: result('strip'),
+      sweep: result('sweep'),
+      compare: result('compare'),
+      ways: result('ways'),
+      expand: result('expand'),
+      expandTally: result('expandTally'),
+    };
+  }
+
+  /** A cell by its id (inside its figure). */
+  cell(id: Chapter6Cell): LiveCell {
+    return this.figure(id)?.renderRoot.querySelector<LiveCell>(`live-cell#${id}`) as LiveCell;
+  }
+
+  /** Runs a cell for the current state (once per state): resolves when its figure is shown (or it failed). */
+  ensure(id: Chapter6Cell): Promise<unknown> {
+    return this.figure(id)?.ensure() ?? Promise.resolve(undefined);
+  }
+
+  protected firstUpdated() {
+    this.dataset.ready = 'true';
+  }
+
+  private onTryThis(e: CustomEvent<TryThisDetail>) {
+    this.url.clearProblems();
+    this.figure('tokens')?.clearDraft();
+    this.url.set(e.detail.state as Partial<Chapter6State>);
+  }
+
+  render() {
+    const s = this.url.state;
+    const parsed = parsePrompt(s.prompt);
+    const waysReady = !!this.ways.manifest && !missingWays(this.ways.manifest).length;
+    return html`
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+        <state-notice .messages=${this.url.messages()}></state-notice>
+        <p>
+          A denoiser that only knew the timestep ${term('t')} would make a shape, any shape, anywhere. To make “a red circle in the
+          top left” it has to read the prompt. This chapter follows the prompt in: into tokens, into the text encoder's numbers,
+          through cross-attention into each patch of the picture, and through classifier-free guidance, which decides how hard the
+          prompt pulls. Then three ways to wire text into a transformer, and why Sora rewrites short prompts before it reads them.
+        </p>
+        ${this.models.renderWeights()}
+        <h3>Tokens, and what the text encoder makes of them</h3>
+        <p>
+          The tokenizer splits the prompt into words of the world's small vocabulary, between a start and an end token, and pads it
+          to 24. A word it does not know becomes <code>&lt;unknown&gt;</code>; the model still runs. The text encoder, a
+          small transformer trained beside a video encoder so that a caption and its clip land close together (as CLIP does for
+          images), turns each token into a state of 128 numbers. The states of different words are mostly far apart: the denoiser
+          must be able to tell “red” from “blue”. What a state barely holds is the rest of the prompt. Trained only to match a
+          whole caption to its clip, this encoder learned, as bigger CLIPs do, mostly a bag of words (the two “a”s of “a red circle
+          and a blue square” get the same state, cosine 1.00, in the figure below): the state of “triangle” in
+          “a cyan triangle and a green square” is the same (cosine 0.999999, measured over 400 such captions) as in “a green
+          triangle and a cyan square”, so a patch that attends to “triangle” learns nothing there about its colour. Two more
+          blocks, trained so that every word carries the words of its own phrase, give the text encoder a second output in which
+          those two states differ (cosine 0.82); open it under the figure, and the words of one phrase turn alike in the
+          similarity map. The U-Net of chapters 3 and 5 and the DiT of this chapter read that one, and draw the right colour on
+          the right shape far more often for it (the judge, colour-binding prompts: the U-Net 0.45 before, 0.79 after 130 minutes
+          of training on it; the DiT's images 0.25 before, 0.78 after 110 minutes).
+        </p>
+        <token-states-figure .state=${s} .models=${this.models}></token-states-figure>
+        <h3>Where each word looks</h3>
+        <p>
+          The DiT here reads the 24 states of that second output in every block through cross-attention. Each patch token (2 × 2 latent cells: 8 × 8
+          pixels) sends a query; each text state offers a key and a value; softmax(QKᵀ/√d) says how much of each word the patch
+          takes in. Those probabilities, averaged over the 4 heads, the blocks and the first two thirds of the denoising steps, are
+          a map per word of where it shapes the picture. DAAM averages every step; here the last third is left out, because by then
+          the layout is settled and the maps may stop following it (prompt-to-prompt keeps a layout by reusing only the early
+          steps' maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for all 16 seeds averaged over
+          steps 1–20 and for 14 over steps 21–30 alone; an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
+          sampler calls the DiT's inspect twin (the same file, with its attention as an output) in the DiT's place, on
+          ${term('xt')} for both halves of guidance, and keeps the maps of the prompt's half.
+        </p>
+        <cross-attention-figure .state=${s} .models=${this.models}></cross-attention-figure>
+        <p>
+          One sample is an anecdote. For the colour words of the prompt, check whether the map's peak lies inside the object of that
+          colour (the judge's reading of it, grown by 1 pixel), over 16 seeds.${parsed.phrases.length > 1
+            ? ' With two objects the model often swaps their shapes or sizes; see whether the colour words still find their own object.'
+            : ''}
+        </p>
+        <peaks-figure .state=${s} .models=${this.models}></peaks-figure>
+        <h3>Guidance: how hard the prompt pulls</h3>
+        <p>
+          In training, the prompt was replaced by the empty prompt 10 % of the time, so one network learned both the conditional
+          prediction and the unconditional one. Classifier-free guidance runs both at each step and pushes past the conditional one,
+          away from the unconditional:
+        </p>
+        <p class="formula">ε̂ = ε̂<sub>uncond</sub> + ${term('s')} · (ε̂<sub>cond</sub> − ε̂<sub>uncond</sub>)</p>
+        <p>
+          (the DiT here predicts v, and the same combination is taken of v). At ${term('s')} = 0 the prompt is never read; at 1 it
+          is plain conditional sampling; above 1 the difference the prompt makes is amplified. A negative prompt takes the empty
+          prompt's place on the unconditional side, so the sample is pushed away from it (and at ${term('s')} = 0, only the negative
+          prompt is read).
+        </p>
+        <guidance-figure .state=${s} .models=${this.models}></guidance-figure>
+        <p>
+          Guidance buys faithfulness and pays in variety: Ho &amp; Salimans found sample quality up and diversity down as the scale
+          grows. Measure both here, over a few seeds of the same prompt.
+        </p>
+        <guidance-sweep-figure .state=${s} .models=${this.models}></guidance-sweep-figure>
+        <h3>Three ways in: adaLN, cross-attention, in context</h3>
+        <p>
+          Peebles and Xie tried three ways to bring the condition (a class label, for them) into a DiT block, and kept the one that
+          scored best. The DiT of this page uses two of them at once: adaLN-Zero for the timestep, cross-attention for the text, as
+          PixArt-α does.
+        </p>
+        <section class="figure-box" aria-labelledby="ways-title">
+          <h4 id="ways-title">Where the text enters a DiT block</h4>
+          <conditioning-diagram highlight="cross"></conditioning-diagram>
+        </section>
+        <section class="figure-box" aria-labelledby="ablation-title">
+          <h4 id="ablation-title">The DiT paper's ablation (Peebles &amp; Xie 2023): DiT-XL/2, 400K training steps, ImageNet 256 × 256</h4>
+          <plot-chart
+            id="ablation-chart"
+            .spec=${ABLATION_SPEC}
+            alt=${`FID-50K after 400K steps: ${DIT_ABLATION.map((d) => `${d.way} ${d.fid}`).join(', ')}; lower is better. Cross-attention costs about 15 % more Gflops.`}
+          ></plot-chart>
+          <p class="muted">
+            Lower FID is better. adaLN-Zero is adaLN whose last layer starts at zero, so each block starts as the identity. Their
+            condition was a class label; a whole sentence, where different words belong to different places, is what cross-attention
+            is for, and text-to-image DiTs such as PixArt-α use it.
+          </p>
+        </section>
+        ${waysReady ? this.ways.renderWeights() : nothing}
+        <ways-figure .state=${s} .models=${this.ways} .manifest=${this.ways.manifest}></ways-figure>
+        ${waysReady ? html`<ways-tally-figure .state=${s} .models=${this.ways}></ways-tally-figure>` : nothing}
+        <h3>Prompt expansion</h3>
+        <p>
+          A model follows best the kind of text it learned from. DALL·E 3 was trained on long, descriptive captions, and Sora
+          on re-captioned videos; both use a language model to turn a user's short prompt into such a caption before the model reads
+          it. The world here has a tiny grammar, so a few visible rules do that job: synonyms into the world's words, the grammar's
+          “a” and order, one phrase an object, and every attribute the prompt leaves open filled in from a seed, as the training
+          captions stated them (each part was dropped only a third of the time).
+        </p>
+        <expansion-figure .state=${s} .models=${this.models}></expansion-figure>
+        <expansion-tally-figure .state=${s} .models=${this.models}></expansion-tally-figure>
+        <p>
+          The expansion is held to what was asked, not only to itself: filling in “big” or “in the top left” is the rule's choice,
+          and any picture that obeys the expansion also obeys the short prompt.
+        </p>
+        ${this.models.renderBackend()}
+      </chapter-section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chapter-6': Chapter6;
+  }
+}

@@ -34,7 +34,7 @@ import torch.nn.functional as F
 
 import common as C
 import manifest
-from text_encoder import Block, TextEncoder, attention, HEADS, WIDTH
+from text_encoder import Block, TextEncoder, attention, HEADS, WIDTH, load_text_tower
 
 LAYERS = 2
 SPECIALS = 5  # ids below this are <pad> <start> <end> <empty> <unk>
@@ -146,8 +146,7 @@ def main():
     C.setup_threads()
     torch.manual_seed(0)
     stage = "context-tiny" if args.tiny else "context"
-    from train_denoiser import load_text_encoder
-    text = load_text_encoder(args.tiny)
+    text = load_text_tower(args.tiny)
     model = ContextualText(text, Context())
     vocab = len(C.VOCAB["tokens"])
     head = nn.Linear(WIDTH, vocab)

@@ -91,6 +91,12 @@ class TextEncoder(nn.Module):
         return hidden, F.normalize(pooled, dim=-1)
 
 
+def load_text_tower(tiny=False):
+    """The clip stage's text tower, frozen and rounded as it ships: what the context blocks (text_context.py)
+    and, through them or alone, every denoiser (denoisers.load_text_encoder) read."""
+    return C.load_frozen(TextEncoder(), "clip", "text.", tiny, "no text encoder checkpoint: run the clip stage first")
+
+
 class VideoEncoder(nn.Module):
     """frames (N, T, 3, 32, 32) in [-1, 1] -> (N, 64) unit-length; T may be 1."""
 

@@ -13,7 +13,7 @@ import time
 import torch
 
 import common as C
-from train_denoiser import MODELS, Exported
+from denoisers import MODELS, Exported
 
 
 def top_operators(call, runs=10, top=8):
@@ -36,11 +36,12 @@ def main():
     ap.add_argument("--export", help="also export the untrained model here, to time it in onnxruntime-web")
     args = ap.parse_args()
     C.setup_threads(args.threads)
-    model = MODELS[args.model][0]().eval()
-    pixel = MODELS[args.model][2] == "pixel"
+    entry = MODELS[args.model]
+    model = entry.make().eval()
+    pixel = entry.space == "pixel"
     x = torch.randn(2, args.frames, 3 if pixel else 4, 32 if pixel else 8, 32 if pixel else 8)
     t, ctx = torch.tensor([500.0, 500.0]), torch.randn(2, 24, 128)
-    extra = (torch.nn.functional.normalize(torch.randn(2, 64), dim=-1),) if args.model == "dit_adaln" else ()
+    extra = (torch.nn.functional.normalize(torch.randn(2, 64), dim=-1),) if entry.takes_pooled else ()
     with torch.no_grad():
         for _ in range(3):
             model(x, t, ctx, *extra)
@@ -54,7 +55,7 @@ def main():
     print(json.dumps({"model": args.model, "frames": args.frames, "batch": 2, "threads": args.threads, "backend": "pytorch eager",
                       "median_ms": round(times[len(times) // 2], 2), "min_ms": round(times[0], 2), "params": C.count_params(model),
                       **({"operators": operators} if operators else {})}))
-    if args.export and args.model != "dit_adaln":
+    if args.export and not entry.takes_pooled:
         C.export_onnx(Exported(model, False), (x, t, ctx), args.export, ["latent", "timestep", "context"], ["prediction"],
                       {"latent": {0: "batch", 1: "frames", 3: "height", 4: "width"}, "timestep": {0: "batch"}, "context": {0: "batch"},
                        "prediction": {0: "batch", 1: "frames", 3: "height", 4: "width"}})

@@ -17,7 +17,7 @@ import common as C
 import diffusion as D
 import manifest
 from latents import load_vae, scaling_factor
-from train_denoiser import MODELS, load_text_encoder, text_states_of
+from denoisers import MODELS, load_text_encoder, text_states_of
 
 
 # The issue's quality table (issue 4): the bar each score must reach. Never lowered here.
@@ -47,7 +47,8 @@ def judge(pix, prompts, name):
 
 
 @torch.no_grad()
-def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64, model_name=None, interval=None, shared=0.0):
+def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, batch=64, takes_pooled=False, interval=None, shared=0.0):
+    """takes_pooled: the model reads the pooled caption embedding (its entry's takes_pooled, dit_adaln)."""
     out = []
     scale = scaling_factor()
     # A category's set may name the same prompt more than once ("a circle" stands for every colour of
@@ -65,7 +66,7 @@ def sample(model, vae, text, prompts, seeds, frames, steps, guidance, space, bat
         noise = torch.stack([D.frame_noise((frames, 4, 8, 8) if space == "latent" else (1, 3, 32, 32), shared,
                                            generator=torch.Generator().manual_seed(1000 * s + 17)) for _, s in chunk])
         z = D.ddim_sample(model, noise.shape, ctx, unc, guidance, steps, x=noise,
-                          pooled=(pooled_ctx, pooled_unc) if model_name == "dit_adaln" else None, interval=interval)
+                          pooled=(pooled_ctx, pooled_unc) if takes_pooled else None, interval=interval)
         pix = vae.decoder(z.reshape(-1, 4, 8, 8) / scale) if space == "latent" else z.reshape(-1, 3, 32, 32)
         pix = ((pix.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).reshape(len(chunk), -1, 32, 32, 3)
         out.append(pix.numpy())
@@ -90,8 +91,9 @@ def main():
     ap.add_argument("--out", default="", help="where to write, under weights/eval (e.g. guidance/dit-g2); default: <model>")
     args = ap.parse_args()
     C.setup_threads()
-    make, data, space, _ = MODELS[args.model]
-    model = make()
+    entry = MODELS[args.model]
+    space = entry.space
+    model = entry.make()
     if args.checkpoint:
         saved = C.load_checkpoint(args.checkpoint)
         model.load_state_dict(saved["ema"])
@@ -106,7 +108,7 @@ def main():
     vae, text = load_vae(), load_text_encoder(False, states)
     sets = prompt_sets()
     wanted = [c for c in args.categories.split(",") if c]
-    frame_counts = [args.frames] if args.frames else ([1, 8] if data == "joint" else [1])
+    frame_counts = [args.frames] if args.frames else ([1, 8] if entry.data == "joint" else [1])
     results, verdicts = {}, []
     for frames in frame_counts:
         for cat in sets["categories"]:
@@ -117,7 +119,7 @@ def main():
                 continue
             kind = "clips" if frames == 8 else "images"
             pix, prompts, seeds = sample(model, vae, text, sets["prompts"][cat], args.seeds, frames, args.steps, args.guidance, space,
-                                         model_name=args.model, interval=interval, shared=shared)
+                                         takes_pooled=entry.takes_pooled, interval=interval, shared=shared)
             name = f"{args.model}-{frames}-{cat.replace(' ', '_')}"
             r = judge(pix, prompts, name)
             lines = (C.WORK / "eval" / f"{name}.verdicts.txt").read_text().splitlines()

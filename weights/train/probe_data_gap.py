@@ -12,7 +12,7 @@ import torch
 
 import common as C
 import diffusion as D
-from train_denoiser import load_ema, load_text_encoder, text_states_of
+from denoisers import load_ema, load_text_encoder, text_states_of
 
 TIMESTEPS = (100, 300, 500, 700, 900)
 

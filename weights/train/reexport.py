@@ -15,7 +15,7 @@ import common as C
 import from_onnx
 import layers
 import manifest
-from train_denoiser import MODELS, Exported, export, load_ema
+from denoisers import MODELS, Exported, export, load_ema
 
 
 def axes():
@@ -25,9 +25,9 @@ def axes():
 
 def weights_from_onnx(name, fname):
     """The model's weights read out of weights/<fname>.onnx, exported by the code of the time (torch's sin and cos)."""
-    model = MODELS[name][0]()
-    frames = 8 if MODELS[name][1] == "joint" else 1
-    shape = (2, frames, 4, 8, 8) if MODELS[name][2] == "latent" else (2, 1, 3, 32, 32)
+    entry = MODELS[name]
+    model = entry.make()
+    shape = (2, *entry.sample_shape(entry.frames))
     args = (torch.zeros(shape), torch.tensor([999.0, 250.0]), torch.zeros(2, 24, 128))
     exact = layers.sin_cos
     layers.sin_cos = lambda x: (torch.sin(x), torch.cos(x))  # the graph those files were exported with

@@ -6,14 +6,14 @@
 // figure is an element of this folder (vae-figure, latent-edit-figure,
 // latent-mix-figure, step-cost-figure), the arithmetic is
 // pipeline/lessons/latent-space.ts, the pieces are components/.
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import '../../components/chapter-section';
 import '../../components/state-notice';
 import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
 import { ModelController } from '../../components/model-controller';
 import { term } from '../../components/notation';
-import { controls, layout, prose } from '../../components/styles';
+import { controls, layout, modelLines, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/url-state-controller';
 import { encodeDrawing } from '../../pipeline/drawing';
 import './latent-edit-figure';
@@ -63,15 +63,7 @@ export class Chapter3 extends LitElement {
     prose,
     controls,
     layout,
-    css`
-      .weights,
-      .backend {
-        font-size: 0.85rem;
-        color: var(--muted);
-        margin: 0.5rem 0;
-        max-width: none;
-      }
-    `,
+    modelLines,
   ];
 
   private url = new UrlStateController(this, chapter3Schema, 'c3');

@@ -6,13 +6,13 @@
 // it never trained on, with the judge's verdicts. Prose and layout: each figure
 // is an element of this folder, the arithmetic is pipeline/lessons/patch-cost.ts
 // and pipeline/diffusion/patchify.ts, the pieces components/.
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import '../../components/chapter-section';
 import '../../components/state-notice';
 import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
 import { ModelController } from '../../components/model-controller';
-import { controls, layout, prose } from '../../components/styles';
+import { controls, figureBox, layout, modelLines, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/url-state-controller';
 import { attentionCrossover, DIT_ARCHITECTURE } from '../../pipeline/lessons/patch-cost';
 import './costs-figure';
@@ -56,26 +56,8 @@ export class Chapter4 extends LitElement {
     prose,
     controls,
     layout,
-    css`
-      .weights,
-      .backend {
-        font-size: 0.85rem;
-        color: var(--muted);
-        margin: 0.5rem 0;
-        max-width: none;
-      }
-      .figure-box {
-        margin: 1.5rem 0;
-        padding: 1rem;
-        border: 1px solid var(--rule);
-        border-radius: 0.6rem;
-        background: var(--cell-bg);
-      }
-      .figure-box > h4 {
-        margin: 0 0 0.75rem;
-        font-size: 0.9rem;
-      }
-    `,
+    modelLines,
+    figureBox,
   ];
 
   private url = new UrlStateController(this, chapter4Schema, 'c4');

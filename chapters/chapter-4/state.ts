@@ -1,6 +1,7 @@
 // Chapter 4's state in the URL (prefix c4), the clip it cuts into patches, and
 // the looks its figures share.
 import { css } from 'lit';
+import { colourKeys } from '../../components/styles';
 import { MAX_FRAMES } from '../../components/token-cost-charts';
 import type { PatchSize } from '../../pipeline/diffusion/patchify';
 import { tokenGrid } from '../../pipeline/lessons/patch-cost';
@@ -51,6 +52,7 @@ export function markedToken(s: Chapter4State): number {
 
 /** The chapter's own looks, shared by its figures: their grids of controls, readouts and colour keys. */
 export const chapter4Styles = css`
+  ${colourKeys}
   .controls {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr));
@@ -63,23 +65,5 @@ export const chapter4Styles = css`
     font-size: 0.95rem;
     margin: 0.75rem 0 0;
     max-width: none;
-  }
-  .keys {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.1rem 0.9rem;
-    margin: 0.5rem 0 0.2rem;
-    padding: 0;
-    list-style: none;
-    font-size: 0.85rem;
-  }
-  .keys li::before {
-    content: '';
-    display: inline-block;
-    width: 0.7rem;
-    height: 0.7rem;
-    margin-right: 0.3rem;
-    vertical-align: -0.05rem;
-    background: var(--key);
   }
 `;

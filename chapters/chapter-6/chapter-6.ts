@@ -24,7 +24,7 @@ import { ablationSpec, DIT_ABLATION } from '../../components/conditioning-charts
 import type { LiveCell } from '../../components/live-cell';
 import { ModelController } from '../../components/model-controller';
 import { term } from '../../components/notation';
-import { controls, layout, prose } from '../../components/styles';
+import { controls, figureBox, layout, modelLines, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/url-state-controller';
 import { parsePrompt } from '../../pipeline/world/caption';
 import './cross-attention-figure';
@@ -91,29 +91,13 @@ export class Chapter6 extends LitElement {
     prose,
     controls,
     layout,
+    modelLines,
+    figureBox,
     css`
-      .weights,
-      .backend {
-        font-size: 0.85rem;
-        color: var(--muted);
-        margin: 0.5rem 0;
-        max-width: none;
-      }
       .formula {
         font-size: 1.05rem;
         margin: 0.5rem 0 1rem;
         padding-left: 1rem;
-      }
-      .figure-box {
-        margin: 1.5rem 0;
-        padding: 1rem;
-        border: 1px solid var(--rule);
-        border-radius: 0.6rem;
-        background: var(--cell-bg);
-      }
-      .figure-box > h4 {
-        margin: 0 0 0.75rem;
-        font-size: 0.9rem;
       }
     `,
   ];

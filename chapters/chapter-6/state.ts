@@ -1,6 +1,7 @@
 // Chapter 6's state in the URL (prefix c6), the models and numbers its figures
 // share, and the looks they share.
 import { css } from 'lit';
+import { colourKeys } from '../../components/styles';
 import { defineSchema, integer, number, oneOf, text, type StateOf } from '../../pipeline/url-state';
 import { COLOURS, type Colour } from '../../pipeline/world/spec';
 import { tokenize } from '../../pipeline/world/tokenizer';
@@ -60,6 +61,7 @@ export function colourWords(prompt: string): Colour[] {
 
 /** The chapter's own looks, shared by its figures: grids of controls, readouts, colour keys, disclosures. */
 export const chapter6Styles = css`
+  ${colourKeys}
   .controls {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
@@ -83,23 +85,5 @@ export const chapter6Styles = css`
   summary:focus-visible {
     outline: 3px solid var(--focus);
     outline-offset: 2px;
-  }
-  .keys {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.1rem 0.9rem;
-    margin: 0.5rem 0 0.2rem;
-    padding: 0;
-    list-style: none;
-    font-size: 0.85rem;
-  }
-  .keys li::before {
-    content: '';
-    display: inline-block;
-    width: 0.7rem;
-    height: 0.7rem;
-    margin-right: 0.3rem;
-    vertical-align: -0.05rem;
-    background: var(--key);
   }
 `;

@@ -71,3 +71,51 @@ export const verdicts = css`
     border-left: 4px solid var(--error);
   }
 `;
+
+/** A chapter's line of its models (sizes, downloads) and its backend switch, quiet and full width. */
+export const modelLines = css`
+  .weights,
+  .backend {
+    font-size: 0.85rem;
+    color: var(--muted);
+    margin: 0.5rem 0;
+    max-width: none;
+  }
+`;
+
+/** A framed group of figures with a small heading (a section of one or more cells). */
+export const figureBox = css`
+  .figure-box {
+    margin: 1.5rem 0;
+    padding: 1rem;
+    border: 1px solid var(--rule);
+    border-radius: 0.6rem;
+    background: var(--cell-bg);
+  }
+  .figure-box > h4 {
+    margin: 0 0 0.75rem;
+    font-size: 0.9rem;
+  }
+`;
+
+/** A chart's colour key: a row of labels, each after a square of its colour (--key). */
+export const colourKeys = css`
+  .keys {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.1rem 0.9rem;
+    margin: 0.5rem 0 0.2rem;
+    padding: 0;
+    list-style: none;
+    font-size: 0.85rem;
+  }
+  .keys li::before {
+    content: '';
+    display: inline-block;
+    width: 0.7rem;
+    height: 0.7rem;
+    margin-right: 0.3rem;
+    vertical-align: -0.05rem;
+    background: var(--key);
+  }
+`;

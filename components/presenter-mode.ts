@@ -14,6 +14,7 @@
 import { parseFigureLink } from './figure-link';
 import { replaceQuery } from './location';
 import './presenter-toggle';
+import type { PresenterDetail } from './presenter-toggle';
 
 export const PRESENT_PARAM = 'present';
 /** The attribute on the stop being shown. */
@@ -158,6 +159,8 @@ export function installPresenterMode(): void {
   if (installed || typeof document === 'undefined') return;
   installed = true;
   const toggle = document.createElement('presenter-toggle');
+  toggle.on = on;
+  document.addEventListener('presenter-request', (e) => setPresenting(e.detail.on));
   const header = document.querySelector('header.masthead');
   if (header) header.append(toggle);
   else document.body.prepend(toggle);
@@ -169,6 +172,7 @@ export function installPresenterMode(): void {
 
 declare global {
   interface DocumentEventMap {
-    'presenter-change': CustomEvent<{ on: boolean }>;
+    'presenter-change': CustomEvent<PresenterDetail>;
+    'presenter-request': CustomEvent<PresenterDetail>;
   }
 }

@@ -1,10 +1,15 @@
 // <presenter-toggle>: the "Present" button in the page header that turns
-// presenter mode on and off (components/presenter-mode.ts), with a line saying
-// which keys step through the cells while it is on.
+// presenter mode on and off, with a line saying which keys step through the
+// cells while it is on. A view only: it asks with a `presenter-request` event
+// and follows the document's `presenter-change` (components/presenter-mode.ts
+// answers the one and sends the other).
 import { LitElement, css, html } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
-import { isPresenting, setPresenting } from './presenter-mode';
+import { customElement, property } from 'lit/decorators.js';
 import { controls } from './styles';
+
+export interface PresenterDetail {
+  on: boolean;
+}
 
 @customElement('presenter-toggle')
 export class PresenterToggle extends LitElement {
@@ -26,14 +31,14 @@ export class PresenterToggle extends LitElement {
     `,
   ];
 
-  @state() private on = isPresenting();
+  /** Whether presenter mode is on. */
+  @property({ type: Boolean }) on = false;
 
-  private readonly sync = () => (this.on = isPresenting());
+  private readonly sync = (e: CustomEvent<PresenterDetail>) => (this.on = e.detail.on);
 
   connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('presenter-change', this.sync);
-    this.sync();
   }
 
   disconnectedCallback(): void {
@@ -41,8 +46,12 @@ export class PresenterToggle extends LitElement {
     document.removeEventListener('presenter-change', this.sync);
   }
 
+  private request(on: boolean) {
+    this.dispatchEvent(new CustomEvent<PresenterDetail>('presenter-request', { detail: { on }, bubbles: true, composed: true }));
+  }
+
   render() {
-    return html`<button type="button" aria-pressed=${this.on ? 'true' : 'false'} @click=${() => setPresenting(!this.on)}>
+    return html`<button type="button" aria-pressed=${this.on ? 'true' : 'false'} @click=${() => this.request(!this.on)}>
         ${this.on ? 'Stop presenting' : 'Present'}
       </button>
       ${this.on
@@ -54,5 +63,8 @@ export class PresenterToggle extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'presenter-toggle': PresenterToggle;
+  }
+  interface HTMLElementEventMap {
+    'presenter-request': CustomEvent<PresenterDetail>;
   }
 }

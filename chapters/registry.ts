@@ -24,7 +24,7 @@ export const CHAPTERS: readonly ChapterEntry[] = [
   { tag: 'chapter-4', id: 'spacetime-patches', number: '4', title: 'Spacetime patches', load: () => import('./chapter-4/chapter-4') },
   { tag: 'chapter-5', id: 'unet-vs-dit', number: '5', title: 'U-Net versus Diffusion Transformer', load: () => import('./chapter-5/chapter-5') },
   { tag: 'chapter-6', id: 'conditioning', number: '6', title: 'Conditioning on text', load: () => import('./chapter-6/chapter-6') },
-  { tag: 'chapter-7', id: 'text-to-video', number: '7', title: 'Text to video', load: () => import('./chapter-7') },
+  { tag: 'chapter-7', id: 'text-to-video', number: '7', title: 'Text to video', load: () => import('./chapter-7/chapter-7') },
 ];
 
 /** The live first screen (in the page's opening section, not a chapter of the contents): loaded the same way. */

@@ -6,12 +6,12 @@
 //
 //   <picture-picker label="The picture" .options=${[{ value: 'world', label: 'From the world' }, …]}
 //       .source=${s.source} .seed=${s.picture} next-label="Another picture"
-//       caption="picture #${s.picture}: ${caption}"
+//       .caption=${html`picture #${s.picture}: ${caption}`}
 //       @picture-change=${(e) => this.set(e.detail.source ? { source: e.detail.source } : { picture: e.detail.seed })}></picture-picker>
 //
 // Event: `picture-change`, { source } when another source is chosen, { seed } (the next world
 // picture's seed, after 99,999 comes 0) when the button asks for another.
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import './choice-picker';
 import type { ChoiceDetail, ChoiceOption } from './choice-picker';
@@ -46,8 +46,11 @@ export class PicturePicker extends LitElement {
   @property({ type: Number }) seed = 0;
   /** The button's text. */
   @property({ attribute: 'next-label' }) nextLabel = 'New picture';
-  /** What the world picture is, beside the button (e.g. 'picture #7: a big blue triangle in the left'). */
-  @property() caption = '';
+  /**
+   * What the world picture is, beside the button (e.g. 'picture #7: a big blue triangle in the left'). A
+   * template keeps the text in the pieces it was written in (the browser shapes each text node alone).
+   */
+  @property() caption: string | TemplateResult = '';
 
   private change(detail: PictureChangeDetail) {
     this.dispatchEvent(new CustomEvent<PictureChangeDetail>('picture-change', { detail, bubbles: true, composed: true }));

@@ -73,7 +73,7 @@ suite.withModels(MAIN, 'the pipeline cell: the clip is Node\'s for the state, th
     const inside = await page.evaluate(() => {
       const el = document.querySelector('chapter-7')!;
       const m = el.results.make!;
-      const root = el.shadowRoot!;
+      const root = el.shadowRoot!.querySelector('make-figure')!.shadowRoot!;
       const stages = root.querySelector('live-cell#make pipeline-stages')!;
       return {
         startNoise: Array.from(m.startNoise ?? []),
@@ -118,7 +118,7 @@ suite.withModels(MAIN, 'the pipeline cell: the clip is Node\'s for the state, th
     const box = page.locator('chapter-7').locator('live-cell#make').getByRole('textbox', { name: 'Prompt' });
     await box.fill('');
     await box.pressSequentially('a big yellow square moving left');
-    const typed = await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('live-cell#make prompt-field')!.shadowRoot!.querySelectorAll('.tokens li').length);
+    const typed = await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('make-figure')!.shadowRoot!.querySelector('live-cell#make prompt-field')!.shadowRoot!.querySelectorAll('.tokens li').length);
     assert.is(typed, 8);
     await box.press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.prompt === 'a big yellow square moving left');
@@ -275,7 +275,7 @@ suite.withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpo
     const r = await page.evaluate(() => {
       const el = document.querySelector('chapter-7')!;
       const s = el.results.scale!;
-      const root = el.shadowRoot!;
+      const root = el.shadowRoot!.querySelector('scale-figure')!.shadowRoot!;
       return {
         seeds: s.seeds,
         passes: Object.fromEntries(Object.entries(s.clips).map(([m, cs]) => [m, cs.map((c) => !!c?.verdict?.pass)])),
@@ -283,7 +283,7 @@ suite.withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpo
         table: Array.from(root.querySelectorAll('#passes tbody tr')).map((tr) => ({ model: (tr as HTMLElement).dataset.model, marks: Array.from(tr.querySelectorAll('td.pass, td.fail')).map((td) => td.textContent), total: tr.lastElementChild!.textContent })),
         cards: Array.from(root.querySelectorAll('#checkpoints clip-card')).map((c) => c.getAttribute('heading')),
         chart: root.querySelector('plot-chart#pass-chart')?.getAttribute('alt') ?? '',
-        weights: Array.from(root.querySelectorAll('.weights')).map((e) => e.textContent!.replace(/\s+/g, ' ')),
+        weights: [...el.shadowRoot!.querySelectorAll('.weights'), ...root.querySelectorAll('.weights')].map((e) => e.textContent!.replace(/\s+/g, ' ')),
       };
     });
     assert.equal(r.seeds, [0, 1, 2, 3]);
@@ -341,7 +341,7 @@ suite.withModels(MAIN, 'measuring: the paths and the table are the judge\'s read
   try {
     await ensure(page, 'measure');
     const got = (await shown(page, 'animate'))!;
-    const table = await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('track-chart')!.summary);
+    const table = await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('measure-figure')!.shadowRoot!.querySelector('track-chart')!.summary);
     const reading = readFrames(Uint8Array.from(got.frames), 8, 32, 32);
     const expected = summarizeTracks(reading);
     assert.is(table.length, expected.length);
@@ -358,7 +358,7 @@ suite.withModels(MAIN, 'measuring: the paths and the table are the judge\'s read
     await page.keyboard.press('Space');
     await ensure(page, 'measure');
     const made = (await shown(page, 'make'))!;
-    const table2 = await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('track-chart')!.summary);
+    const table2 = await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('measure-figure')!.shadowRoot!.querySelector('track-chart')!.summary);
     assert.equal(table2.map((t) => t.dx), summarizeTracks(readFrames(Uint8Array.from(made.frames), 8, 32, 32)).map((t) => t.dx));
     // the URL holds the state; a reload gives the same figures
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c7.measure') === null); // 'make' is the default

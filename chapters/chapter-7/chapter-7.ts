@@ -1,0 +1,283 @@
+// Chapter 7: Text to video. The whole pipeline at once, each stage shown and
+// timed; then what Sora does with the same model besides text to video —
+// animating a picture, extending a clip forwards and backwards, editing it with
+// SDEdit, connecting two clips — each by holding some frames fixed (or starting
+// from a noised clip) through the denoising; the same prompts through
+// checkpoints of one training recipe (two early snapshots, from a rerun of its start, and the end; their share of the compute from the manifest); the motion and
+// consistency of the clip just made, measured by the world's judge; and what
+// differs from Sora. Prose and layout: each figure is an element of this folder
+// (make, animate, extend, edit, connect, scale, measure), the plans and
+// measurements pipeline/text-to-video/{edits,measure}.ts, the views components/.
+//
+// Every figure runs by itself when it comes into view (and again when its state
+// changes), from its state in the URL (prefix c7), so a link or a reload gives
+// the same figures. The first figure's clip goes up to the chapter and down to
+// the figures that extend, edit, connect and measure it. `ensure(cell)` runs one
+// now (tests use it).
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import '../../components/chapter-section';
+import '../../components/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
+import type { LiveCell } from '../../components/live-cell';
+import { ModelController } from '../../components/model-controller';
+import { term } from '../../components/notation';
+import { controls, layout, prose } from '../../components/styles';
+import { UrlStateController } from '../../components/url-state-controller';
+import type { StageClock } from '../../pipeline/worker/stages';
+import './animate-figure';
+import './connect-figure';
+import './edit-figure';
+import './extend-figure';
+import './make-figure';
+import './measure-figure';
+import './scale-figure';
+import type { ClipWantedDetail, MadeClip, MadeClips } from './clips';
+import { cellKey, chapter7Schema, chapter7Styles, CHECKPOINTS, MAKE_MODELS, type Chapter7Cell, type Chapter7State, type Measurable } from './state';
+
+export { chapter7Schema, type Chapter7Cell, type Chapter7State } from './state';
+
+const TRY_THIS: TryThis<Partial<Chapter7State>>[] = [
+  {
+    question: 'Does the earliest checkpoint, trained with a small share of the compute, know what “moving right” means? Compare the three over 8 seeds.',
+    state: { scalePrompt: 'a red circle moving right', scaleSeed: 0, seeds: 8 },
+  },
+  {
+    question: 'Animate the blue triangle to the left instead, then ask it to stay still. Does frame 1 stay the picture you gave?',
+    state: { source: 'world', picture: 7, motion: 'left' },
+  },
+  {
+    question: 'SDEdit at 30 % and at 90 %: which keeps the motion of the clip, and which changes its colour to blue?',
+    state: { editPrompt: 'a blue circle moving right', strength: 90 },
+  },
+];
+
+const REFERENCES: Reference[] = [
+  { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 'what Sora does: animating images, extending, editing and connecting videos, scaling' },
+  { title: 'Ho et al. 2022, Video Diffusion Models', href: 'https://arxiv.org/abs/2204.03458', note: 'diffusion over space and time; conditioning by replacing known frames' },
+  { title: 'Meng et al. 2022, SDEdit', href: 'https://arxiv.org/abs/2108.01073', note: 'editing by noising and denoising' },
+  { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'the DiT, and quality growing with compute' },
+  { title: 'Blattmann et al. 2023, Align your Latents', href: 'https://arxiv.org/abs/2304.08818', note: 'latent video diffusion, and prediction of future frames from context frames' },
+];
+
+/** Each figure's element. */
+const FIGURES = {
+  make: 'make-figure',
+  animate: 'animate-figure',
+  extend: 'extend-figure',
+  edit: 'edit-figure',
+  connect: 'connect-figure',
+  scale: 'scale-figure',
+  measure: 'measure-figure',
+} as const satisfies Record<Chapter7Cell, keyof HTMLElementTagNameMap>;
+type FigureOf<K extends Chapter7Cell> = HTMLElementTagNameMap[(typeof FIGURES)[K]];
+
+@customElement('chapter-7')
+export class Chapter7 extends LitElement {
+  static styles = [
+    prose,
+    controls,
+    layout,
+    chapter7Styles,
+    css`
+      ul.differs li {
+        margin-bottom: 0.4rem;
+      }
+    `,
+  ];
+
+  private url = new UrlStateController(this, chapter7Schema, 'c7');
+  readonly models = new ModelController(this, { models: MAKE_MODELS });
+  /** Each figure's latest clip, as it said (`clip-made`): passed down to the figures that use it. */
+  @state() private clips: MadeClips = {};
+
+  private figure<K extends Chapter7Cell>(id: K): FigureOf<K> {
+    return this.renderRoot.querySelector(FIGURES[id]) as FigureOf<K>;
+  }
+
+  /** The chapter's state (as in the URL). */
+  get state(): Chapter7State {
+    return this.url.state;
+  }
+
+  /** Every figure's latest result, for tests. */
+  get results() {
+    const r = <K extends Exclude<Chapter7Cell, 'measure'>>(id: K): FigureOf<K>['result'] => this.figure(id)?.result ?? null;
+    return { make: r('make'), animate: r('animate'), extend: r('extend'), edit: r('edit'), connect: r('connect'), scale: r('scale') };
+  }
+
+  /** The pipeline figure's stages, timed. */
+  get clock(): StageClock {
+    return this.figure('make').clock;
+  }
+
+  /** Applies a state, as a "try this" button or a link does (values repaired, the URL follows). */
+  setState(partial: Partial<Chapter7State>) {
+    this.url.set(partial);
+  }
+
+  cell(id: Chapter7Cell): LiveCell {
+    return this.figure(id).cell;
+  }
+
+  /** Runs a figure for the current state (once per state): resolves when it is shown (or it failed). */
+  async ensure(id: Chapter7Cell): Promise<unknown> {
+    await this.updateComplete; // the figures have the state just set
+    return this.figure(id).ensure();
+  }
+
+  protected firstUpdated() {
+    this.dataset.ready = 'true';
+  }
+
+  /** A figure's clip for the current state, if it has one. */
+  private fresh(id: Measurable): MadeClip | undefined {
+    const c = this.clips[id];
+    return c?.key === cellKey(this.url.state, id) ? c : undefined;
+  }
+
+  private onClipMade(e: CustomEvent<MadeClip>) {
+    this.clips = { ...this.clips, [e.detail.cell]: e.detail };
+  }
+
+  /** A figure needs another's clip: that figure runs (if it has not), and the answer is its clip. */
+  private onClipWanted(e: CustomEvent<ClipWantedDetail>) {
+    const { cell } = e.detail;
+    e.detail.made = this.ensure(cell).then(() => this.fresh(cell));
+  }
+
+  private onTryThis(e: CustomEvent<TryThisDetail>) {
+    this.url.clearProblems();
+    this.url.set(e.detail.state as Partial<Chapter7State>);
+    const cell = ({ scalePrompt: 'scale', source: 'animate', editPrompt: 'edit' } as Record<string, Chapter7Cell>)[Object.keys(e.detail.state)[0]];
+    if (cell) {
+      this.cell(cell).scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'start' });
+      void this.ensure(cell);
+    }
+  }
+
+  /** ' (after 9 and 38 of its 423 minutes)', once the manifest is in. */
+  private shareNote(): string {
+    const m = this.models.manifest;
+    const minutes = CHECKPOINTS.map((c) => Number(m?.models[c]?.train_minutes));
+    if (!minutes.every((x) => x > 0)) return '';
+    return ` (after ${Math.round(minutes[0])} and ${Math.round(minutes[1])} of the final DiT's ${Math.round(minutes[2])} training minutes)`;
+  }
+
+  private renderDiffers() {
+    const dit = this.models.manifest?.models.dit;
+    const params = dit?.params ? `${(dit.params / 1e6).toFixed(1)} million` : 'a few million';
+    const trained = dit?.train_minutes ? `${dit.train_minutes} minutes` : 'a few hours';
+    return html`<ul class="differs">
+      <li>
+        <strong>Size.</strong> This DiT has ${params} parameters and trained for ${trained} on two CPU cores. Sora's size
+        and training compute are not published; the largest DiT of Peebles and Xie's paper, an image model, already has
+        675 million parameters.
+      </li>
+      <li><strong>Video.</strong> 8 frames of 32 × 32 pixels, against Sora's up to a minute of video at up to 1920 × 1080, in any aspect ratio.</li>
+      <li>
+        <strong>Compression.</strong> Here the VAE compresses each frame alone, 4 × in each direction, and a patch is one
+        frame's 2 × 2 latent cells. Sora's network compresses time as well as space before the latent is cut into
+        spacetime patches.
+      </li>
+      <li>
+        <strong>Data and text.</strong> A procedural world of coloured shapes and a 25-word grammar, against a large
+        collection of videos and images, re-captioned by a captioning model, with short prompts expanded by a language
+        model.
+      </li>
+      <li>
+        <strong>The same.</strong> Latent diffusion; a transformer over spacetime patches; text through cross-attention,
+        with classifier-free guidance; an image as a one-frame video; animating, extending, editing and connecting by the
+        same model; quality that grows with compute.
+      </li>
+    </ul>`;
+  }
+
+  render() {
+    const s = this.url.state;
+    const source = this.fresh('make')?.clip ?? null;
+    const made = (e: CustomEvent<MadeClip>) => this.onClipMade(e);
+    const wanted = (e: CustomEvent<ClipWantedDetail>) => this.onClipWanted(e);
+    return html`
+      <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
+        <state-notice .messages=${this.url.messages()}></state-notice>
+        <p>
+          Every piece is now in place. A prompt is cut into tokens and read by the text encoder; a clip of pure noise,
+          ${term('z')} in the VAE's latent space, is denoised step by step by a Diffusion Transformer that looks at the
+          text through cross-attention and at the clip as spacetime patches; the VAE decoder turns the clean latent
+          into frames. Below, each stage shows what it made and how long it took on your device.
+        </p>
+        ${this.models.renderWeights()}
+        ${this.models.renderBackend()}
+        <make-figure .state=${s} .models=${this.models} .manifest=${this.models.manifest} @clip-made=${made}></make-figure>
+
+        <h3>Animating a picture</h3>
+        <p>
+          Sora animates still images with the same model that makes video from text. Nothing new is trained for it:
+          the picture is encoded to a latent and held fixed as frame 1 while the others are denoised. At every step
+          the model's frame 1 is replaced by the picture's latent, noised to the current ${term('t')} (the
+          <em>replacement</em> method of Ho et al.), so the other frames are made to agree with it. The prompt
+          says what to do with it: here the judge reads what is in the picture and your motion is added.
+        </p>
+        <animate-figure .state=${s} .models=${this.models} @clip-made=${made} @drawing-change=${() => this.url.flush()}></animate-figure>
+
+        <h3>Extending a clip, forwards and backwards</h3>
+        <p>
+          The same trick runs a clip on: put its last frames at the start of a new window of eight, hold them, and
+          the model makes what follows. Put its first frames at the end of the window instead and it makes what came
+          before. The model was trained on 8-frame clips, so it sees only the frames inside the window; what happened
+          earlier is forgotten.
+        </p>
+        <extend-figure .state=${s} .models=${this.models} .source=${source} @clip-made=${made} @clip-wanted=${wanted}></extend-figure>
+
+        <h3>Editing a clip: SDEdit</h3>
+        <p>
+          To change a clip without starting over, noise its latent part of the way, to some ${term('t')}, and
+          denoise from there with a new prompt (Meng et al.'s SDEdit; Sora edits video this way). Little noise
+          keeps the layout and the motion, and the prompt can only nudge; much noise leaves only rough blobs, and
+          the prompt decides nearly everything.
+        </p>
+        <edit-figure .state=${s} .models=${this.models} .manifest=${this.models.manifest} .source=${source} @clip-made=${made} @clip-wanted=${wanted}></edit-figure>
+
+        <h3>Connecting two clips</h3>
+        <p>
+          Hold the last two frames of one clip at the start of the window and the first two of another at its
+          end: the model fills the four frames between with a bridge that has to agree with both.
+        </p>
+        <connect-figure .state=${s} .models=${this.models} .source=${source} @clip-made=${made} @clip-wanted=${wanted}></connect-figure>
+
+        <h3>More compute, better clips</h3>
+        <p>
+          Sora's report shows the same prompt and seed getting better as training compute grows. The DiT's first
+          training recipe was run a second time to save two early checkpoints${this.shareNote()}; with the final DiT they
+          are the same network, run the same way, on the same prompts and seeds. The judge counts how many clips do what
+          the prompt says.
+        </p>
+        <scale-figure .state=${s} .backend=${this.models.backend}></scale-figure>
+
+        <h3>Measuring the clip just made</h3>
+        <p>
+          The judge reads every frame back into objects. Their centroids give each object's path, its speed and
+          whether it moved the way the prompt said; consistency is whether the same object, with the same shape and
+          size, is in every frame. These are the two video categories in this explainer's scores.
+        </p>
+        <measure-figure .state=${s} .clips=${this.clips} @clip-wanted=${wanted}></measure-figure>
+
+        <h3>What differs from Sora</h3>
+        <p>The ideas are Sora's; almost every number here is smaller by orders of magnitude.</p>
+        ${this.renderDiffers()}
+        <p>
+          Each model's card (parameters, training, data and scores) is in <code>weights/README.md</code> and
+          <code>weights/cards/</code> of this project's repository; the checkpoint cell above opens the essentials
+          from the manifest this page loads.
+        </p>
+      </chapter-section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chapter-7': Chapter7;
+  }
+}

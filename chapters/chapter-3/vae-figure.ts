@@ -158,7 +158,7 @@ export class VaeFigure extends LitElement {
           .source=${s.source}
           .seed=${s.image}
           next-label="New frame"
-          caption="frame #${s.image}: ${pic.alt}"
+          .caption=${html`frame #${s.image}: ${pic.alt}`}
           @picture-change=${(e: CustomEvent<PictureChangeDetail>) =>
             this.set(e.detail.source !== undefined ? { source: e.detail.source as Chapter3State['source'] } : { image: e.detail.seed })}
         ></picture-picker>

@@ -6,7 +6,7 @@
 // build is made once, then each file runs in its own process, so each prints
 // its time, and the files that run no model share the machine with the others
 // (at most JOBS at once; `--jobs 1` runs them one after another). A training
-// run that wrote weights/.work/train.pid is paused (SIGSTOP) while tests run
+// or evaluation run listed in weights/.work/pids/ is paused (SIGSTOP) while tests run
 // and resumed after.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';

@@ -1,10 +1,11 @@
 // Pause a background training run (SIGSTOP) while something CPU-heavy runs,
 // and resume it (SIGCONT) afterwards, even when that something throws.
-// Training writes its PID to weights/.work/train.pid (see weights/README.md).
+// Each training or evaluation run writes its PID to weights/.work/pids/<pid>
+// (weights/train/common.py PidFile; weights/.work/train.pid names the latest).
 // A git worktree of the same repository (tests run from a second checkout)
 // pauses the run of the main checkout too: it looks there as well.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The checkouts whose training a run from `root` should pause: `root`, and the main worktree when `root` is another. */
@@ -15,19 +16,25 @@ function checkouts(root) {
   return [...new Set([path.resolve(root), ...(main ? [main] : [])])];
 }
 
-export function trainingPid(root) {
+/** The live processes of every training or evaluation run of `root`'s checkouts (weights/.work/pids/*, and train.pid). */
+export function trainingPids(root) {
+  const pids = new Set();
   for (const dir of checkouts(root)) {
-    const pid = pidIn(dir);
-    if (pid !== null) return pid;
+    const work = path.join(dir, 'weights', '.work');
+    const files = [path.join(work, 'train.pid')];
+    if (existsSync(path.join(work, 'pids'))) files.push(...readdirSync(path.join(work, 'pids')).map((f) => path.join(work, 'pids', f)));
+    for (const file of files) {
+      const pid = livePid(file);
+      if (pid !== null) pids.add(pid);
+    }
   }
-  return null;
+  return [...pids];
 }
 
-function pidIn(root) {
-  const file = path.join(root, 'weights', '.work', 'train.pid');
+function livePid(file) {
   if (!existsSync(file)) return null;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 1) return null;
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return null;
   try {
     process.kill(pid, 0);
     return pid;
@@ -37,22 +44,24 @@ function pidIn(root) {
 }
 
 export async function withTrainingPaused(root, fn) {
-  const pid = trainingPid(root);
-  if (pid !== null) {
-    process.kill(pid, 'SIGSTOP');
-    console.log(`(training run ${pid} paused while this runs)`);
-  }
-  const resume = () => {
-    if (pid === null) return;
-    try {
-      process.kill(pid, 'SIGCONT');
-    } catch {}
+  const pids = trainingPids(root);
+  const signal = (name) => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, name);
+      } catch {}
+    }
   };
+  if (pids.length) {
+    signal('SIGSTOP');
+    console.log(`(training run ${pids.join(', ')} paused while this runs)`);
+  }
+  const resume = () => signal('SIGCONT');
   process.once('exit', resume);
   try {
     return await fn();
   } finally {
     resume();
-    if (pid !== null) console.log(`(training run ${pid} resumed)`);
+    if (pids.length) console.log(`(training run ${pids.join(', ')} resumed)`);
   }
 }

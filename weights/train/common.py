@@ -42,18 +42,23 @@ def setup_threads(threads=2):
 
 
 class PidFile:
-    """weights/.work/train.pid: `npm test` and `npm run bench` pause (SIGSTOP) this run while they work."""
+    """weights/.work/pids/<pid>: `npm test` and `npm run bench` pause (SIGSTOP) every run listed there while
+    they work (tools/pause-training.mjs). One file a process, so two runs (a probe, and a tiny run beside it)
+    never erase each other's; weights/.work/train.pid is kept too, naming the latest, for older tools."""
 
     def __init__(self):
         self.path = WORK / "train.pid"
+        self.own = WORK / "pids" / str(os.getpid())
 
     def __enter__(self):
-        WORK.mkdir(parents=True, exist_ok=True)
+        self.own.parent.mkdir(parents=True, exist_ok=True)
+        self.own.write_text(str(os.getpid()))
         self.path.write_text(str(os.getpid()))
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         return self
 
     def __exit__(self, *exc):
+        self.own.unlink(missing_ok=True)
         if self.path.exists() and self.path.read_text().strip() == str(os.getpid()):
             self.path.unlink()
 

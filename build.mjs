@@ -22,7 +22,7 @@
 //                                      list of every file it keeps for offline use, each with its
 //                                      sha256 (writeServiceWorker below; pipeline/offline/precache.ts)
 //
-// Offline: main.ts registers sw.js (components/service-worker-client.ts). After one visit the
+// Offline: main.ts registers sw.js (components/shell/service-worker-client.ts). After one visit the
 // whole site, weights included, works offline. A new build has a new version (a hash of every
 // file), so a new sw.js: the browser installs it beside the old one, which keeps serving any
 // open page; it takes over when no page of the old version is open (the next visit), or at once
@@ -246,7 +246,7 @@ export function copyStatic({ outdir = DIST, dev = false } = {}) {
   }
   if (dev) {
     html = html.replace('</body>', `<script type="module" src="./${LIVE_RELOAD_SCRIPT}"></script>\n</body>`);
-    // no service worker while developing (components/service-worker-client.ts reads this)
+    // no service worker while developing (components/shell/service-worker-client.ts reads this)
     html = html.replace('</head>', `<meta name="${SW_META}" content="off" />\n</head>`);
   }
   fs.mkdirSync(outdir, { recursive: true });

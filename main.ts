@@ -2,7 +2,7 @@
 // models it uses) loads when the reader comes near the chapter, or follows a
 // link into it. index.html holds one element per chapter, in reading order.
 
-import { registerServiceWorker } from './components/service-worker-client';
+import { registerServiceWorker } from './components/shell/service-worker-client';
 import { CHAPTERS as REGISTRY, FIRST_SCREEN } from './chapters/registry';
 
 /** Chapter elements and their code (chapters/registry.ts); esbuild makes each dynamic import its own chunk. The

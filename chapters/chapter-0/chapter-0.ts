@@ -5,15 +5,15 @@
 // their paths. No weights: everything is computed from the data set itself
 // (pipeline/lessons/toy2d.ts). Prose and layout: each figure is an element of
 // this folder (forward-2d-figure, sampling-2d-figure), the charts
-// components/plane-charts.ts.
+// components/charts/plane-charts.ts.
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
-import { term } from '../../components/notation';
+import '../../components/shell/chapter-section';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
+import { term } from '../../components/shell/notation';
 import { controls, layout, prose } from '../../components/styles';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import { encodePoints } from '../../pipeline/lessons/toy2d';
 import './forward-2d-figure';
 import './sampling-2d-figure';

@@ -5,14 +5,14 @@
 // keyboard). Arithmetic only: no model runs.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/choice-picker';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/plot-chart';
+import '../../components/widgets/choice-picker';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/charts/plot-chart';
 import { setFigureState } from '../../components/figure/figure-state';
-import { term } from '../../components/notation';
-import { fieldPlaneSpec } from '../../components/plane-charts';
-import { CHART_COLOURS, type ChartOverlay, type ChartPointerDetail, type ChartSpec } from '../../components/plot-chart';
+import { term } from '../../components/shell/notation';
+import { fieldPlaneSpec } from '../../components/charts/plane-charts';
+import { CHART_COLOURS, type ChartOverlay, type ChartPointerDetail, type ChartSpec } from '../../components/charts/plot-chart';
 import { controls, layout, prose } from '../../components/styles';
 import { checks } from '../../components/styles/checks';
 import { DATA_EXTENT, MAX_DRAWN_POINTS, decodePoints, denoiserField, encodePoints, noiseParticles, particleNoise, snapPoint } from '../../pipeline/lessons/toy2d';

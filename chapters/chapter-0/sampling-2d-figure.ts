@@ -5,17 +5,17 @@
 // main thread whenever its key (data set, seed, sampler, steps) changes.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/choice-picker';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/plot-chart';
-import '../../components/seed-control';
+import '../../components/widgets/choice-picker';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/charts/plot-chart';
+import '../../components/widgets/seed-control';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import { planeSpec } from '../../components/plane-charts';
-import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../../components/plot-chart';
-import type { SeedDetail } from '../../components/seed-control';
+import type { LiveCell } from '../../components/shell/live-cell';
+import { planeSpec } from '../../components/charts/plane-charts';
+import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../../components/charts/plot-chart';
+import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose } from '../../components/styles';
 import { Sampler2D, distancesToData } from '../../pipeline/lessons/toy2d';
 import { chapter0Styles, MEMORISED, SAMPLE_PARTICLES, schedule, T, TRAILS, type Chapter0State, type DataSet } from './state';

@@ -4,15 +4,15 @@
 // turning Gaussian; then the world itself, with the judge's reading drawn over
 // its clips. Prose and layout: each figure is an element of this folder
 // (noising-figure, shapes-world-figure), the math is pipeline/, the charts
-// components/noising-charts.ts.
+// components/charts/noising-charts.ts.
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
-import { term } from '../../components/notation';
+import '../../components/shell/chapter-section';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
+import { term } from '../../components/shell/notation';
 import { controls, layout, prose } from '../../components/styles';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import './noising-figure';
 import './shapes-world-figure';
 import { chapter1Schema, chapter1Styles, type Chapter1State } from './state';

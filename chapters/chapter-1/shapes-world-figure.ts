@@ -4,10 +4,10 @@
 // drawn over its frames: boxes, labels and the centroids' paths, with its verdict.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/clip-player';
-import '../../components/live-cell';
+import '../../components/widgets/clip-player';
+import '../../components/shell/live-cell';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { Annotation } from '../../components/pixel-view';
+import type { Annotation } from '../../components/widgets/pixel-view';
 import { controls, fields, layout, prose, verdicts } from '../../components/styles';
 import { createRandom } from '../../pipeline/random';
 import { captionText, dropParts, generateClip, judgeClip, parsePrompt, phraseOf, type Clip, type Verdict } from '../../pipeline/world';

@@ -9,15 +9,15 @@
 // (components/figure/run-queue.ts): the sampler first, the others after it.
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
+import '../../components/shell/chapter-section';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
 import { RunQueue } from '../../components/figure/run-queue';
-import { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
+import { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
 import { controls, layout, prose } from '../../components/styles';
 import { modelLines } from '../../components/styles/sampling';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import './error-figure';
 import './sampler-figure';
 import type { StepShown } from './sampler-figure';

@@ -5,17 +5,17 @@
 // the `npm run generate` command that makes the same pixels). Templates and
 // their styles.
 import { css, html, nothing, type TemplateResult } from 'lit';
-import '../../components/clip-player';
-import '../../components/labelled-slider';
-import '../../components/latent-grid';
-import '../../components/pixel-view';
-import '../../components/plot-chart';
-import '../../components/step-strip';
-import { scheduleSpec } from '../../components/denoise-charts';
+import '../../components/widgets/clip-player';
+import '../../components/widgets/labelled-slider';
+import '../../components/widgets/latent-grid';
+import '../../components/widgets/pixel-view';
+import '../../components/charts/plot-chart';
+import '../../components/widgets/step-strip';
+import { scheduleSpec } from '../../components/charts/denoise-charts';
 import { scrubSlider } from '../../components/figure/sampling';
-import { term } from '../../components/notation';
-import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../../components/plot-chart';
-import type { StripColumn } from '../../components/step-strip';
+import { term } from '../../components/shell/notation';
+import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../../components/charts/plot-chart';
+import type { StripColumn } from '../../components/widgets/step-strip';
 import { setTimesteps } from '../../pipeline/diffusion';
 import type { Manifest } from '../../pipeline/runtime/manifest';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';

@@ -7,19 +7,19 @@
 // on Run, Enter in the prompt or Shift+Enter anywhere in it.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/choice-picker';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/prompt-with-examples';
-import '../../components/seed-control';
+import '../../components/widgets/choice-picker';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/prompt-with-examples';
+import '../../components/widgets/seed-control';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
 import { QueueSeat, type RunQueue } from '../../components/figure/run-queue';
 import { asksToRun, missingModels, runButton, staleNotice } from '../../components/figure/sampling';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import type { PromptChange } from '../../components/prompt-with-examples';
-import type { SeedDetail } from '../../components/seed-control';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import type { PromptChange } from '../../components/widgets/prompt-with-examples';
+import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose, verdicts } from '../../components/styles';
 import { controlGrid, sampling } from '../../components/styles/sampling';
 import type { Manifest } from '../../pipeline/runtime/manifest';

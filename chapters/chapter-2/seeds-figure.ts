@@ -4,14 +4,14 @@
 // four, or for "a yellow triangle" in one click.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/clip-player';
-import '../../components/live-cell';
-import '../../components/pixel-view';
+import '../../components/widgets/clip-player';
+import '../../components/shell/live-cell';
+import '../../components/widgets/pixel-view';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { QueueSeat, type RunQueue } from '../../components/figure/run-queue';
 import { applyFigureState, missingModels } from '../../components/figure/sampling';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { sampling } from '../../components/styles/sampling';
 import type { Manifest } from '../../pipeline/runtime/manifest';

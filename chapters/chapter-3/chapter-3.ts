@@ -8,13 +8,13 @@
 // pipeline/lessons/latent-space.ts, the pieces are components/.
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
-import { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
+import '../../components/shell/chapter-section';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
+import { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
 import { controls, layout, modelLines, prose } from '../../components/styles';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import { encodeDrawing } from '../../pipeline/drawing';
 import './latent-edit-figure';
 import './latent-mix-figure';

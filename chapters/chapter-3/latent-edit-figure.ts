@@ -5,16 +5,16 @@
 // changes.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/channel-rasters';
-import '../../components/choice-picker';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/pixel-view';
+import '../../components/widgets/channel-rasters';
+import '../../components/widgets/choice-picker';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/pixel-view';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
 import { controls, layout, prose } from '../../components/styles';
 import { editChannel, psnr } from '../../pipeline/lessons/latent-space';
 import { describeReading, readFrames } from '../../pipeline/world/read-frames';

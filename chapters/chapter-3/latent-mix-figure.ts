@@ -5,13 +5,13 @@
 // or the encoded pair does.
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/pixel-view';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/pixel-view';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { frameOf, mixBytes, mixLatents } from '../../pipeline/lessons/latent-space';
 import { generateClip, type Clip } from '../../pipeline/world';

@@ -4,12 +4,12 @@
 // training, a notice naming what is missing.
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/cost-table';
-import '../../components/live-cell';
-import type { CostRow } from '../../components/cost-table';
-import { formatCount } from '../../components/cost-table';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import '../../components/widgets/cost-table';
+import '../../components/shell/live-cell';
+import type { CostRow } from '../../components/widgets/cost-table';
+import { formatCount } from '../../components/widgets/cost-table';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { formatBytes, type Manifest } from '../../pipeline/runtime/manifest';
 import { feedsForShapes, flopsShapes, timeCalls } from '../../pipeline/step-timing';

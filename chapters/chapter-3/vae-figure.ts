@@ -5,18 +5,18 @@
 // the result goes up as `vae-encoded` for the edit figure.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/channel-rasters';
-import '../../components/draw-canvas';
-import '../../components/live-cell';
-import '../../components/picture-picker';
-import '../../components/pixel-view';
-import type { DrawingDetail } from '../../components/draw-canvas';
+import '../../components/widgets/channel-rasters';
+import '../../components/widgets/draw-canvas';
+import '../../components/shell/live-cell';
+import '../../components/widgets/picture-picker';
+import '../../components/widgets/pixel-view';
+import type { DrawingDetail } from '../../components/widgets/draw-canvas';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
-import type { PictureChangeDetail } from '../../components/picture-picker';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
+import type { PictureChangeDetail } from '../../components/widgets/picture-picker';
 import { controls, layout, prose } from '../../components/styles';
 import { decodeDrawing, encodeDrawing } from '../../pipeline/drawing';
 import { compressionRatio, errorMap, psnr } from '../../pipeline/lessons/latent-space';

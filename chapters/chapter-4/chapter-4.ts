@@ -8,12 +8,12 @@
 // and pipeline/diffusion/patchify.ts, the pieces components/.
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
-import { ModelController } from '../../components/model-controller';
+import '../../components/shell/chapter-section';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
+import { ModelController } from '../../components/controllers/model-controller';
 import { controls, figureBox, layout, modelLines, prose } from '../../components/styles';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import { attentionCrossover, DIT_ARCHITECTURE } from '../../pipeline/lessons/patch-cost';
 import './costs-figure';
 import './noise-figure';

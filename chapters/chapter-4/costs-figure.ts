@@ -2,13 +2,13 @@
 // larger, for the patch of the figure above. Arithmetic only: no model runs.
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/choice-picker';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/token-cost-charts';
+import '../../components/widgets/choice-picker';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/token-cost-charts';
 import { setFigureState } from '../../components/figure/figure-state';
 import { controls, layout, prose } from '../../components/styles';
-import { FRAME_SIDES, MAX_FRAMES } from '../../components/token-cost-charts';
+import { FRAME_SIDES, MAX_FRAMES } from '../../components/widgets/token-cost-charts';
 import { chapter4Styles, patchOf, type Chapter4State } from './state';
 
 @customElement('costs-figure')

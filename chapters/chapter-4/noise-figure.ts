@@ -5,11 +5,11 @@
 // frames are, measured on this very draw. No model runs.
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/pixel-view';
-import '../../components/seed-control';
-import type { SeedDetail } from '../../components/seed-control';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/pixel-view';
+import '../../components/widgets/seed-control';
+import type { SeedDetail } from '../../components/widgets/seed-control';
 import { setFigureState } from '../../components/figure/figure-state';
 import { controls, layout, prose } from '../../components/styles';
 import { fillFrameNoise, neighbourCorrelation } from '../../pipeline/diffusion/noise';

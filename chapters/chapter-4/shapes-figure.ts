@@ -4,14 +4,14 @@
 // with the world's judge on each.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/clip-player';
-import '../../components/seed-control';
-import '../../components/live-cell';
+import '../../components/widgets/clip-player';
+import '../../components/widgets/seed-control';
+import '../../components/shell/live-cell';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import type { SeedDetail } from '../../components/seed-control';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, fields, layout, prose, verdicts } from '../../components/styles';
 import { CLIP_SHAPES as SHAPES, promptForShape } from '../../pipeline/lessons/clip-shapes';
 import type { Progress } from '../../pipeline/worker/protocol';

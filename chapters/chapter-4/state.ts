@@ -2,7 +2,7 @@
 // the looks its figures share.
 import { css } from 'lit';
 import { colourKeys } from '../../components/styles';
-import { MAX_FRAMES } from '../../components/token-cost-charts';
+import { MAX_FRAMES } from '../../components/widgets/token-cost-charts';
 import type { PatchSize } from '../../pipeline/diffusion/patchify';
 import { tokenGrid } from '../../pipeline/lessons/patch-cost';
 import { defineSchema, integer, oneOf, text, type StateOf } from '../../pipeline/url-state';

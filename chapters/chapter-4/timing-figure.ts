@@ -3,12 +3,12 @@
 // formula gives; it runs when the reader presses the button.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/cost-table';
-import '../../components/live-cell';
-import type { CostRow } from '../../components/cost-table';
-import { formatCount } from '../../components/cost-table';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import '../../components/widgets/cost-table';
+import '../../components/shell/live-cell';
+import type { CostRow } from '../../components/widgets/cost-table';
+import { formatCount } from '../../components/widgets/cost-table';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { CLIP_SHAPES as SHAPES } from '../../pipeline/lessons/clip-shapes';
 import { DIT_ARCHITECTURE, DIT_PATCH, ditStepFlops, tokenGrid } from '../../pipeline/lessons/patch-cost';

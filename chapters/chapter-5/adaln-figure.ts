@@ -4,16 +4,16 @@
 // the t read. Read the first time the figure is seen, after the side by side.
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/adaln-charts';
-import '../../components/choice-picker';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
+import '../../components/widgets/adaln-charts';
+import '../../components/widgets/choice-picker';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
 import { QueueSeat, type RunQueue } from '../../components/figure/run-queue';
 import { missingModels } from '../../components/figure/sampling';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { controlGrid } from '../../components/styles/sampling';
 import { ADALN_LABELS, ADALN_PARTS, adalnChannels, adalnMeanAbs, adalnTimesteps, measureAdaln, nearestTimestep, type AdalnPart, type AdalnTable } from '../../pipeline/lessons/dit-inspect';

@@ -10,15 +10,15 @@
 // a time in reading order (components/figure/run-queue.ts); the race on its button.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
+import '../../components/shell/chapter-section';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
 import { RunQueue } from '../../components/figure/run-queue';
-import { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
+import { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
 import { controls, layout, prose } from '../../components/styles';
 import { modelLines } from '../../components/styles/sampling';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import './adaln-figure';
 import './attention-figure';
 import './duel-figure';

@@ -4,13 +4,13 @@
 // seconds spent); Stop stops it where it is.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/live-cell';
-import '../../components/race-charts';
+import '../../components/shell/live-cell';
+import '../../components/widgets/race-charts';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { missingModels } from '../../components/figure/sampling';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import type { RaceEntry } from '../../components/race-charts';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import type { RaceEntry } from '../../components/widgets/race-charts';
 import { controls, layout, prose } from '../../components/styles';
 import { sampling } from '../../components/styles/sampling';
 import { raceSeeds } from '../../pipeline/lessons/denoiser-duel';

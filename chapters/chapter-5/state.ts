@@ -2,8 +2,8 @@
 // a side-by-side run depends on, and the looks its figures share.
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { missingModels } from '../../components/figure/sampling';
-import { CHART_COLOURS } from '../../components/plot-chart';
-import type { RaceModel } from '../../components/race-charts';
+import { CHART_COLOURS } from '../../components/charts/plot-chart';
+import type { RaceModel } from '../../components/widgets/race-charts';
 import type { TokenGrid } from '../../pipeline/lessons/cross-attention';
 import { ADALN_PARTS } from '../../pipeline/lessons/dit-inspect';
 import type { Manifest } from '../../pipeline/runtime/manifest';

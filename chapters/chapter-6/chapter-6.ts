@@ -8,24 +8,24 @@
 // three small models trained here; and prompt expansion by visible rules.
 // Prose and layout: each figure is an element of this folder, the maps are
 // pipeline/lessons/cross-attention.ts, the rules pipeline/lessons/prompt-expansion.ts,
-// the sweep pipeline/lessons/guidance-sweep.ts, the charts components/conditioning-charts.ts.
+// the sweep pipeline/lessons/guidance-sweep.ts, the charts components/charts/conditioning-charts.ts.
 //
 // Every figure runs by itself when it comes into view (and again when its state
 // changes), or on its button, from its state in the URL (prefix c6), so a link
 // or a reload gives the same figures. `ensure(cell)` runs one now (tests use it).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/conditioning-diagram';
-import '../../components/plot-chart';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
-import { ablationSpec, DIT_ABLATION } from '../../components/conditioning-charts';
-import type { LiveCell } from '../../components/live-cell';
-import { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
+import '../../components/shell/chapter-section';
+import '../../components/widgets/conditioning-diagram';
+import '../../components/charts/plot-chart';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
+import { ablationSpec, DIT_ABLATION } from '../../components/charts/conditioning-charts';
+import type { LiveCell } from '../../components/shell/live-cell';
+import { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
 import { controls, figureBox, layout, modelLines, prose } from '../../components/styles';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import { parsePrompt } from '../../pipeline/world/caption';
 import './cross-attention-figure';
 import './expansion-figure';
@@ -39,7 +39,7 @@ import './ways-tally-figure';
 import { missingWays } from './ways-figure';
 import { chapter6Schema, MODELS, WAY_MODELS, type Chapter6Cell, type Chapter6State } from './state';
 
-export { DIT_ABLATION } from '../../components/conditioning-charts';
+export { DIT_ABLATION } from '../../components/charts/conditioning-charts';
 export { chapter6Schema, type Chapter6Cell, type Chapter6State } from './state';
 
 const TRY_THIS: TryThis<Partial<Chapter6State>>[] = [

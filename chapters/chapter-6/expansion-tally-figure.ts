@@ -3,10 +3,10 @@
 // the button.
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/live-cell';
+import '../../components/shell/live-cell';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { scoreClip } from '../../pipeline/text-to-video/clip';
 import { expansionKey, expansionOf } from './expansion-figure';

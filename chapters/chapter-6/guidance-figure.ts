@@ -4,17 +4,17 @@
 // already are kept, so a new scale makes one more.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/clip-card';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/seed-control';
-import '../../components/prompt-field';
+import '../../components/widgets/clip-card';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/seed-control';
+import '../../components/widgets/prompt-field';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import type { PromptDetail } from '../../components/prompt-field';
-import type { SeedDetail } from '../../components/seed-control';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import type { PromptDetail } from '../../components/widgets/prompt-field';
+import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose } from '../../components/styles';
 import { STRIP_SCALES } from '../../pipeline/lessons/guidance-sweep';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';

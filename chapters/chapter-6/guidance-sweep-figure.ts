@@ -4,14 +4,14 @@
 // (pipeline/lessons/guidance-sweep.ts). Runs when the reader presses the button.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/plot-chart';
-import { diversitySpec, passRateSpec } from '../../components/conditioning-charts';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/charts/plot-chart';
+import { diversitySpec, passRateSpec } from '../../components/charts/conditioning-charts';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { summariseSweep, SWEEP_SCALES, wilson, type ScalePoint, type SweepSample } from '../../pipeline/lessons/guidance-sweep';
 import { chapter6Styles, fmtScale, STEPS, type Chapter6State } from './state';

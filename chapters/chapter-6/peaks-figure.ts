@@ -4,13 +4,13 @@
 // made its sample. Runs when the reader presses the button.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/live-cell';
-import '../../components/plot-chart';
-import { peaksSpec, type PeakCell } from '../../components/conditioning-charts';
+import '../../components/shell/live-cell';
+import '../../components/charts/plot-chart';
+import { peaksSpec, type PeakCell } from '../../components/charts/conditioning-charts';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import { CHART_COLOURS } from '../../components/plot-chart';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import { CHART_COLOURS } from '../../components/charts/plot-chart';
 import { controls, layout, prose } from '../../components/styles';
 import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/lessons/cross-attention';
 import type { Colour } from '../../pipeline/world/spec';

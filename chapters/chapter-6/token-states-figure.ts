@@ -4,14 +4,14 @@
 // U-Net reads. The states follow the text as typed, before it is submitted.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/live-cell';
-import '../../components/prompt-field';
-import '../../components/token-embeddings';
+import '../../components/shell/live-cell';
+import '../../components/widgets/prompt-field';
+import '../../components/widgets/token-embeddings';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import type { PromptDetail } from '../../components/prompt-field';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import type { PromptDetail } from '../../components/widgets/prompt-field';
 import { controls, layout, prose } from '../../components/styles';
 import type { EncodedText } from '../../pipeline/text-to-video/prompt';
 import { chapter6Styles, type Chapter6State } from './state';

@@ -2,10 +2,10 @@
 // the judge counting each one's passes. Runs when the reader presses the button.
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/live-cell';
+import '../../components/shell/live-cell';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { chapter6Styles, WAY_NAMES, WAY_SEEDS, WAYS, type Chapter6State, type Way } from './state';
 import { missingWays } from './ways-figure';

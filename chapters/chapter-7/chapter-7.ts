@@ -16,14 +16,14 @@
 // now (tests use it).
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import '../../components/chapter-section';
-import '../../components/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/chapter-section';
-import type { LiveCell } from '../../components/live-cell';
-import { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
+import '../../components/shell/chapter-section';
+import '../../components/shell/state-notice';
+import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
+import type { LiveCell } from '../../components/shell/live-cell';
+import { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
 import { controls, layout, prose } from '../../components/styles';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import type { StageClock } from '../../pipeline/worker/stages';
 import './animate-figure';
 import './connect-figure';

@@ -4,17 +4,17 @@
 // objects stay the same through all twenty frames.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/clip-card';
-import '../../components/live-cell';
-import '../../components/pixel-view';
-import '../../components/prompt-field';
-import '../../components/seed-control';
+import '../../components/widgets/clip-card';
+import '../../components/shell/live-cell';
+import '../../components/widgets/pixel-view';
+import '../../components/widgets/prompt-field';
+import '../../components/widgets/seed-control';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import type { PromptDetail } from '../../components/prompt-field';
-import type { SeedDetail } from '../../components/seed-control';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import type { PromptDetail } from '../../components/widgets/prompt-field';
+import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose } from '../../components/styles';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
 import { connectPlan, joinConnection, type JoinedClip } from '../../pipeline/text-to-video/edits';

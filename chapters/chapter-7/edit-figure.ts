@@ -3,16 +3,16 @@
 // DiT's schedule starts and how many steps run.
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/clip-card';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/prompt-field';
+import '../../components/widgets/clip-card';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/prompt-field';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
-import { term } from '../../components/notation';
-import type { PromptDetail } from '../../components/prompt-field';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
+import { term } from '../../components/shell/notation';
+import type { PromptDetail } from '../../components/widgets/prompt-field';
 import { controls, layout, prose } from '../../components/styles';
 import { denoiserSettings, scheduleOf, type Manifest } from '../../pipeline/runtime/manifest';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';

@@ -3,15 +3,15 @@
 // held at the end), joined into one longer clip.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../../components/choice-picker';
-import '../../components/clip-card';
-import '../../components/labelled-slider';
-import '../../components/live-cell';
-import '../../components/pixel-view';
+import '../../components/widgets/choice-picker';
+import '../../components/widgets/clip-card';
+import '../../components/widgets/labelled-slider';
+import '../../components/shell/live-cell';
+import '../../components/widgets/pixel-view';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
-import type { ModelController } from '../../components/model-controller';
+import type { LiveCell } from '../../components/shell/live-cell';
+import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
 import { extendPlan, joinExtension, type ExtendDirection, type JoinedClip } from '../../pipeline/text-to-video/edits';

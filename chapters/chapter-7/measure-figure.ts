@@ -4,12 +4,12 @@
 // chapter; running this figure runs the picked one's figure.
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../../components/choice-picker';
-import '../../components/live-cell';
-import '../../components/track-chart';
+import '../../components/widgets/choice-picker';
+import '../../components/shell/live-cell';
+import '../../components/widgets/track-chart';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
 import { setFigureState } from '../../components/figure/figure-state';
-import type { LiveCell } from '../../components/live-cell';
+import type { LiveCell } from '../../components/shell/live-cell';
 import { controls, layout, prose } from '../../components/styles';
 import { wantClip, type MadeClips } from './clips';
 import { cellKey, chapter7Styles, type Chapter7State, type Measurable } from './state';

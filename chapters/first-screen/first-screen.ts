@@ -11,18 +11,18 @@
 // starts it. State in the URL: fs.prompt, fs.seed.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import '../../components/clip-card';
-import '../../components/live-cell';
-import '../../components/pipeline-stages';
-import '../../components/prompt-field';
-import '../../components/state-notice';
+import '../../components/widgets/clip-card';
+import '../../components/shell/live-cell';
+import '../../components/widgets/pipeline-stages';
+import '../../components/widgets/prompt-field';
+import '../../components/shell/state-notice';
 import { StagedClipController } from '../../components/figure/staged-clip-controller';
-import type { LiveCell } from '../../components/live-cell';
-import { ModelController } from '../../components/model-controller';
-import { formatMs, textToVideoStages } from '../../components/pipeline-stages';
-import type { PromptDetail } from '../../components/prompt-field';
+import type { LiveCell } from '../../components/shell/live-cell';
+import { ModelController } from '../../components/controllers/model-controller';
+import { formatMs, textToVideoStages } from '../../components/widgets/pipeline-stages';
+import type { PromptDetail } from '../../components/widgets/prompt-field';
 import { controls, prose } from '../../components/styles';
-import { UrlStateController } from '../../components/url-state-controller';
+import { UrlStateController } from '../../components/controllers/url-state-controller';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
 import type { Frames } from '../../pipeline/text-to-video/vae';
 import { parsePrompt } from '../../pipeline/world/caption';

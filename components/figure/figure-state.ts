@@ -5,12 +5,7 @@
 //
 //   <make-figure .state=${this.url.state}></make-figure>           // down, in the chapter
 //   setFigureState(this, { seed: this.state.seed + 1 });           // up, in the figure
-
-export interface FigureStateDetail {
-  partial: Record<string, unknown>;
-  /** Set by the controller that applied it. */
-  handled: boolean;
-}
+import type { FigureStateDetail } from '../controllers/url-state-controller';
 
 /** Asks the chapter around `from` to apply `partial` to its state. Returns whether a chapter took it. */
 export function setFigureState<S extends object>(from: Element, partial: Partial<S>): boolean {

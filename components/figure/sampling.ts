@@ -3,8 +3,8 @@
 // the Run button, the stale notice, the step scrubber under a run, the models a
 // figure lacks, and a change of state that a figure waits for before it runs.
 import { html, type TemplateResult } from 'lit';
-import '../labelled-slider';
-import type { ValueDetail } from '../labelled-slider';
+import '../widgets/labelled-slider';
+import type { ValueDetail } from '../widgets/labelled-slider';
 import type { Manifest } from '../../pipeline/runtime/manifest';
 import { setFigureState } from './figure-state';
 

@@ -22,7 +22,7 @@ import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
 import type { Jobs, Progress } from '../../pipeline/worker/protocol';
 import { StageClock, type PipelineStage } from '../../pipeline/worker/stages';
 import { tokenize } from '../../pipeline/world/tokenizer';
-import type { CellTask } from '../model-controller';
+import type { CellTask } from '../controllers/model-controller';
 
 /** How often the running stage's time is brought up to date on screen, in ms. */
 const TICK_MS = 100;

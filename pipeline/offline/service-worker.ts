@@ -19,7 +19,7 @@
 //
 // A new version takes over when no page of the old one is open any more (the
 // next visit after closing the tab), or at once when the reader presses
-// "Reload" in the notice the page shows (components/service-worker-client.ts):
+// "Reload" in the notice the page shows (components/shell/service-worker-client.ts):
 // the page posts { type: 'skip-waiting' } and reloads on `controllerchange`.
 import { activate, answer, install, offlineStatus, parsePrecacheManifest, routeRequest, routeTable, type PrecacheContext } from './precache';
 import type { MissingFile, OfflineStatus } from './status';

@@ -1,6 +1,6 @@
 // What the service worker tells a page about its offline copy, and how the page
-// words it (components/update-notice.ts shows the words). DOM-free: the worker
-// (./precache.ts, ./service-worker.ts), the page (components/service-worker-client.ts)
+// words it (components/shell/update-notice.ts shows the words). DOM-free: the worker
+// (./precache.ts, ./service-worker.ts), the page (components/shell/service-worker-client.ts)
 // and the unit tests share it.
 //
 // The page asks the worker that controls it (after one visit: the active one)

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { DIST, type StaticServer } from '../../build.mjs';
-import { CHART_COLOURS, OKABE_ITO } from '../../components/plot-chart';
+import { CHART_COLOURS, OKABE_ITO } from '../../components/charts/plot-chart';
 import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
 
 const CHAPTERS = ['first-screen', 'chapter-0', 'chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7'];

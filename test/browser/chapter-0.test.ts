@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { makeSchedule } from '../../pipeline/diffusion';
 import { IdealDenoiser, Sampler2D, particleNoise, spiral, twoMoons } from '../../pipeline/lessons/toy2d';
-import type { PlotChart } from '../../components/plot-chart';
+import type { PlotChart } from '../../components/charts/plot-chart';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 

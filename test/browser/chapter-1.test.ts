@@ -10,8 +10,8 @@ import { makeSchedule, type BetaSchedule } from '../../pipeline/diffusion';
 import { bytesToModel, displayByte } from '../../pipeline/pixels';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { generateClip } from '../../pipeline/world';
-import type { PixelView } from '../../components/pixel-view';
-import type { PlotChart } from '../../components/plot-chart';
+import type { PixelView } from '../../components/widgets/pixel-view';
+import type { PlotChart } from '../../components/charts/plot-chart';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 

@@ -17,8 +17,8 @@ import { DIST } from '../../build.mjs';
 import { measureDenoiserError } from '../../pipeline/lessons/denoiser-error';
 import { WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { textToVideo, type StepProgress, type TextToVideoOptions } from '../../pipeline/text-to-video';
-import type { PixelView } from '../../components/pixel-view';
-import type { PlotChart } from '../../components/plot-chart';
+import type { PixelView } from '../../components/widgets/pixel-view';
+import type { PlotChart } from '../../components/charts/plot-chart';
 import { assertClean, within } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 

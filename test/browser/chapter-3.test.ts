@@ -11,7 +11,7 @@ import { decodeDrawing, drawingToRgb } from '../../pipeline/drawing';
 import { editChannel, frameOf, mixBytes, mixLatents, planeStats, psnr } from '../../pipeline/lessons/latent-space';
 import { decodeLatents, encodeFrames } from '../../pipeline/text-to-video';
 import { generateClip } from '../../pipeline/world';
-import type { ChannelRasters } from '../../components/channel-rasters';
+import type { ChannelRasters } from '../../components/widgets/channel-rasters';
 import { assertClean, within } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
 

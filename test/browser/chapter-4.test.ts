@@ -10,9 +10,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import type { PlotChart } from '../../components/plot-chart';
-import type { TokenCostCharts } from '../../components/token-cost-charts';
-import { formatCount } from '../../components/cost-table';
+import type { PlotChart } from '../../components/charts/plot-chart';
+import type { TokenCostCharts } from '../../components/widgets/token-cost-charts';
+import { formatCount } from '../../components/widgets/cost-table';
 import { CLIP_SHAPES, promptForShape } from '../../pipeline/lessons/clip-shapes';
 import { patchify, tokenCoordinates } from '../../pipeline/diffusion/patchify';
 import { latentFalseColour } from '../../pipeline/lessons/latent-space';

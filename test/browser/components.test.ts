@@ -6,8 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
 import type { StaticServer } from '../../build.mjs';
-import type { TryThisDetail } from '../../components/chapter-section';
-import type { LiveCell } from '../../components/live-cell';
+import type { TryThisDetail } from '../../components/shell/chapter-section';
+import type { LiveCell } from '../../components/shell/live-cell';
 import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { DIST, type StaticServer } from '../../build.mjs';
-import { NOTATION } from '../../components/notation';
+import { NOTATION } from '../../components/shell/notation';
 import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
 
 const CHAPTERS = [

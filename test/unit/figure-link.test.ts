@@ -1,4 +1,4 @@
-// Figure links (`#chapter-id--cell-key`, components/figure-link.ts), as presenter
+// Figure links (`#chapter-id--cell-key`, components/shell/figure-link.ts), as presenter
 // mode follows them on every load and `hashchange`: the links a live cell makes
 // parse as before, and a hostile fragment (it never reaches a server, so no host
 // limit stops it) is answered at once. The old parse, /^#([\w-]+?)--([\w-]+)$/,
@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MAX_FIGURE_LINK_LENGTH, parseFigureLink } from '../../components/figure-link';
+import { MAX_FIGURE_LINK_LENGTH, parseFigureLink } from '../../components/shell/figure-link';
 import { createRandom } from '../../pipeline/random';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -86,7 +86,7 @@ test(`hostile fragments (up to 1,000,000 characters) are refused in under ${BOUN
 });
 
 test('presenter mode follows figure links through parseFigureLink (no regular expression of its own on the fragment)', () => {
-  const source = readFileSync(path.join(root, 'components', 'presenter-mode.ts'), 'utf8');
+  const source = readFileSync(path.join(root, 'components', 'shell', 'presenter-mode.ts'), 'utf8');
   assert.match(source, /import \{[^}]*\bparseFigureLink\b[^}]*\} from '\.\/figure-link'/);
   assert.match(source, /parseFigureLink\(location\.hash\)/);
   assert.not.match(source, /\.exec\(location\.hash\)/);

@@ -10,7 +10,7 @@
 // stays in its declared range, a state written back reads back the same, and no
 // object prototype is polluted. Time and size are bounded too: each readState
 // (100,000-character values, 4,000 parameters) and each figure-link parse
-// (components/figure-link.ts, the fragment) within a few milliseconds' bound, and
+// (components/shell/figure-link.ts, the fragment) within a few milliseconds' bound, and
 // the problems a link's notice lists short (text cut) and few (ten, then "and N more").
 //
 // Seeded (pipeline/random.ts): FUZZ_SEED=… reproduces a run, FUZZ_ROUNDS=… runs
@@ -28,7 +28,7 @@ import { parseJudgePrompt } from '../../pipeline/world/judge';
 import { MAX_PROMPT_CHARS, splitWords } from '../../pipeline/world/text';
 import { COLOURS, MOTIONS, POSITIONS, SHAPES, SIZES } from '../../pipeline/world/spec';
 import { expandPrompt } from '../../pipeline/lessons/prompt-expansion';
-import { parseFigureLink } from '../../components/figure-link';
+import { parseFigureLink } from '../../components/shell/figure-link';
 
 const SEED = process.env.FUZZ_SEED ?? '8a-hostile';
 const ROUNDS = Number(process.env.FUZZ_ROUNDS) || 2000;
@@ -137,7 +137,7 @@ function checkState(schema: Schema, state: Record<string, unknown>) {
   }
 }
 
-// The notice a link's problems make (components/state-notice.ts: one line `${param}: ${message}` each):
+// The notice a link's problems make (components/shell/state-notice.ts: one line `${param}: ${message}` each):
 // what the sender wrote is cut to about 40 characters, and at most ten problems are listed, then one line.
 const MAX_LISTED = 11;
 const MAX_ECHO = 41;

@@ -145,7 +145,7 @@ test('defineSchema rejects schemas that cannot work', () => {
   assert.throws(() => defineSchema({ 'a.b': text(2) }), /bad key/);
 });
 
-// What a link gives is echoed in the "link could not be shown" notice (components/state-notice.ts,
+// What a link gives is echoed in the "link could not be shown" notice (components/shell/state-notice.ts,
 // one line per problem: `${param}: ${message}`): a sender's text there is cut short, and the list is too.
 const chars = (s: string) => Array.from(s).length;
 const seedSchema = defineSchema({ seed: integer(0, 999_999, 0), prompt: text(80, 'a red circle'), mode: oneOf(['image', 'clip'], 'image') });

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ReactiveController } from 'lit';
-import { VisibleCellsController, type VisibleCellsOptions } from '../../components/visible-cells-controller';
+import { VisibleCellsController, type VisibleCellsOptions } from '../../components/controllers/visible-cells-controller';
 
 class FakeObserver {
   static all: FakeObserver[] = [];

@@ -2,7 +2,6 @@
 // chosen size, every token numbered in the order the DiT reads it, and the
 // marked token's numbers as patchify gives them. The clip is encoded by the
 // VAE (in the model worker) when the figure is in view and its seed changes.
-import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import '../../components/widgets/choice-picker';
@@ -15,7 +14,8 @@ import { setFigureState } from '../../components/figure/figure-state';
 import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
 import type { TokenDetail } from '../../components/widgets/patch-grid';
-import { CHART_COLOURS, OKABE_ITO, type ChartSpec } from '../../components/charts/plot-chart';
+import { tokenNumbersSpec } from '../../components/charts/pass-rate-charts';
+import { OKABE_ITO, type ChartSpec } from '../../components/charts/plot-chart';
 import { controls, layout, prose } from '../../components/styles';
 import { patchify } from '../../pipeline/diffusion/patchify';
 import { latentFalseColour } from '../../pipeline/lessons/latent-space';
@@ -109,20 +109,7 @@ export class PatchesFigure extends LitElement {
       if (!latent) return { key, spec: null, values: null };
       const p = patchify(latent, { frames: CLIP_FRAMES, channels: CHANNELS, height: LATENT, width: LATENT }, patch);
       const values = p.tokens.slice(token * p.tokenDim, (token + 1) * p.tokenDim);
-      const rows = Array.from(values, (v, d) => ({ d, v, channel: `channel ${(d % CHANNELS) + 1}` }));
-      const D = p.tokenDim;
-      const spec: ChartSpec = ({ width }) => ({
-        width,
-        height: 170,
-        marginLeft: 40,
-        marginTop: 24,
-        marginBottom: 36,
-        x: { domain: [0, D], label: `its ${D} numbers, in order →`, ticks: Math.min(8, D) },
-        y: { domain: [-4, 4], label: '↑ value', grid: true },
-        color: { domain: ['channel 1', 'channel 2', 'channel 3', 'channel 4'], range: CHANNEL_COLOURS },
-        marks: [Plot.rectY(rows, { x1: 'd', x2: (r: { d: number }) => r.d + 1, y: 'v', fill: 'channel', inset: D > 200 ? 0 : 0.5 }), Plot.ruleY([0], { stroke: CHART_COLOURS.muted })],
-      });
-      return { key, spec, values };
+      return { key, spec: tokenNumbersSpec(values, CHANNELS, CHANNEL_COLOURS), values };
     });
   }
 

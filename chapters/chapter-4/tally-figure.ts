@@ -1,7 +1,6 @@
 // <tally-figure>: one seed is an anecdote. On the reader's button, `seeds`
 // clips of each of the five shapes (seeds seed, seed + 1, …) are made and
 // judged, and the passes counted shape by shape.
-import * as Plot from '@observablehq/plot';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import '../../components/widgets/labelled-slider';
@@ -10,17 +9,14 @@ import '../../components/charts/plot-chart';
 import { setFigureState } from '../../components/figure/figure-state';
 import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
-import { CHART_COLOURS, type ChartSpec } from '../../components/charts/plot-chart';
+import { passesSpec, type PassRow } from '../../components/charts/pass-rate-charts';
+import { CHART_COLOURS } from '../../components/charts/plot-chart';
 import { controls, layout, prose } from '../../components/styles';
 import { CLIP_SHAPES as SHAPES, promptForShape } from '../../pipeline/lessons/clip-shapes';
 import { chapter4Styles, type Chapter4State } from './state';
 
-export interface TallyRow {
+export interface TallyRow extends PassRow {
   id: string;
-  label: string;
-  passes: number;
-  /** The judge's verdict on each seed so far, in order. */
-  verdicts: boolean[];
 }
 
 export interface Tally {
@@ -28,26 +24,6 @@ export interface Tally {
   seeds: number;
   rows: TallyRow[];
   done: number;
-}
-
-/** The passes of each shape as bars, the failures so far faded after them. */
-function tallySpec(t: Tally): ChartSpec {
-  const rows = t.rows;
-  return ({ width }) => ({
-    width,
-    height: 40 + 34 * rows.length,
-    marginLeft: 130,
-    marginRight: 60,
-    marginBottom: 34,
-    x: { domain: [0, t.seeds], label: 'clips the judge passes →', ticks: Math.min(t.seeds, 8) },
-    y: { domain: rows.map((r) => r.label), label: null },
-    marks: [
-      Plot.barX(rows, { y: 'label', x: 'passes', fill: CHART_COLOURS.accent }),
-      Plot.barX(rows, { y: 'label', x1: 'passes', x2: (r: TallyRow) => r.verdicts.length, fill: CHART_COLOURS.noise, fillOpacity: 0.35 }),
-      Plot.text(rows, { y: 'label', x: (r: TallyRow) => r.verdicts.length, text: (r: TallyRow) => `${r.passes} of ${r.verdicts.length}`, dx: 6, textAnchor: 'start' }),
-      Plot.ruleX([0]),
-    ],
-  });
 }
 
 @customElement('tally-figure')
@@ -122,7 +98,7 @@ export class TallyFigure extends LitElement {
       ${t
         ? html`<plot-chart
             id="tally-chart"
-            .spec=${tallySpec(t)}
+            .spec=${passesSpec(t.rows, t.seeds)}
             alt=${`Of ${t.seeds} seeds of “${t.key.split('|')[0]}”, the judge passes: ${rows.map((r) => `${r.label}, ${r.passes} of ${r.verdicts.length}`).join('; ')}.`}
           ></plot-chart>`
         : html`<p class="muted">Each shape made from seeds ${s.seed} to ${s.seed + s.seeds - 1} of this prompt, and judged: how often does each hold?</p>`}

@@ -3,7 +3,6 @@
 // DiT), the first seed's clips side by side with each model's card, a mark a
 // seed from the judge, and the pass rates with their 95 % intervals. Its models
 // are its own (their own download line); the backend follows the chapter's.
-import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/widgets/clip-card';
@@ -17,7 +16,8 @@ import { setFigureState } from '../../components/figure/figure-state';
 import type { LiveCell } from '../../components/shell/live-cell';
 import { CLIP_DENOISER_FACTS } from '../../components/widgets/model-card';
 import { ModelController } from '../../components/controllers/model-controller';
-import { CHART_COLOURS, type ChartSpec } from '../../components/charts/plot-chart';
+import { passRateSpec } from '../../components/charts/pass-rate-charts';
+import type { ChartSpec } from '../../components/charts/plot-chart';
 import type { PromptDetail } from '../../components/widgets/prompt-field';
 import { controls, layout, prose } from '../../components/styles';
 import type { BackendPreference } from '../../pipeline/runtime/models';
@@ -134,24 +134,9 @@ export class ScaleFigure extends LitElement {
 
   /** The pass rates with their 95 % intervals (rebuilt when a count or a name changes). */
   private chart(counts: { model: string; passed: number; n: number; rate: number; ci95: [number, number] }[], names: string[]): ChartSpec {
-    return this.runs.memo('chart', JSON.stringify([counts, names]), () => {
-      const rows = counts.map((c) => ({ ...c, name: names[CHECKPOINTS.indexOf(c.model as (typeof CHECKPOINTS)[number])], lo: c.ci95[0], hi: c.ci95[1] }));
-      const spec: ChartSpec = ({ width }) => ({
-        width,
-        height: 190,
-        marginLeft: 110,
-        marginRight: 20,
-        marginBottom: 36,
-        x: { domain: [0, 1], label: 'passed by the judge →', tickFormat: '.0%', grid: true },
-        y: { domain: rows.map((d) => d.name), label: null },
-        marks: [
-          Plot.ruleY(rows, { x1: 'lo', x2: 'hi', y: 'name', stroke: CHART_COLOURS.faint, strokeWidth: 6 }),
-          Plot.dot(rows.filter((d) => d.n > 0), { x: 'rate', y: 'name', r: 6, fill: CHART_COLOURS.accent }),
-          Plot.text(rows.filter((d) => d.n > 0), { x: 'rate', y: 'name', text: (d: { passed: number; n: number }) => `${d.passed} of ${d.n}`, dy: -13, fill: CHART_COLOURS.ink }),
-        ],
-      });
-      return spec;
-    });
+    return this.runs.memo('chart', JSON.stringify([counts, names]), () =>
+      passRateSpec(counts.map((c) => ({ ...c, name: names[CHECKPOINTS.indexOf(c.model as (typeof CHECKPOINTS)[number])] }))),
+    );
   }
 
   render() {

@@ -62,6 +62,27 @@ def quality_table(doc):
     return out
 
 
+def probes_table(model):
+    """weights/eval/probes/<model>-*.json (eval_denoiser.py --out probes/…) as one Markdown table: each probe's
+    pass rates with their samples and 95 % intervals, and the shared starting noise it was sampled with."""
+    files = sorted((C.WEIGHTS / "eval" / "probes").glob(f"{model}-*.json"))
+    docs = [(f.stem[len(model) + 1:], json.loads(f.read_text())) for f in files]
+    cats = []
+    for _, doc in docs:
+        for kind, scores in doc["scores"].items():
+            cats += [(kind, c) for c in scores if c != "overall" and (kind, c) not in cats]
+    if not docs:
+        return []
+    out = ["| probe | sampled with a | " + " | ".join(f"{kind} {c}" for kind, c in cats) + " |", "|---|---|" + "---|" * len(cats)]
+    for name, doc in docs:
+        cells = []
+        for kind, c in cats:
+            r = doc["scores"].get(kind, {}).get(c)
+            cells.append("—" if r is None else f"{r['rate']:.3f} (n {r['n']}, {r['ci95'][0]:.2f}–{r['ci95'][1]:.2f})")
+        out.append(f"| {name} | {doc.get('shared_noise', 0)} | " + " | ".join(cells) + " |")
+    return out
+
+
 def eval_curve(rows, stage):
     """The judge's quick checks during training (rows with an 'eval' key) as an SVG per kind of sample."""
     out = []
@@ -113,7 +134,8 @@ def main():
                   "inputs": json.dumps(e.get("inputs", {})), "outputs": json.dumps(e.get("outputs", {}))}
         sections = {"flops_row": [f"| FLOPs a call | {e['flops'] / 1e6:.1f} M at {e.get('flops_shapes')} (counted from the ONNX graph) |"
                                   if "flops" in e else "| FLOPs | not counted |"],
-                    "measured": [], "snapshot": [], "quality": [], "curves": [], "limits": part("limits")}
+                    "measured": [], "snapshot": [], "quality": [], "curves": [], "limits": part("limits"),
+                    "probes": probes_table(base)}
         measured = {k: v for k, v in e.items() if k in ("heldout_psnr_db", "retrieval_top1", "judge_round_trip", "context_blocks")}
         if measured:
             sections["measured"] = ["## Measured", "", "```json", json.dumps(measured, indent=2), "```"]

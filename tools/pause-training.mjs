@@ -4,8 +4,11 @@
 // (weights/train/common.py PidFile; weights/.work/train.pid names the latest).
 // A git worktree of the same repository (tests run from a second checkout)
 // pauses the run of the main checkout too: it looks there as well.
+// Pauses nest: each pauser writes weights/.work/pauses/<its pid>, and a run is
+// resumed only when no other live pauser holds it (a short suite run beside a
+// long one must not wake the training the long one paused).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The checkouts whose training a run from `root` should pause: `root`, and the main worktree when `root` is another. */
@@ -43,6 +46,25 @@ function livePid(file) {
   }
 }
 
+/** The files of this process's pause, one in each checkout's weights/.work/pauses/. */
+function pauseFiles(root) {
+  return checkouts(root).map((dir) => path.join(dir, 'weights', '.work', 'pauses', String(process.pid)));
+}
+
+/** Whether another live process (a test run, a bench, a script) still holds a pause in `root`'s checkouts. */
+export function otherPausers(root) {
+  const others = new Set();
+  for (const dir of checkouts(root)) {
+    const pauses = path.join(dir, 'weights', '.work', 'pauses');
+    if (!existsSync(pauses)) continue;
+    for (const f of readdirSync(pauses)) {
+      const pid = livePid(path.join(pauses, f));
+      if (pid !== null) others.add(pid);
+    }
+  }
+  return [...others];
+}
+
 export async function withTrainingPaused(root, fn) {
   const pids = trainingPids(root);
   const signal = (name) => {
@@ -52,16 +74,31 @@ export async function withTrainingPaused(root, fn) {
       } catch {}
     }
   };
+  const files = pauseFiles(root);
+  for (const f of files) {
+    try {
+      mkdirSync(path.dirname(f), { recursive: true });
+      writeFileSync(f, `${process.pid}\n`);
+    } catch {} // a checkout we cannot write to still gets its signals
+  }
   if (pids.length) {
     signal('SIGSTOP');
     console.log(`(training run ${pids.join(', ')} paused while this runs)`);
   }
-  const resume = () => signal('SIGCONT');
+  let resumed = false;
+  const resume = () => {
+    if (resumed) return null;
+    resumed = true;
+    for (const f of files) rmSync(f, { force: true });
+    const holders = otherPausers(root);
+    if (!holders.length) signal('SIGCONT');
+    return holders;
+  };
   process.once('exit', resume);
   try {
     return await fn();
   } finally {
-    resume();
-    if (pids.length) console.log(`(training run ${pids.join(', ')} resumed)`);
+    const holders = resume();
+    if (pids.length) console.log(holders?.length ? `(training run ${pids.join(', ')} stays paused: ${holders.join(', ')} still runs)` : `(training run ${pids.join(', ')} resumed)`);
   }
 }

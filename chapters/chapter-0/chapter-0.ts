@@ -25,14 +25,17 @@ const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
   {
     question: 'Sample with a single DDIM step. Where do all the particles go, and why there?',
     state: { data: 'spiral', sampler: 'ddim', steps: 1 },
+    figure: 'sampling-2d-figure',
   },
   {
     question: 'Draw three points and sample with 200 DDPM steps. What can the ideal denoiser make?',
     state: { data: 'drawn', points: encodePoints([-1, -0.8, 1, -0.8, 0, 1]), sampler: 'ddpm', steps: 200 },
+    figure: 'sampling-2d-figure',
   },
   {
     question: 'Use all 1,000 steps on the spiral. What share of the samples are training points? Is that a good generative model?',
     state: { data: 'spiral', sampler: 'ddim', steps: 1000 },
+    figure: 'sampling-2d-figure',
   },
 ];
 const REFERENCES: Reference[] = [

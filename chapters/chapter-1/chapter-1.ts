@@ -23,14 +23,17 @@ const TRY_THIS: TryThis<Partial<Chapter1State>>[] = [
   {
     question: 'On the linear schedule, how far does t go before you can no longer tell the shapes apart? Look at √ᾱ_t there.',
     state: { source: 'world', schedule: 'linear', zsnr: 'off', t: 450 },
+    figure: 'noising-figure',
   },
   {
     question: 'Stable Diffusion’s scaled_linear schedule stops at t = 999 with ᾱ_t = 0.0047. Is x₉₉₉ pure noise? Then tick the zero-SNR rescale.',
     state: { schedule: 'scaled_linear', zsnr: 'off', t: 999 },
+    figure: 'noising-figure',
   },
   {
     question: 'Why did Nichol & Dhariwal switch to the cosine schedule? Compare it with linear at t = 500, on the log-SNR chart too.',
     state: { schedule: 'squaredcos_cap_v2', zsnr: 'off', t: 500 },
+    figure: 'noising-figure',
   },
 ];
 const REFERENCES: Reference[] = [

@@ -30,14 +30,17 @@ const TRY_THIS: TryThis<Partial<Chapter2State>>[] = [
   {
     question: 'What does a single step make? Why is it a blur, and why is it exactly x̂₀ at the first step of a 30-step run with the same seed?',
     state: { steps: 1, sampler: 'ddim', eta: 0, step: 1, frames: '1' },
+    figure: 'sampler-figure',
   },
   {
     question: 'What does guidance 0 do? Which prompt is the model following then — and what changes at 1, and at 10?',
     state: { guidance: 0, step: 100 },
+    figure: 'sampler-figure',
   },
   {
     question: 'For “a yellow triangle”, DDIM makes nearly the same picture in 20 steps as in 50. Does DDPM? Try 20, then 50: why not?',
     state: { prompt: 'a yellow triangle', frames: '1', sampler: 'ddpm', steps: 20, eta: 0, step: 100 },
+    figure: 'sampler-figure',
   },
 ];
 

@@ -40,14 +40,17 @@ const TRY_THIS: TryThis<Partial<Chapter3State>>[] = [
   {
     question: 'What does each channel carry? Set channel 2’s scale to 0 (it becomes flat) and see what the decoder loses; then try the other channels.',
     state: { source: 'world', image: 2, channel: '2', scale: 0, shift: 0 },
+    figure: 'latent-edit-figure',
   },
   {
     question: 'Mix the first and last frame of a moving square half and half. Does either space put the square halfway? Compare both with the real middle frame.',
     state: { pair: 1, mix: 0.5 },
+    figure: 'latent-mix-figure',
   },
   {
     question: 'Lines one pixel wide never occur in the Shapes World. How well does the VAE restore them? Read the error map and the PSNR.',
     state: { source: 'drawing', drawing: THIN_LINES, scale: 1, shift: 0 },
+    figure: 'vae-figure',
   },
 ];
 

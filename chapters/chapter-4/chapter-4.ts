@@ -29,14 +29,17 @@ const TRY_THIS: TryThis<Partial<Chapter4State>>[] = [
   {
     question: 'Halve the patch side from 2 to 1. How many tokens does the 8-frame clip become, and how much does one call of the DiT cost now? Why does attention’s share grow?',
     state: { pt: '1', ph: '1', pw: '1', frames: 8, side: '32' },
+    figure: 'patches-figure',
   },
   {
     question: 'A 10-second clip at 24 frames a second is 240 frames; at 256 × 256 even 64 frames is a lot. Read the token count and the share of attention for 64 frames of 256 × 256 with 2 × 2 × 2 patches.',
     state: { pt: '2', ph: '2', pw: '2', frames: 64, side: '256' },
+    figure: 'patches-figure',
   },
   {
     question: 'The DiT trained on 8 frames of 32 × 32 only. Which of the other shapes keep the object and its motion, and which break? Try a still object too.',
     state: { prompt: 'a blue square staying still', seed: 1 },
+    figure: 'shapes-figure',
   },
 ];
 

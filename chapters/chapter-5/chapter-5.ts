@@ -34,14 +34,17 @@ const TRY_THIS: TryThis<TryState>[] = [
   {
     question: 'Two objects, each with its own colour, are the hardest prompts in this world. Which denoiser binds the colours to the right shapes more often? Race them over 16 seeds.',
     state: { prompt: 'a red square and a green circle', seed: 0, sampler: 'ddim', steps: 30, guidance: 4, step: 100, startRace: true },
+    figure: 'race-figure',
   },
   {
     question: 'adaLN-Zero starts every gate at 0. After training, which block’s attention gate is widest open at the start of sampling (t = 999), and which at the end (t = 0)?',
     state: { part: 'gate1', t: 999 },
+    figure: 'adaln-figure',
   },
   {
     question: 'Put the query on the moving circle in frame 1. In which layers does its attention stay in its own frame, and in which does the patch it attends to most in each frame follow the circle?',
     state: { clip: 'a red circle moving right', qf: 1, layer: 6, head: 'mean', astep: 25, snapQuery: true },
+    figure: 'attention-figure',
   },
 ];
 

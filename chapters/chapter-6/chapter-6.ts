@@ -46,14 +46,17 @@ const TRY_THIS: TryThis<Partial<Chapter6State>>[] = [
   {
     question: 'Turn the guidance scale down to 0, then up to 15. At 0 the model never reads the prompt: what does it draw? Where does the judge start passing, and what happens to the variety between seeds?',
     state: { gscale: 0, gprompt: 'a big yellow triangle in the center', gneg: '', gseed: 0 },
+    figure: 'guidance-figure',
   },
   {
     question: 'The maps average six layers. Look at layer 5 alone, then layer 6: do all layers look at the object a colour word names?',
     state: { prompt: 'a red circle', seed: 0, frames: '1', step: 0, layer: 5 },
+    figure: 'cross-attention-figure',
   },
   {
     question: 'Expand “two tiny boxes falling” as a clip. Which rules fire? Does the expanded prompt pass the judge, held to what you asked, more often than the short one?',
     state: { eprompt: 'two tiny boxes falling', emode: 'clip', eseed: 3, sseed: 0 },
+    figure: 'expansion-figure',
   },
 ];
 

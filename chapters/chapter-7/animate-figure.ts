@@ -2,7 +2,7 @@
 // from an image prompt, or drawn by the reader — held fixed as frame 1 while
 // the other frames are denoised; the prompt is what the judge reads in the
 // picture with the motion asked for.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/widgets/choice-picker';
 import '../../components/widgets/clip-card';
@@ -11,7 +11,7 @@ import '../../components/shell/live-cell';
 import '../../components/widgets/picture-picker';
 import '../../components/widgets/prompt-field';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import { setFigureState } from '../../components/figure/figure-state';
+import { applyFigureState, setFigureState } from '../../components/figure/figure-state';
 import type { DrawingDetail } from '../../components/widgets/draw-canvas';
 import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
@@ -105,7 +105,6 @@ export class AnimateFigure extends LitElement {
     key: () => (this.state ? cellKey(this.state, 'animate') : null),
     run: (key, current) => this.animatePicture(key, current),
   });
-  private rerunWithState = false;
 
   get cell(): LiveCell {
     return this.renderRoot.querySelector<LiveCell>('live-cell#animate')!;
@@ -120,16 +119,9 @@ export class AnimateFigure extends LitElement {
     setFigureState(this, partial);
   }
 
-  private submit(partial: Partial<Chapter7State>) {
-    this.rerunWithState = true;
-    this.set(partial);
-  }
-
-  protected updated(changed: PropertyValues<this>) {
-    if (changed.has('state') && this.rerunWithState) {
-      this.rerunWithState = false;
-      void this.runs.retry();
-    }
+  private async submit(partial: Partial<Chapter7State>) {
+    await applyFigureState(this, partial);
+    void this.runs.retry();
   }
 
   private show(key: string, result: AnimateResult | null) {

@@ -41,14 +41,17 @@ const TRY_THIS: TryThis<Partial<Chapter7State>>[] = [
   {
     question: 'Does the earliest checkpoint, trained with a small share of the compute, know what “moving right” means? Compare the three over 8 seeds.',
     state: { scalePrompt: 'a red circle moving right', scaleSeed: 0, seeds: 8 },
+    figure: 'scale-figure',
   },
   {
     question: 'Animate the blue triangle to the left instead, then ask it to stay still. Does frame 1 stay the picture you gave?',
     state: { source: 'world', picture: 7, motion: 'left' },
+    figure: 'animate-figure',
   },
   {
     question: 'SDEdit at 30 % and at 90 %: which keeps the motion of the clip, and which changes its colour to blue?',
     state: { editPrompt: 'a blue circle moving right', strength: 90 },
+    figure: 'edit-figure',
   },
 ];
 

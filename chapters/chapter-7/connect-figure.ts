@@ -2,7 +2,7 @@
 // bridge: A's last two frames and B's first two held in one window of eight,
 // the four between denoised to agree with both; the judge says whether the
 // objects stay the same through all twenty frames.
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/widgets/clip-card';
 import '../../components/shell/live-cell';
@@ -10,7 +10,7 @@ import '../../components/widgets/pixel-view';
 import '../../components/widgets/prompt-field';
 import '../../components/widgets/seed-control';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import { setFigureState } from '../../components/figure/figure-state';
+import { applyFigureState, setFigureState } from '../../components/figure/figure-state';
 import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
 import type { PromptDetail } from '../../components/widgets/prompt-field';
@@ -53,7 +53,6 @@ export class ConnectFigure extends LitElement {
     key: () => (this.state ? cellKey(this.state, 'connect') : null),
     run: (key, current) => this.connect(key, current),
   });
-  private rerunWithState = false;
 
   get cell(): LiveCell {
     return this.renderRoot.querySelector<LiveCell>('live-cell#connect')!;
@@ -68,16 +67,9 @@ export class ConnectFigure extends LitElement {
     setFigureState(this, partial);
   }
 
-  private submit(partial: Partial<Chapter7State>) {
-    this.rerunWithState = true;
-    this.set(partial);
-  }
-
-  protected updated(changed: PropertyValues<this>) {
-    if (changed.has('state') && this.rerunWithState) {
-      this.rerunWithState = false;
-      void this.runs.retry();
-    }
+  private async submit(partial: Partial<Chapter7State>) {
+    await applyFigureState(this, partial);
+    void this.runs.retry();
   }
 
   private async connect(key: string, current: () => boolean) {

@@ -1,14 +1,14 @@
 // <edit-figure>: SDEdit. The first figure's clip noised part of the way, to
 // some t, and denoised from there with a new prompt; the readout says where the
 // DiT's schedule starts and how many steps run.
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/widgets/clip-card';
 import '../../components/widgets/labelled-slider';
 import '../../components/shell/live-cell';
 import '../../components/widgets/prompt-field';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import { setFigureState } from '../../components/figure/figure-state';
+import { applyFigureState, setFigureState } from '../../components/figure/figure-state';
 import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
 import { term } from '../../components/shell/notation';
@@ -48,7 +48,6 @@ export class EditFigure extends LitElement {
     key: () => (this.state ? cellKey(this.state, 'edit') : null),
     run: (key, current) => this.edit(key, current),
   });
-  private rerunWithState = false;
 
   get cell(): LiveCell {
     return this.renderRoot.querySelector<LiveCell>('live-cell#edit')!;
@@ -63,16 +62,9 @@ export class EditFigure extends LitElement {
     setFigureState(this, partial);
   }
 
-  private submit(partial: Partial<Chapter7State>) {
-    this.rerunWithState = true;
-    this.set(partial);
-  }
-
-  protected updated(changed: PropertyValues<this>) {
-    if (changed.has('state') && this.rerunWithState) {
-      this.rerunWithState = false;
-      void this.runs.retry();
-    }
+  private async submit(partial: Partial<Chapter7State>) {
+    await applyFigureState(this, partial);
+    void this.runs.retry();
   }
 
   private async edit(key: string, current: () => boolean) {

@@ -5,7 +5,7 @@
 // denoises — and a table of where the time went. Its clip goes up to the
 // chapter (`clip-made`), which hands it to the figures that extend, edit,
 // connect and measure it.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/widgets/clip-card';
 import '../../components/widgets/labelled-slider';
@@ -15,7 +15,7 @@ import '../../components/widgets/pixel-view';
 import '../../components/widgets/prompt-field';
 import '../../components/widgets/seed-control';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import { setFigureState } from '../../components/figure/figure-state';
+import { applyFigureState, setFigureState } from '../../components/figure/figure-state';
 import { StagedClipController } from '../../components/figure/staged-clip-controller';
 import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
@@ -126,7 +126,6 @@ export class MakeFigure extends LitElement {
     key: () => (this.state ? cellKey(this.state, 'make') : null),
     run: (key, current) => this.make(key, current),
   });
-  private rerunWithState = false;
 
   /** The stages of the latest run, timed. */
   get clock(): StageClock {
@@ -147,16 +146,9 @@ export class MakeFigure extends LitElement {
   }
 
   /** The prompt box's submit: the new state, and the clip made now (again, if the text did not change). */
-  private submit(partial: Partial<Chapter7State>) {
-    this.rerunWithState = true;
-    this.set(partial);
-  }
-
-  protected updated(changed: PropertyValues<this>) {
-    if (changed.has('state') && this.rerunWithState) {
-      this.rerunWithState = false;
-      void this.runs.retry();
-    }
+  private async submit(partial: Partial<Chapter7State>) {
+    await applyFigureState(this, partial);
+    void this.runs.retry();
   }
 
   private async make(key: string, current: () => boolean) {

@@ -12,7 +12,7 @@ import '../../components/widgets/model-card';
 import '../../components/charts/plot-chart';
 import '../../components/widgets/prompt-field';
 import { FigureRunController } from '../../components/figure/figure-run-controller';
-import { setFigureState } from '../../components/figure/figure-state';
+import { applyFigureState, setFigureState } from '../../components/figure/figure-state';
 import type { LiveCell } from '../../components/shell/live-cell';
 import { CLIP_DENOISER_FACTS } from '../../components/widgets/model-card';
 import { ModelController } from '../../components/controllers/model-controller';
@@ -73,7 +73,6 @@ export class ScaleFigure extends LitElement {
     key: () => (this.state ? cellKey(this.state, 'scale') : null),
     run: (key, current) => this.compare(key, current),
   });
-  private rerunWithState = false;
 
   get cell(): LiveCell {
     return this.renderRoot.querySelector<LiveCell>('live-cell#scale')!;
@@ -88,20 +87,13 @@ export class ScaleFigure extends LitElement {
     setFigureState(this, partial);
   }
 
-  private submit(partial: Partial<Chapter7State>) {
-    this.rerunWithState = true;
-    this.set(partial);
+  private async submit(partial: Partial<Chapter7State>) {
+    await applyFigureState(this, partial);
+    void this.runs.retry();
   }
 
   protected willUpdate(changed: PropertyValues<this>) {
     if (changed.has('backend')) this.models.backend = this.backend;
-  }
-
-  protected updated(changed: PropertyValues<this>) {
-    if (changed.has('state') && this.rerunWithState) {
-      this.rerunWithState = false;
-      void this.runs.retry();
-    }
   }
 
   private async compare(key: string, current: () => boolean) {

@@ -5,6 +5,7 @@
 //
 //   <make-figure .state=${this.url.state}></make-figure>           // down, in the chapter
 //   setFigureState(this, { seed: this.state.seed + 1 });           // up, in the figure
+//   await applyFigureState(this, { prompt }); this.runs.retry();  // up, then run on the new state
 import type { FigureStateDetail } from '../controllers/url-state-controller';
 
 /** Asks the chapter around `from` to apply `partial` to its state. Returns whether a chapter took it. */
@@ -12,6 +13,16 @@ export function setFigureState<S extends object>(from: Element, partial: Partial
   const detail: FigureStateDetail = { partial: partial as Record<string, unknown>, handled: false };
   from.dispatchEvent(new CustomEvent<FigureStateDetail>('figure-state', { detail, bubbles: true, composed: true }));
   return detail.handled;
+}
+
+/**
+ * Asks the chapter for a change of state (setFigureState) and resolves once the chapter has rendered
+ * it, so the figure's `state` is the new one (for a button that changes the state and then runs).
+ */
+export async function applyFigureState<S extends object>(from: Element, partial: Partial<S>): Promise<void> {
+  setFigureState(from, partial);
+  const chapter = (from.getRootNode() as ShadowRoot).host as (Element & { updateComplete?: Promise<unknown> }) | undefined;
+  await chapter?.updateComplete;
 }
 
 declare global {

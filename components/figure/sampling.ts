@@ -1,12 +1,11 @@
 // What the figures that sample step by step share (chapter 2's sampler, chapter
 // 5's side by side, and the cells around them): Enter or Shift+Enter to run,
-// the Run button, the stale notice, the step scrubber under a run, the models a
-// figure lacks, and a change of state that a figure waits for before it runs.
+// the Run button, the stale notice, the step scrubber under a run, and the models a
+// figure lacks.
 import { html, type TemplateResult } from 'lit';
 import '../widgets/labelled-slider';
 import type { ValueDetail } from '../widgets/labelled-slider';
 import type { Manifest } from '../../pipeline/runtime/manifest';
-import { setFigureState } from './figure-state';
 
 /** Whether a keydown in a figure asks it to run: Enter in a text box, or Shift+Enter anywhere (as in a notebook). */
 export function asksToRun(e: KeyboardEvent): boolean {
@@ -54,14 +53,4 @@ export function scrubSlider(o: ScrubOptions): TemplateResult {
     hint=${o.running ? 'The run is under way; scrub it when it ends.' : 'Arrow keys move a step; Home and End go to the first and the last.'}
     @value-input=${(e: CustomEvent<ValueDetail>) => o.onStep(e.detail.value)}
   ></labelled-slider>`;
-}
-
-/**
- * Asks the chapter for a change of state (setFigureState) and resolves once the chapter has rendered
- * it, so the figure's `state` is the new one (for a button that changes the state and then runs).
- */
-export async function applyFigureState<S extends object>(from: Element, partial: Partial<S>): Promise<void> {
-  setFigureState(from, partial);
-  const chapter = (from.getRootNode() as ShadowRoot).host as (Element & { updateComplete?: Promise<unknown> }) | undefined;
-  await chapter?.updateComplete;
 }

@@ -4,7 +4,7 @@
 // answers it — and the chapter's references.
 //
 //   <chapter-section                     (number and heading: the chapter's, from chapters/registry.ts)
-//       .tryThis=${[{ question: 'When is the image gone?', state: { t: 999 } }]}
+//       .tryThis=${[{ question: 'When is the image gone?', state: { t: 999 }, figure: 'noising-figure' }]}
 //       .references=${[{ title: 'Ho et al. 2020, DDPM', href: 'https://arxiv.org/abs/2006.11239' }]}
 //       @try-this=${(e) => this.setState(e.detail.state)}>
 //     <p>…</p>
@@ -26,7 +26,14 @@ export interface TryThis<S = Record<string, unknown>> {
   state: S;
   /** Button text; default "Show me". */
   label?: string;
+  /** The figure it changes (a selector among the section's children, e.g. its tag): scrolled into view and marked. */
+  figure?: string;
 }
+
+/** How long a figure stays marked after a try-this button brought it into view (ms). */
+export const SHOWN_MS = 4000;
+
+const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export interface TryThisDetail<S = Record<string, unknown>> {
   index: number;
@@ -113,6 +120,15 @@ export class ChapterSection extends LitElement {
       .try:focus {
         outline: none;
       }
+      /* the figure a try-this button just changed */
+      ::slotted([data-try-shown]) {
+        outline: 4px solid var(--focus);
+        outline-offset: 6px;
+        border-radius: 0.2rem;
+      }
+      ::slotted(*) {
+        scroll-margin-top: 1rem;
+      }
       .try[data-presenting]:focus {
         outline: 4px solid var(--focus);
       }
@@ -135,6 +151,32 @@ export class ChapterSection extends LitElement {
         composed: true,
       }),
     );
+    if (item.figure) void this.showFigure(item.figure);
+  }
+
+  private shownTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Once the chapter has rendered the new state, scrolls the figure `selector` names to the top of the
+   * screen, marks it (`data-try-shown`) for SHOWN_MS and moves the focus there, so a reader on the
+   * try-this list sees what the button changed.
+   */
+  private async showFigure(selector: string) {
+    await (this.chapter() as (HTMLElement & { updateComplete?: Promise<unknown> }) | null)?.updateComplete;
+    const figure = this.querySelector<HTMLElement>(selector);
+    if (!figure) return;
+    let shown: HTMLElement = figure; // the child of this section that holds it (::slotted sees children only)
+    while (shown.parentElement && shown.parentElement !== this) shown = shown.parentElement;
+    for (const old of this.querySelectorAll<HTMLElement>(':scope > [data-try-shown]')) delete old.dataset.tryShown;
+    shown.dataset.tryShown = '';
+    if (!shown.hasAttribute('tabindex')) shown.tabIndex = -1;
+    shown.scrollIntoView({ block: 'start', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    shown.focus({ preventScroll: true });
+    if (this.shownTimer !== null) clearTimeout(this.shownTimer);
+    this.shownTimer = setTimeout(() => {
+      this.shownTimer = null;
+      delete shown.dataset.tryShown;
+    }, SHOWN_MS);
   }
 
   /** The chapter element this section is the frame of (the host of the shadow root it is in). */

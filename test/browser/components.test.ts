@@ -1,5 +1,5 @@
-// The reusable elements in Chromium: <chapter-section>'s "try this" buttons and
-// references, and <live-cell> keeping its errors to itself.
+// The reusable elements in Chromium: <chapter-section>'s "try this" buttons (the
+// state they send, the figure they bring into view) and references, and <live-cell> keeping its errors to itself.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -59,6 +59,42 @@ test('chapter-section: title, references as links, and "try this" buttons that e
     { index: 0, question: 'When is the picture gone?', state: { t: 999, schedule: 'linear' } },
   ]);
   assert.equal(w.outside, []); // nothing clicked leaves the page's origin here
+  assertClean(w);
+});
+
+test('chapter-section: a try-this button brings the figure it changed into view, marks it for a while and moves the focus there', async () => {
+  const { page } = w;
+  await page.setViewportSize({ width: 800, height: 600 });
+  await page.evaluate(async () => {
+    const section = document.querySelector('chapter-section')!;
+    const spacer = document.createElement('div');
+    spacer.style.height = '2400px'; // the try-this list far below the figures
+    section.append(spacer);
+    section.tryThis = [
+      { question: 'What does figure B show?', state: { t: 1 }, figure: 'live-cell#b' },
+      { question: 'A figure the chapter lacks', state: { t: 2 }, figure: '#missing' },
+    ];
+    await section.updateComplete;
+  });
+  const show = page.getByRole('button', { name: 'Show me' });
+  await show.first().scrollIntoViewIfNeeded();
+  const topOfB = () => page.evaluate(() => document.querySelector('live-cell#b')!.getBoundingClientRect().top);
+  assert.ok((await topOfB()) < -1000, 'figure B starts well above the screen');
+  await show.first().click();
+  await page.waitForFunction(() => {
+    const top = document.querySelector('live-cell#b')!.getBoundingClientRect().top;
+    return top >= 0 && top < 40; // at the top of the screen, below its scroll margin
+  });
+  assert.ok(await page.evaluate(() => document.querySelector('live-cell#b')!.hasAttribute('data-try-shown')), 'marked');
+  assert.is(await page.evaluate(() => document.activeElement?.id), 'b', 'the focus follows');
+  assert.not.ok(await page.evaluate(() => document.querySelector('live-cell#a')!.hasAttribute('data-try-shown')));
+  await page.waitForFunction(() => !document.querySelector('live-cell#b')!.hasAttribute('data-try-shown'), null, { timeout: 10_000 });
+  // a figure that is not there: the state is still sent, nothing moves, nothing fails
+  await show.nth(1).scrollIntoViewIfNeeded();
+  const before = await topOfB();
+  await show.nth(1).click();
+  await page.waitForTimeout(300);
+  assert.is(await topOfB(), before);
   assertClean(w);
 });
 

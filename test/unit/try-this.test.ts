@@ -1,0 +1,31 @@
+// Every chapter's "Try this" items name the figure they change (chapter-section
+// scrolls it into view and marks it), and that figure is one the chapter shows:
+// read from the chapter's source, where TRY_THIS and its template sit.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { CHAPTERS } from '../../chapters/registry';
+
+function tryThisOf(source: string): { question: string; figure: string | null }[] {
+  const start = source.indexOf('const TRY_THIS');
+  assert.ok(start >= 0, 'the chapter has a TRY_THIS list');
+  const block = source.slice(start, source.indexOf('\n];', start));
+  return block
+    .split(/\n  \{\n/)
+    .slice(1)
+    .map((item) => ({ question: /question: '([^']*)'/.exec(item)?.[1] ?? '', figure: /\n\s+figure: '([\w#.-]+)',/.exec(item)?.[1] ?? null }));
+}
+
+test('each try-this item names a figure, and the chapter renders that figure', () => {
+  for (const c of CHAPTERS) {
+    const source = readFileSync(new URL(`../../chapters/${c.tag}/${c.tag}.ts`, import.meta.url), 'utf8');
+    const items = tryThisOf(source);
+    assert.ok(items.length >= 3, `${c.tag}: at least three questions (${items.length})`);
+    for (const { question, figure } of items) {
+      assert.ok(figure, `${c.tag}: “${question.slice(0, 50)}…” names no figure`);
+      assert.ok(source.includes(`<${figure} `) || source.includes(`<${figure}\n`), `${c.tag}: <${figure}> is not in the chapter's template`);
+    }
+  }
+});
+
+test.run();

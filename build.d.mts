@@ -56,3 +56,9 @@ export function buildTestPage(options: { entry: string; outdir: string; title?: 
 export function chapterList(): { tag: string; id: string; number: string; title: string }[];
 /** index.html's `<!-- chapters: contents -->` and `<!-- chapters: sections -->` lines filled from the registry. */
 export function fillChapters(html: string, chapters?: { tag: string; id: string; number: string; title: string }[]): string;
+
+/** The http:// addresses other machines reach a server listening on `host` by: none unless it listens on all interfaces (0.0.0.0 or ::). */
+export function networkUrls(host: string, port: number, interfaces?: NodeJS.Dict<import('node:os').NetworkInterfaceInfo[]>): string[];
+
+/** Whether a request's Host header names this machine (localhost, 127.x.x.x, [::1]): an http origin browsers trust. */
+export function isLoopbackHost(hostHeader: string | undefined): boolean;

@@ -4,6 +4,8 @@
 //   node build.mjs                                production build into dist/
 //   node build.mjs --serve [--port 8000] [--host 127.0.0.1]
 //                                                 development: watch, rebuild, live reload
+//   npm start -- --host 0.0.0.0                   the same, open to the local network (a class):
+//                                                 prints the addresses students open
 //
 // dist/ is a plain static site with relative URLs only, so it works from any host
 // at any sub-path:
@@ -40,6 +42,7 @@ import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -420,7 +423,9 @@ export const ISOLATION_HEADERS = {
 
 /**
  * Serves `dir` under the URL path `base` (e.g. '/' or '/course/sora/') on `host:port` (port 0: any free one).
- * `isolation: false` leaves out the COOP/COEP headers, as most static hosts do.
+ * `isolation: false` leaves out the COOP/COEP headers, as most static hosts do; they are also left out
+ * for a request whose Host is not this machine (a class on the network: over plain http its origin is
+ * not trustworthy, and Chromium would log an error for each page that sends them).
  * `routes` maps a path below `base` to a handler (req, res, headers), for the live-reload stream
  * (looked up as own properties only: `/__proto__` or `/constructor` is a file name, not a route).
  * Every response carries CONTENT_SECURITY_POLICY; the path is decoded once and must stay inside `dir`.
@@ -433,7 +438,7 @@ export function startStaticServer(dir, { port = 0, host = '127.0.0.1', base = '/
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-      ...(isolation ? ISOLATION_HEADERS : {}),
+      ...(isolation && isLoopbackHost(req.headers.host) ? ISOLATION_HEADERS : {}),
     };
     const send = (status, body, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { ...headers, 'Content-Type': type });
@@ -557,6 +562,11 @@ async function serve({ port, host }) {
     }
   }
   console.log(`\nServing dist/ on ${server.url} (cross-origin isolated, so WASM may use threads). Ctrl-C stops.\n`);
+  const lan = networkUrls(host, server.port);
+  if (lan.length) {
+    console.log(`On this network, students open:\n${lan.map((u) => `  ${u}`).join('\n')}`);
+    console.log('(plain http from another machine: the models run on one WASM thread, and each visit downloads them again)\n');
+  }
   const stop = async () => {
     await ctx.dispose();
     await server.close();
@@ -564,6 +574,22 @@ async function serve({ port, host }) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Whether a request's Host header names this machine (localhost, 127.x.x.x, [::1]): an http origin browsers trust. */
+export function isLoopbackHost(hostHeader) {
+  if (!hostHeader) return true; // HTTP/1.0 or a raw test request: no origin to distrust
+  const name = hostHeader.startsWith('[') ? hostHeader.slice(1, hostHeader.indexOf(']')) : hostHeader.replace(/:\d+$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(name) || name === '::1';
+}
+
+/** The http:// addresses other machines reach a server listening on `host` by (none unless it listens on all interfaces). */
+export function networkUrls(host, port, interfaces = os.networkInterfaces()) {
+  if (host !== '0.0.0.0' && host !== '::') return [];
+  return Object.values(interfaces)
+    .flat()
+    .filter((a) => a && !a.internal && (a.family === 'IPv4' || a.family === 4))
+    .map((a) => `http://${a.address}:${port}/`);
 }
 
 function parseArgs(argv) {

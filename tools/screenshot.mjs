@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run screenshot -- [--chapter N [--cell ID] | --top] [--width 1280] [--wait 20] [--query "c2.seed=3"] [--open-details] [--out shot.png]
+// npm run screenshot -- [--chapter N [--cell ID] | --top] [--width 1280] [--height 800] [--wait 20] [--query "c2.seed=3"] [--open-details] [--out shot.png]
 //
 // Builds the site into a scratch folder, serves it, opens it in Debian's Chromium
 // and saves a full-length picture of one chapter (or of the first screen), after
@@ -7,6 +7,8 @@
 // training run is paused meanwhile. For looking at what we build. --cell ID scrolls to that
 // live cell of the chapter (cells start when they come into view) and pictures it alone.
 // --open-details opens every <details> in the picture first, as a reader who clicks them would.
+// --height H pictures only what a reader sees on opening the page in a width × H window
+// (the first viewport, unscrolled), once the first screen's clip is made.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,7 +31,9 @@ const width = Number(flag('width', '1280'));
 const wait = Number(flag('wait', '20'));
 const query = flag('query', '');
 const openDetails = argv.includes('--open-details');
-const out = path.resolve(flag('out', `screenshot-${chapter ?? 'top'}${cell ? `-${cell}` : ''}-${width}.png`));
+const height = flag('height', null) === null ? null : Number(flag('height'));
+if (height !== null && (!Number.isFinite(height) || height < 200 || height > 4000)) throw new Error(`--height: expected 200 to 4000, got ${flag('height')}`);
+const out = path.resolve(flag('out', `screenshot-${chapter ?? 'top'}${cell ? `-${cell}` : ''}-${width}${height ? `x${height}` : ''}.png`));
 if (!Number.isFinite(width) || width < 200 || width > 4000) throw new Error(`--width: expected 200 to 4000, got ${flag('width')}`);
 
 await withTrainingPaused(root, async () => {
@@ -40,7 +44,7 @@ await withTrainingPaused(root, async () => {
     executablePath: CHROMIUM, headless: true, args: BASE_FLAGS,
   });
   try {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    const page = await browser.newPage({ viewport: { width, height: height ?? 900 }, deviceScaleFactor: 1 });
     page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
     await page.goto(`${server.url}${query ? `?${query}` : ''}${chapter !== null ? `#chapter-${chapter}` : ''}`);
     const target = cell !== null ? page.locator(`chapter-${chapter}`).locator(`live-cell#${cell}`) : chapter !== null ? page.locator(`chapter-${chapter}`) : page.locator('body');
@@ -48,7 +52,7 @@ await withTrainingPaused(root, async () => {
     const slug = chapter !== null ? await page.evaluate((n) => document.querySelector(`chapter-${n}`)?.id ?? '', chapter) : '';
     if (slug) await page.evaluate((h) => { location.hash = h; }, slug);
     if (chapter !== null) await page.waitForSelector(`chapter-${chapter}[data-ready="true"]`, { state: 'attached', timeout: 60_000 });
-    await target.scrollIntoViewIfNeeded();
+    if (height === null) await target.scrollIntoViewIfNeeded();
     const deadline = Date.now() + wait * 1000;
     await page.waitForTimeout(Math.min(wait, 8) * 1000);
     while (Date.now() < deadline) {
@@ -67,7 +71,10 @@ await withTrainingPaused(root, async () => {
       });
       await page.waitForTimeout(1500); // charts inside draw when they become visible
     }
-    await target.screenshot({ path: out });
+    if (height !== null) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: out });
+    } else await target.screenshot({ path: out });
     console.log(`wrote ${out}`);
   } finally {
     await browser.close();

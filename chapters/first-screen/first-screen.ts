@@ -63,6 +63,7 @@ export class FirstScreen extends LitElement {
       .side {
         grid-area: stages;
       }
+      /* on a phone the prompt box, then a smaller clip: both in the first viewport (390 × 844) */
       @media (max-width: 40rem) {
         .layout {
           grid-template-columns: minmax(0, 1fr);
@@ -70,7 +71,7 @@ export class FirstScreen extends LitElement {
           grid-template-rows: auto;
         }
         .clip {
-          max-width: 20rem;
+          max-width: 13rem;
           width: 100%;
           margin: 0 auto;
         }

@@ -250,7 +250,14 @@ export class ModelController implements ReactiveController {
     const parts = this.models
       .filter((m) => this.manifest!.models[m])
       .map((m) => `${this.label(m)} ${formatBytes(this.manifest!.models[m].bytes)}`);
-    const state = toDownload === 0 ? 'all downloaded (kept in this browser)' : `${formatBytes(toDownload)} to download, once`;
+    // Cache Storage exists only in a secure context (https, or localhost): a class served over plain http downloads on every visit
+    const keeps = typeof (globalThis as { caches?: unknown }).caches !== 'undefined';
+    const state =
+      toDownload === 0
+        ? keeps
+          ? 'all downloaded (kept in this browser)'
+          : 'all downloaded (for this visit only: over plain http this browser keeps no copy)'
+        : `${formatBytes(toDownload)} to download, ${keeps ? 'once' : 'on every visit (plain http)'}`;
     const loaded = active.reduce((s, d) => s + d.loaded, 0);
     const of = active.reduce((s, d) => s + d.total, 0);
     return html`<div class="weights" role="status">

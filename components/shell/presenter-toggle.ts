@@ -28,11 +28,17 @@ export class PresenterToggle extends LitElement {
       p {
         margin: 0;
       }
+      /* a phone is no projector: the button shows there only while presenting (?present=1) */
+      @media (max-width: 40rem) {
+        :host(:not([on])) {
+          display: none;
+        }
+      }
     `,
   ];
 
   /** Whether presenter mode is on. */
-  @property({ type: Boolean }) on = false;
+  @property({ type: Boolean, reflect: true }) on = false;
 
   private readonly sync = (e: CustomEvent<PresenterDetail>) => (this.on = e.detail.on);
 

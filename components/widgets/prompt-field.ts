@@ -123,6 +123,19 @@ export class PromptField extends LitElement {
         background: var(--accent-soft);
         color: var(--accent-ink);
       }
+      /* on a phone the examples are one row that scrolls sideways, not a column of buttons */
+      @media (max-width: 40rem) {
+        .examples {
+          flex-wrap: nowrap;
+          overflow-x: auto;
+          padding-bottom: 0.2rem;
+          scrollbar-width: thin;
+        }
+        .examples > * {
+          flex: none;
+          white-space: nowrap;
+        }
+      }
     `,
   ];
 

@@ -5,13 +5,14 @@
 // order, with previews while the DiT denoises; the clip is the one Node's
 // pipeline makes for the same prompt and seed; the chapters below stay usable
 // while it runs; a link restores it; a link into a chapter does not start it; a
-// model that fails to load stops this cell only. Tests that need a model
+// model that fails to load stops this cell only; served to a class over plain
+// http (no secure context) it still makes its clip. Tests that need a model
 // weights/manifest.json does not list are skipped, saying which.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { textToVideo } from '../../pipeline/text-to-video';
-import { assertClean, watchedPage, within, type WatchedPage } from '../helpers/browser';
+import { assertClean, CLASSROOM_HOST, CLASSROOM_RULE, launchChromium, watchedPage, within, type WatchedPage } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 
 const MODELS = ['text_encoder', 'dit', 'vae_decoder'];
@@ -191,6 +192,26 @@ suite.withModels(MODELS, 'a model that cannot be downloaded stops this cell only
     assertClean(w);
   } finally {
     await w.close();
+  }
+});
+
+suite.withModels(MODELS, 'a class on the same network (plain http, another host name: no secure context, so no service worker, Cache Storage, threads or WebGPU) still gets the clip, and the page says it will not work offline', async () => {
+  const browser = await launchChromium({ args: [CLASSROOM_RULE] });
+  const url = suite.server.url.replace('127.0.0.1', CLASSROOM_HOST);
+  const w = await watchedPage(browser, url);
+  const { page } = w;
+  try {
+    await page.goto(url);
+    const context = await page.evaluate(() => ({ secure: isSecureContext, sw: 'serviceWorker' in navigator, caches: typeof caches, isolated: crossOriginIsolated, gpu: 'gpu' in navigator }));
+    assert.equal(context, { secure: false, sw: false, caches: 'undefined', isolated: false, gpu: false }, 'what a student’s browser lacks on http://<the teacher’s address>');
+    await waitForClip(page);
+    const done = await screen(page);
+    assert.ok(done.reason, 'judged');
+    assert.match(done.weights, /all downloaded \(for this visit only: over plain http this browser keeps no copy\)/);
+    assertClean(w);
+  } finally {
+    await w.close();
+    await browser.close();
   }
 });
 

@@ -23,11 +23,15 @@ export const BASE_FLAGS = [
  */
 export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
-export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
+/** A host name that Chromium resolves to 127.0.0.1 when launched with `args: [CLASSROOM_RULE]`: a page from it is not a secure context, as on a teacher's laptop served to a class (http://192.168.…). */
+export const CLASSROOM_HOST = 'classroom.test';
+export const CLASSROOM_RULE = `--host-resolver-rules=MAP ${CLASSROOM_HOST} 127.0.0.1`;
+
+export async function launchChromium(options: { webgpu?: boolean; args?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [...BASE_FLAGS, ...(options.webgpu ? WEBGPU_FLAGS : [])],
+    args: [...BASE_FLAGS, ...(options.webgpu ? WEBGPU_FLAGS : []), ...(options.args ?? [])],
   });
 }
 

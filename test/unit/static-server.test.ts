@@ -12,7 +12,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as buildModule from '../../build.mjs';
-import { startStaticServer, type StaticServer } from '../../build.mjs';
+import { isLoopbackHost, networkUrls, startStaticServer, type StaticServer } from '../../build.mjs';
 
 const POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
@@ -30,7 +30,7 @@ interface Answer {
 }
 
 /** One request, exactly as written (no normalisation by a client), on its own connection. */
-function request(port: number, target: string, method = 'GET', timeoutMs = 2 * QUICK_MS): Promise<Answer> {
+function request(port: number, target: string, method = 'GET', timeoutMs = 2 * QUICK_MS, host = `127.0.0.1:${port}`): Promise<Answer> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const socket = net.connect(port, '127.0.0.1');
@@ -69,7 +69,7 @@ function request(port: number, target: string, method = 'GET', timeoutMs = 2 * Q
     socket.on('end', () => finish(false));
     socket.on('close', () => finish(false));
     socket.on('error', () => finish(false));
-    socket.write(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, 'latin1');
+    socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, 'latin1');
   });
 }
 
@@ -224,6 +224,30 @@ test('a route passed in `routes` still answers (with the same headers); the sub-
   assert.is(outside.status, 404, 'outside the sub-path');
   assert.is(sub.url.endsWith('/course/sora/'), true);
   assert.is((await request(sub.port, '/course/sora/index.html')).headers['cross-origin-embedder-policy'], undefined, 'isolation: false');
+});
+
+test('npm start -- --host 0.0.0.0 names the addresses students open: each outside IPv4 address, none for loopback only', () => {
+  const interfaces = {
+    lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+    eth0: [
+      { address: '192.168.1.20', family: 'IPv4', internal: false },
+      { address: 'fe80::1', family: 'IPv6', internal: false },
+    ],
+    wlan0: [{ address: '10.0.0.7', family: 'IPv4', internal: false }],
+  } as unknown as Parameters<typeof networkUrls>[2];
+  assert.equal(networkUrls('0.0.0.0', 8000, interfaces), ['http://192.168.1.20:8000/', 'http://10.0.0.7:8000/']);
+  assert.equal(networkUrls('::', 8001, interfaces), ['http://192.168.1.20:8001/', 'http://10.0.0.7:8001/']);
+  assert.equal(networkUrls('127.0.0.1', 8000, interfaces), [], 'the default listens on this machine only');
+});
+
+test('cross-origin isolation headers go to this machine only: a page asked for by a network address (a class over plain http) gets none, so Chromium logs no error', async () => {
+  const isolated = (host: string) => request(server.port, '/index.html', 'GET', 2 * QUICK_MS, host).then((r) => r.headers['cross-origin-opener-policy']);
+  for (const host of ['127.0.0.1:8000', 'localhost:8000', 'localhost', '[::1]:8000', 'sora.localhost:8000', '127.0.0.2']) assert.is(await isolated(host), 'same-origin', host);
+  for (const host of ['192.168.1.20:8000', 'classroom.test:8000', '[fd00::2]:8000', 'localhost.example.com', '127.0.0.1.nip.io']) assert.is(await isolated(host), undefined, host);
+  assert.ok(isLoopbackHost(undefined), 'no Host header');
+  const page = await request(server.port, '/index.html', 'GET', 2 * QUICK_MS, '192.168.1.20:8000');
+  assert.is(page.status, 200);
+  assert.is(page.headers['content-security-policy'], POLICY, 'the policy still goes everywhere');
 });
 
 test('nothing the requests above sent made the server throw', () => {

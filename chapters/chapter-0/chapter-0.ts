@@ -149,7 +149,8 @@ export class Chapter0 extends LitElement {
           Sampling runs the other way. Start with particles drawn from N(0, I) at ${term('t')} = 999, ask the
           denoiser for its guess x̂<sub>0</sub>, and move part of the way towards it, to the next, smaller
           timestep. DDPM adds fresh noise at every step; DDIM (η = 0) does not, so its paths are smooth and
-          the same seed always gives the same samples. The sampler visits the steps you ask for, evenly spaced
+          where a particle ends depends only on where it started. (A seeded DDPM run repeats too, but its result
+          depends on the noise drawn at every step as well.) The sampler visits the steps you ask for, evenly spaced
           from 999 down (diffusers' “trailing” spacing).
         </p>
         <sampling-2d-figure .state=${s} .dataSet=${this.dataSet}></sampling-2d-figure>

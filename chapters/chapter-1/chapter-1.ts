@@ -41,7 +41,8 @@ const REFERENCES: Reference[] = [
   { title: 'Nichol & Dhariwal 2021, Improved Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2102.09672', note: 'the cosine schedule' },
   { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'Stable Diffusion, whose schedule is scaled_linear' },
   { title: 'Kingma, Salimans, Poole & Ho 2021, Variational Diffusion Models', href: 'https://arxiv.org/abs/2107.00630', note: 'a schedule is a path down log-SNR' },
-  { title: 'Lin, Liu, Li & Yang 2023, Common Diffusion Noise Schedules and Sample Steps are Flawed', href: 'https://arxiv.org/abs/2305.08891', note: 'zero terminal SNR' },
+  { title: 'Salimans & Ho 2022, Progressive Distillation for Fast Sampling of Diffusion Models', href: 'https://arxiv.org/abs/2202.00512', note: 'v-prediction, what every model here predicts' },
+  { title: 'Lin, Liu, Li & Yang 2023, Common Diffusion Noise Schedules and Sample Steps are Flawed', href: 'https://arxiv.org/abs/2305.08891', note: 'zero terminal SNR, with v-prediction and trailing spacing' },
 ];
 
 @customElement('chapter-1')
@@ -108,7 +109,12 @@ export class Chapter1 extends LitElement {
           where ${term('alphaBar')} falls from nearly 1 to nearly 0 as ${term('t')} grows. There is no need to
           add noise step by step: a sum of small Gaussian steps is one Gaussian, so any ${term('xt')} comes in
           one jump. That is why training is cheap: pick a picture, a ${term('t')} and an ${term('eps')}, make
-          ${term('xt')}, and ask the network for ${term('eps')} back.
+          ${term('xt')}, and ask the network what went in. DDPM asked for ${term('eps')} back; every denoiser
+          trained for this page is asked instead for the <em>velocity</em> v = √${term('alphaBar')}·${term('eps')} −
+          √(1 − ${term('alphaBar')})·${term('x0')}, from which both ${term('eps')} and ${term('x0')} follow (chapter 2).
+          v is a sensible target at every noise level (Salimans &amp; Ho 2022): at ${term('alphaBar')} = 0,
+          ${term('xt')} is all ${term('eps')}, so asking for ${term('eps')} teaches nothing about the picture, while
+          v is −${term('x0')}.
         </p>
         <noising-figure .state=${s} @drawing-committed=${() => this.url.flush()}></noising-figure>
         <h3>What the schedule decides</h3>
@@ -120,7 +126,11 @@ export class Chapter1 extends LitElement {
           Stable Diffusion's <em>scaled linear</em> schedule, made for latents, stops early: at
           ${term('t')} = 999, √ᾱ = 0.068 of the picture is still there. The model learns to use that trace, and
           then, at sampling, starts from pure noise that has none. Rescaling to zero terminal
-          ${term('snr')} makes ${term('alphaBar')} exactly 0 at the end, so training and sampling agree.
+          ${term('snr')} makes ${term('alphaBar')} exactly 0 at the end, so training and sampling agree. It is not
+          free: at ${term('alphaBar')} = 0 the clean picture cannot be had from the predicted noise ${term('epsHat')}
+          (x̂<sub>0</sub> = (${term('xt')} − √(1 − ${term('alphaBar')})·ε̂)/√${term('alphaBar')} divides by zero), so
+          Lin et al. pair the rescale with v-prediction, and with “trailing” timestep spacing, so that sampling
+          starts at the last timestep, the one that is pure noise.
         </p>
         <p>
           The log-${term('snr')} chart shows the same schedules as paths from high signal to none. Seen that

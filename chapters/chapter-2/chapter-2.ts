@@ -177,7 +177,7 @@ export class Chapter2 extends LitElement {
           denoiser on the prompt and on the empty prompt and pushes away from the empty one, by the guidance scale
           ${term('s')}:
         </p>
-        <p class="eq"><span>ε̂ = ε̂<sub>∅</sub> + ${term('s')}·(ε̂<sub>prompt</sub> − ε̂<sub>∅</sub>)</span></p>
+        <p class="eq"><span>ε̂ = ε̂<sub>uncond</sub> + ${term('s')}·(ε̂<sub>cond</sub> − ε̂<sub>uncond</sub>)</span></p>
         ${this.models.renderWeights()}
         <sampler-figure .state=${s} .models=${this.models} .manifest=${m} .queue=${this.queue} @step-shown=${(e: CustomEvent<StepShown | null>) => (this.runStep = e.detail)}></sampler-figure>
         <p>
@@ -191,8 +191,9 @@ export class Chapter2 extends LitElement {
         <h3>How good is the denoiser at each t?</h3>
         <p>
           The denoiser has one job, and it can be graded: take world images whose ${term('x0')} we know, noise them
-          to each ${term('t')} with an ${term('eps')} we know, and compare its predictions with both. For a model
-          that predicts v the two errors are one error seen twice, MSE(x̂<sub>0</sub>) = MSE(ε̂)/${term('snr')}(${term('t')}).
+          to each ${term('t')} with an ${term('eps')} we know, and compare its predictions with both. Whatever a model
+          predicts (ε, x<sub>0</sub> or, as here, v), its ε̂ and x̂<sub>0</sub> mix back into the same ${term('xt')}, as the
+          true ones do, so the two errors are one error seen twice, MSE(x̂<sub>0</sub>) = MSE(ε̂)/${term('snr')}(${term('t')}).
           ε̂ is hard at small ${term('t')}, where the noise is a whisper on the picture; x̂<sub>0</sub> is hard at
           large ${term('t')}, where little of the picture is left and the model can only guess what was there. The
           dashed lines give the same images the empty prompt: the caption helps most where the picture is gone.

@@ -65,7 +65,7 @@ const REFERENCES: Reference[] = [
   { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'text through cross-attention' },
   { title: 'Hertz et al. 2022, Prompt-to-Prompt Image Editing with Cross Attention Control', href: 'https://arxiv.org/abs/2208.01626', note: 'cross-attention maps' },
   { title: 'Tang et al. 2022, What the DAAM: Interpreting Stable Diffusion Using Cross Attention', href: 'https://arxiv.org/abs/2210.04885', note: 'word-to-pixel attribution, summed over layers, heads and steps' },
-  { title: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance', href: 'https://arxiv.org/abs/2207.12598', note: 'the guidance scale, and its trade of quality for diversity' },
+  { title: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance', href: 'https://arxiv.org/abs/2207.12598', note: 'the guidance scale, and its trade of fidelity for diversity' },
   { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'adaLN-Zero, cross-attention, in context: their ablation of block designs' },
   { title: 'Chen et al. 2023, PixArt-α', href: 'https://arxiv.org/abs/2310.00426', note: 'a DiT with cross-attention to text, as the DiT here' },
   { title: 'Betker et al. 2023, Improving Image Generation with Better Captions (DALL·E 3)', href: 'https://cdn.openai.com/papers/dall-e-3.pdf', note: 'descriptive captions, and prompts upsampled by a language model' },
@@ -225,15 +225,17 @@ export class Chapter6 extends LitElement {
         </p>
         <guidance-figure .state=${s} .models=${this.models}></guidance-figure>
         <p>
-          Guidance buys faithfulness and pays in variety: Ho &amp; Salimans found sample quality up and diversity down as the scale
-          grows. Measure both here, over a few seeds of the same prompt.
+          Guidance buys faithfulness and pays in variety. Ho &amp; Salimans found a trade of fidelity for diversity, not a free
+          gain: as the scale grows the Inception Score (how clearly each sample shows its class) keeps rising, while FID, which
+          also counts what the samples miss, is best at a small scale and worse beyond it. Measure both here, over a few seeds
+          of the same prompt.
         </p>
         <guidance-sweep-figure .state=${s} .models=${this.models}></guidance-sweep-figure>
         <h3>Three ways in: adaLN, cross-attention, in context</h3>
         <p>
-          Peebles and Xie tried three ways to bring the condition (a class label, for them) into a DiT block, and kept the one that
-          scored best. The DiT of this page uses two of them at once: adaLN-Zero for the timestep, cross-attention for the text, as
-          PixArt-α does.
+          Peebles and Xie tried four designs of a DiT block to bring the condition (a class label, for them) in: the three ways
+          below, and adaLN in a second form, adaLN-Zero. They kept adaLN-Zero, which scored best. The DiT of this page uses two
+          ways at once: adaLN-Zero for the timestep, cross-attention for the text, as PixArt-α does.
         </p>
         <section class="figure-box" aria-labelledby="ways-title">
           <h4 id="ways-title">Where the text enters a DiT block</h4>

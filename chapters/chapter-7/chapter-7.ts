@@ -1,11 +1,12 @@
 // Chapter 7: Text to video. The whole pipeline at once, each stage shown and
-// timed; then what Sora does with the same model besides text to video —
-// animating a picture, extending a clip forwards and backwards, editing it with
-// SDEdit, connecting two clips — each by holding some frames fixed (or starting
-// from a noised clip) through the denoising; the same prompts through
-// checkpoints of one training recipe (two early snapshots, from a rerun of its start, and the end; their share of the compute from the manifest); the motion and
-// consistency of the clip just made, measured by the world's judge; and what
-// differs from Sora. Prose and layout: each figure is an element of this folder
+// timed; then what Sora's report shows the same model doing besides text to
+// video — animating a picture, extending a clip forwards and backwards, editing
+// it with SDEdit, connecting two clips — each done here by holding some frames
+// fixed (or starting from a noised clip) through the denoising; the same prompts
+// through checkpoints of the DiT's run (two early snapshots, from a rerun of its
+// first recipe, and the end; their share of the compute from the manifest); the
+// motion and consistency of the clip just made, measured by the world's judge;
+// and what differs from Sora. Prose and layout: each figure is an element of this folder
 // (make, animate, extend, edit, connect, scale, measure), the plans and
 // measurements pipeline/text-to-video/{edits,measure}.ts, the views components/.
 //
@@ -159,7 +160,7 @@ export class Chapter7 extends LitElement {
     }
   }
 
-  /** ' (after 9 and 38 of its 423 minutes)', once the manifest is in. */
+  /** ' (after a and b of the final DiT's c training minutes)', the checkpoints' minutes from the manifest; '' until it is in. */
   private shareNote(): string {
     const m = this.models.manifest;
     const minutes = CHECKPOINTS.map((c) => Number(m?.models[c]?.train_minutes));
@@ -189,9 +190,9 @@ export class Chapter7 extends LitElement {
         model.
       </li>
       <li>
-        <strong>The same.</strong> Latent diffusion; a transformer over spacetime patches; text through cross-attention,
-        with classifier-free guidance; an image as a one-frame video; animating, extending, editing and connecting by the
-        same model; quality that grows with compute.
+        <strong>The same.</strong> Latent diffusion; a transformer over spacetime patches; an image as a one-frame video;
+        animating, extending, editing and connecting by the same model; quality that grows with compute. Likely the same,
+        though the report does not say: text through cross-attention, and classifier-free guidance.
       </li>
     </ul>`;
   }
@@ -216,11 +217,14 @@ export class Chapter7 extends LitElement {
 
         <h3>Animating a picture</h3>
         <p>
-          Sora animates still images with the same model that makes video from text. Nothing new is trained for it:
-          the picture is encoded to a latent and held fixed as frame 1 while the others are denoised. At every step
-          the model's frame 1 is replaced by the picture's latent, noised to the current ${term('t')} (the
-          <em>replacement</em> method of Ho et al.), so the other frames are made to agree with it. The prompt
-          says what to do with it: here the judge reads what is in the picture and your motion is added.
+          Sora's report shows it animating still images, but does not say how. Here nothing new is trained for it: the
+          picture is encoded to a latent and held fixed as frame 1 while the others are denoised. Before the first
+          step and after every step the model's frame 1 is replaced by the picture's latent, noised to the current
+          ${term('t')} with the same noise each time, frame 1's part of the starting noise (the <em>replacement</em>
+          method of Ho et al. 2022), so the other frames are made to agree with it. Ho et al. found replacement less
+          coherent than their <em>reconstruction guidance</em>, which also nudges the made frames, at every step,
+          towards a guess of the held frame that matches the picture. The prompt says what to do with the picture:
+          here the judge reads what is in it and your motion is added.
         </p>
         <animate-figure .state=${s} .models=${this.models} @clip-made=${made} @drawing-change=${() => this.url.flush()}></animate-figure>
 
@@ -252,9 +256,11 @@ export class Chapter7 extends LitElement {
         <h3>More compute, better clips</h3>
         <p>
           Sora's report shows the same prompt and seed getting better as training compute grows. The DiT's first
-          training recipe was run a second time to save two early checkpoints${this.shareNote()}; with the final DiT they
-          are the same network, run the same way, on the same prompts and seeds. The judge counts how many clips do what
-          the prompt says.
+          training recipe was run a second time to save two early checkpoints${this.shareNote()}. With the final DiT they
+          are the same network, sampled the same way, on the same prompts and seeds, but not the same recipe: the
+          snapshots read the text encoder's first, bag-of-words output, and the final DiT, after later recipes that
+          changed the mix of data and the learning rate, reads its second (chapter 6). So this figure mixes more compute
+          with changes of recipe. The judge counts how many clips do what the prompt says.
         </p>
         <scale-figure .state=${s} .backend=${this.models.backend}></scale-figure>
 

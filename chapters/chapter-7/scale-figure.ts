@@ -1,7 +1,8 @@
 // <scale-figure>: more compute, better clips. The same prompt and seeds through
-// three checkpoints of one training recipe (two early snapshots and the final
-// DiT), the first seed's clips side by side with each model's card, a mark a
-// seed from the judge, and the pass rates with their 95 % intervals. Its models
+// three checkpoints of the DiT's run (two early snapshots of its first recipe,
+// and the final DiT after later recipes: compute and recipe both change), the
+// first seed's clips side by side with each model's card, a mark a seed from
+// the judge, and the pass rates with their 95 % intervals. Its models
 // are its own (their own download line); the backend follows the chapter's.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';

@@ -73,7 +73,7 @@ export function clipOptions(s: Chapter7State, prompt: string, seed: number, extr
   return { prompt, model: 'dit', seed, steps: s.steps, frames: FRAMES, ...extra };
 }
 
-/** The scaling figure's checkpoints: two early snapshots of the DiT's recipe, and the DiT. */
+/** The scaling figure's checkpoints: two early snapshots of the DiT's first recipe, and the DiT. */
 export const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'] as const;
 
 /** What share of the final DiT's training time a checkpoint had: 1/16 for 26.4 of 423 minutes (null before the manifest). */

@@ -1,9 +1,11 @@
 // Presenter mode, for a teacher projecting the explainer: large type (in a
-// window at least 720 px wide), and keys that step from one live cell or "Try
-// this" list to the next, each brought to the top of the screen and outlined.
+// window at least 720 px wide), the contents column hidden, and keys that step
+// from one live cell or "Try this" list to the next, each brought to the top of
+// the screen, outlined, and scaled down (CSS zoom) until it fits the screen,
+// under a band that names the chapter and the figure's gist
+// (components/shell/presenter-caption.ts). Escape leaves, at the figure shown.
 // It is on with `?present=1` in the URL or the "Present" button
 // (components/shell/presenter-toggle.ts) this module puts in the page header;
-// Escape leaves it.
 //
 //   → ↓ PageDown  next cell        ← ↑ PageUp  previous cell        Escape  leave
 //
@@ -13,12 +15,16 @@
 // Installed once, by the first <live-cell> module to load (no chapter needs a change).
 import { parseFigureLink } from './figure-link';
 import { replaceQuery } from './location';
+import './presenter-caption';
+import type { PresenterCaption } from './presenter-caption';
 import './presenter-toggle';
 import type { PresenterDetail } from './presenter-toggle';
 
 export const PRESENT_PARAM = 'present';
 /** The attribute on the stop being shown. */
 export const PRESENTING = 'data-presenting';
+/** The zoom a shown stop was scaled to, once fitted (for tests: the stop is final then). */
+export const FITTED = 'data-fitted-zoom';
 
 /** Narrower than this (CSS px), presenter mode keeps the normal type size. */
 export const LARGE_TYPE_MIN_WIDTH = 720;
@@ -27,6 +33,10 @@ let installed = false;
 let on = false;
 let current: Element | null = null;
 let typeBefore: string | undefined;
+let caption: PresenterCaption | null = null;
+let resizes: ResizeObserver | null = null;
+/** The smallest zoom a stop is scaled to (below it, it would rather not fit than not be read). */
+export const MIN_ZOOM = 0.25;
 
 const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -47,25 +57,206 @@ function deepFind(root: Element | ShadowRoot, pick: (el: Element) => boolean): E
   return found;
 }
 
-/** The live cells and "Try this" lists of the page, top to bottom. */
+/**
+ * `els` (in document order) top to bottom, and cells side by side (tops within ROW_PX) in document order.
+ * Document order alone would put a chapter's "Try this" list (in its section's shadow root) before the
+ * figures slotted above it; position alone would reorder a row whenever a stop in it is scaled (its
+ * margins scale too, which lifts it a little).
+ */
+export function readingOrder<T extends Element>(els: T[], top: (el: T) => number = (el) => el.getBoundingClientRect().top): T[] {
+  const index = new Map(els.map((el, i) => [el, i]));
+  const byTop = els.map((el) => ({ el, top: top(el) })).sort((a, b) => a.top - b.top);
+  const ordered: T[] = [];
+  for (let i = 0; i < byTop.length; ) {
+    let j = i + 1;
+    while (j < byTop.length && byTop[j].top - byTop[i].top < ROW_PX) j++;
+    ordered.push(...byTop.slice(i, j).map((x) => x.el).sort((a, b) => index.get(a)! - index.get(b)!));
+    i = j;
+  }
+  return ordered;
+}
+
+/** Stops whose tops differ by less than this (CSS px) are side by side. */
+const ROW_PX = 24;
+
+/** The live cells and "Try this" lists of the page, in reading order. */
 export function presenterStops(): Element[] {
   const found = deepFind(
     document.body,
     (el) => el.localName === 'live-cell' || (el.localName === 'section' && el.classList.contains('try') && el.getRootNode() !== document),
   );
-  const tops = new Map(found.map((el) => [el, el.getBoundingClientRect()]));
-  return found.filter((el) => tops.get(el)!.height > 0).sort((a, b) => tops.get(a)!.top - tops.get(b)!.top);
+  return readingOrder(found.filter((el) => el.getBoundingClientRect().height > 0));
+}
+
+/** The chain of shadow hosts around `el`, innermost first (a cell's figure, then its chapter). */
+function hostsOf(el: Element): Element[] {
+  const hosts: Element[] = [];
+  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) hosts.push(root.host);
+  return hosts;
+}
+
+/** The first sentence of `text`, at most `max` characters. */
+export function firstSentence(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const sentence = /^.*?[.!?:](?=\s|$)/.exec(flat)?.[0] ?? flat;
+  return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence;
+}
+
+/** What the caption says with a stop: its chapter, and the first sentence of the paragraph before its figure. */
+export function describeStop(el: Element): { where: string; gist: string } {
+  const hosts = hostsOf(el);
+  const chapter = hosts.find((h) => h.classList.contains('chapter')) as HTMLElement | undefined;
+  // the figure: the element that sits in the chapter's own shadow root (or in the document: the first screen)
+  const figure = [el, ...hosts].find((h) => (chapter ? h.getRootNode() === chapter.shadowRoot : h.getRootNode() === document)) ?? el;
+  const where = chapter
+    ? `Chapter ${chapter.dataset.number ?? ''} · ${chapter.dataset.title ?? ''}`
+    : (figure.closest('section')?.querySelector('h2')?.textContent?.trim() ?? '');
+  if (el.localName === 'section') return { where, gist: 'Try this: questions for the class, each with a Show me button' };
+  // the nearest paragraph of prose before it (not a formula's readout line)
+  let before = figure.previousElementSibling;
+  while (before && (before.localName !== 'p' || before.matches('.eq, .formula, .readout'))) before = before.previousElementSibling;
+  const label = (el as Element & { label?: string }).label ?? '';
+  return { where, gist: before?.textContent ? firstSentence(before.textContent) : label };
+}
+
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+
+/** The height a stop may take: the window less the caption and a margin. */
+function room(): number {
+  return window.innerHeight - (caption?.getBoundingClientRect().height ?? 0) - 16;
+}
+
+/**
+ * Scales `el` down with CSS zoom until it fits `room()`. Zoomed as it is, a block lays out wider
+ * before it shrinks, which lets some figures fit at a larger zoom (a grid goes side by side), so
+ * zooms between "the same layout, scaled" and 1 are tried first; where none fits (a figure whose
+ * pictures grow with its width), the stop keeps its width's layout and is scaled as a whole. Returns the zoom.
+ */
+export async function fitToScreen(el: HTMLElement): Promise<number> {
+  fitting = true;
+  try {
+    return await searchZoom(el);
+  } finally {
+    fitting = false;
+  }
+}
+
+/** True while fitToScreen tries zooms (the size changes it causes are its own, not the figure's). */
+let fitting = false;
+
+async function searchZoom(el: HTMLElement): Promise<number> {
+  // a figure may lay out again a frame after a change of size (its charts follow their width): two frames
+  const heightAt = async (zoom: string) => {
+    el.style.zoom = zoom;
+    await nextFrame();
+    await nextFrame();
+    return el.getBoundingClientRect().height;
+  };
+  clearFit(el);
+  el.style.alignSelf = 'start'; // in a grid or flex row, its own height, not the row's
+  const natural = await heightAt('');
+  const width = el.getBoundingClientRect().width;
+  const avail = room();
+  if (natural <= avail) return 1;
+  const scaled = Math.max(MIN_ZOOM, avail / natural);
+  let fits = 0;
+  let lo = scaled;
+  let over = 1;
+  for (let i = 0; i < 6; i++) {
+    const z = (lo + over) / 2;
+    if ((await heightAt(String(z))) <= avail) lo = fits = z;
+    else over = z;
+  }
+  if (fits && (await heightAt(String(fits))) <= avail) return fits;
+  el.style.width = `${width}px`; // its own (zoomed) pixels: the unzoomed layout, drawn smaller
+  el.style.marginInline = 'auto';
+  let z = scaled;
+  for (let i = 0; i < 4; i++) {
+    const h = await heightAt(String(z));
+    if (h <= avail || z <= MIN_ZOOM) break;
+    z = Math.max(MIN_ZOOM, z * (avail / h) * 0.995); // not quite proportional (rounding, wrapping): again
+  }
+  return z;
+}
+
+function clearFit(el: HTMLElement) {
+  el.style.zoom = '';
+  el.style.alignSelf = '';
+  el.style.width = '';
+  el.style.marginInline = '';
+}
+
+/**
+ * Keeps a shown stop fitted and in place: fitted again when it grows past the screen (its run ends,
+ * a picture arrives; its size as fitted is not a change), and brought back under the caption when
+ * figures above it change the page's height (unless the reader has scrolled away from it).
+ */
+function followStop(el: Element, target: HTMLElement, show: () => void, fitted: (zoom: number) => void): ResizeObserver {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let asFitted = el.getBoundingClientRect().height;
+  let pageHeight = document.body.getBoundingClientRect().height;
+  const observer = new ResizeObserver(() => {
+    if (fitting || current !== el) return;
+    const page = document.body.getBoundingClientRect().height;
+    if (page !== pageHeight) {
+      pageHeight = page;
+      const offset = el.getBoundingClientRect().top - (caption?.getBoundingClientRect().height ?? 0) - 8;
+      if (Math.abs(offset) > 2 && Math.abs(offset) < innerHeight / 2) show();
+    }
+    const height = el.getBoundingClientRect().height;
+    if (timer !== null || Math.abs(height - asFitted) < 1 || height <= room() + 2) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (current !== el) return;
+      el.removeAttribute(FITTED);
+      void fitToScreen(target).then((zoom) => {
+        asFitted = el.getBoundingClientRect().height;
+        fitted(zoom);
+      });
+    }, 200);
+  });
+  observer.observe(el);
+  observer.observe(document.body);
+  return observer;
+}
+
+function unmark(el: Element) {
+  el.removeAttribute(PRESENTING);
+  el.removeAttribute(FITTED);
+  clearFit(el as HTMLElement);
+  resizes?.disconnect();
+  resizes = null;
 }
 
 function mark(el: Element | null) {
-  if (current && current !== el) current.removeAttribute(PRESENTING);
+  if (current && current !== el) unmark(current);
   current = el;
+  if (caption) caption.hidden = !el;
   if (!el) return;
-  el.setAttribute(PRESENTING, '');
-  el.scrollIntoView({ block: 'start', behavior: reducedMotion() ? 'auto' : 'smooth' });
   const target = el as HTMLElement;
+  el.setAttribute(PRESENTING, '');
+  if (caption) Object.assign(caption, describeStop(el));
+  // to the top of the screen, under the caption (scrolled by hand: a zoomed stop's scroll-margin is its own)
+  const show = () => {
+    const top = scrollY + target.getBoundingClientRect().top - (caption?.getBoundingClientRect().height ?? 0) - 8;
+    window.scrollTo({ top: Math.max(0, top), behavior: reducedMotion() ? 'auto' : 'smooth' });
+  };
+  show();
   if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
   target.focus({ preventScroll: true });
+  const fitted = (zoom: number) => {
+    if (current !== el) return;
+    show();
+    el.setAttribute(FITTED, zoom.toFixed(3));
+  };
+  el.removeAttribute(FITTED);
+  void (caption?.updateComplete ?? Promise.resolve())
+    .then(() => fitToScreen(target))
+    .then((zoom) => {
+      if (current !== el) return;
+      fitted(zoom);
+      resizes = followStop(el, target, show, fitted);
+    });
 }
 
 /** Shows the stop `delta` after the current one (or after the one at the top of the screen). */
@@ -101,10 +292,13 @@ export function setPresenting(value: boolean): void {
     if (window.innerWidth >= LARGE_TYPE_MIN_WIDTH) root.dataset.type = 'large';
     root.dataset.present = 'on';
   } else {
+    const shown = current;
     if (typeBefore === undefined) delete root.dataset.type;
     else root.dataset.type = typeBefore;
     delete root.dataset.present;
     mark(null);
+    // the type and the columns change under the reader: stay at the figure that was shown
+    if (shown) requestAnimationFrame(() => shown.scrollIntoView({ block: 'start' }));
   }
   writeUrl();
   document.dispatchEvent(new CustomEvent('presenter-change', { detail: { on } }));
@@ -160,6 +354,9 @@ export function installPresenterMode(): void {
   installed = true;
   const toggle = document.createElement('presenter-toggle');
   toggle.on = on;
+  caption = document.createElement('presenter-caption');
+  caption.hidden = true;
+  document.body.append(caption);
   document.addEventListener('presenter-request', (e) => setPresenting(e.detail.on));
   const header = document.querySelector('header.masthead');
   if (header) header.append(toggle);

@@ -1,6 +1,9 @@
 // What a <live-cell> holds, as files: the figure as a PNG (its canvases and
-// SVGs — pixel views, Plot charts and their overlays — drawn where they sit on
-// the page, onto one canvas) and a clip as an animated GIF
+// SVGs — pixel views, Plot charts and their overlays — and the text that goes
+// with them — chart titles and legends, the × + = between pictures, their
+// labels, readouts — drawn where they sit on the page onto one canvas, with
+// the controls left out and empty bands between rows closed up, so that it
+// can go on a slide) and a clip as an animated GIF
 // (pipeline/export/gif.ts). No libraries: SVGs are serialised and drawn as images.
 //
 //   const blob = await figurePng(cell, { title }); // null: the cell holds no picture
@@ -81,23 +84,128 @@ function svgImage(svg: SVGSVGElement, r: DOMRect): Promise<HTMLImageElement | nu
 
 const MARGIN = 12;
 const TITLE = 28;
+/** Empty bands between rows of the figure are closed up to this (CSS px). */
+const GAP = 20;
+
+/** Elements whose text is a control's, not the figure's: left out of the PNG. */
+const CONTROLS = 'button, input, select, textarea, option, label, labelled-slider, choice-picker, seed-control, prompt-field, .tools, [role="group"][aria-label="Figure tools"]';
+
+/** A word of the figure's text, where it is drawn, in its font and colour. */
+export interface PngWord {
+  text: string;
+  rect: DOMRect;
+  font: string;
+  color: string;
+}
+
+/** Whether `node` sits inside a control or an SVG (an SVG's text is drawn with it), across shadow roots. */
+function inControlOrSvg(node: Node): boolean {
+  for (let el: Element | null = node.parentElement; el; ) {
+    if (el.matches(CONTROLS) || el.localName === 'svg' || el.closest('svg')) return true;
+    const up: Element | null = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host ?? null);
+    el = up;
+  }
+  return false;
+}
+
+/** The words of the text under `cell` (across shadow roots) that are the figure's, each with its box. */
+export function figureWords(cell: Element): PngWord[] {
+  const words: PngWord[] = [];
+  const range = document.createRange();
+  for (const el of deepElements(cell)) {
+    for (const node of el.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE || !node.textContent?.trim() || inControlOrSvg(node)) continue;
+      const style = getComputedStyle(node.parentElement!);
+      if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+      const font = `${style.fontStyle} ${style.fontWeight} ${parseFloat(style.fontSize)}px ${style.fontFamily}`;
+      for (const m of node.textContent.matchAll(/\S+/g)) {
+        range.setStart(node, m.index!);
+        range.setEnd(node, m.index! + m[0].length);
+        const rect = range.getClientRects()[0];
+        if (rect && rect.width >= 1 && rect.height >= 1) words.push({ text: m[0], rect, font, color: style.color });
+      }
+    }
+  }
+  return words;
+}
+
+/** A colour key's square (a `::before` with a background, as components/styles colourKeys draws them), where it is. */
+export interface PngSwatch {
+  rect: DOMRect;
+  color: string;
+}
+
+const transparent = (c: string) => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c);
+
+/** The colour keys' squares under `cell`: a `::before` with a background colour, before its element's first text. */
+export function figureSwatches(cell: Element): PngSwatch[] {
+  const swatches: PngSwatch[] = [];
+  const range = document.createRange();
+  for (const el of deepElements(cell)) {
+    const before = getComputedStyle(el, '::before');
+    if (before.content === 'none' || transparent(before.backgroundColor)) continue;
+    const w = parseFloat(before.width);
+    const h = parseFloat(before.height);
+    const text = [...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
+    if (!(w > 0 && h > 0 && w <= 32 && h <= 32) || !text || inControlOrSvg(text)) continue;
+    range.selectNodeContents(text);
+    const first = range.getClientRects()[0];
+    if (!first) continue;
+    const x = first.left - parseFloat(before.marginRight || '0') - w;
+    swatches.push({ rect: new DOMRect(x, first.top + first.height / 2 - h / 2, w, h), color: before.backgroundColor });
+  }
+  return swatches;
+}
+
+/** A map of page y to PNG y that closes every empty band taller than GAP between the boxes. */
+function closeGaps(boxes: { top: number; bottom: number }[]): (y: number) => number {
+  const sorted = [...boxes].sort((a, b) => a.top - b.top);
+  const cuts: { at: number; by: number }[] = []; // below `at`, everything moves up by `by` more
+  let reach = sorted[0]?.bottom ?? 0;
+  for (const b of sorted.slice(1)) {
+    if (b.top - reach > GAP) cuts.push({ at: b.top, by: b.top - reach - GAP });
+    reach = Math.max(reach, b.bottom);
+  }
+  return (y) => y - cuts.reduce((sum, c) => (y >= c.at ? sum + c.by : sum), 0);
+}
+
+/** What figurePng drew, for tests: the words, the colour keys, and the PNG's size in CSS px. */
+export interface PngReport {
+  words: string[];
+  swatches: string[];
+  width: number;
+  height: number;
+}
 
 /**
- * The pictures under `cell` (canvases and outermost SVGs, across shadow roots), drawn where they are
- * on the page onto one canvas at `scale` × their CSS size: the box round them all, a margin, and
- * `title` over them.
+ * The pictures under `cell` (canvases and outermost SVGs, across shadow roots) and the figure's text
+ * near them (above a picture by at most a line or two, or among them), drawn where they are on the
+ * page onto one canvas at `scale` × their CSS size, empty bands closed up, with a margin and `title`
+ * over them. `report` receives what was drawn.
  */
-export async function figurePng(cell: Element, options: { scale?: number; background?: string; title?: string } = {}): Promise<Blob | null> {
+export async function figurePng(
+  cell: Element,
+  options: { scale?: number; background?: string; title?: string; report?: (r: PngReport) => void } = {},
+): Promise<Blob | null> {
   const scale = options.scale ?? 2;
   const parts = deepElements(cell).filter(
     (el) => (el.localName === 'canvas' || (el.localName === 'svg' && !el.parentElement?.closest('svg'))) && visible(el),
   );
   if (!parts.length) return null;
   const rects = parts.map((el) => visible(el)!);
-  const top = Math.min(...rects.map((r) => r.top)) - MARGIN - (options.title ? TITLE : 0);
-  const left = Math.min(...rects.map((r) => r.left)) - MARGIN;
-  const right = Math.max(...rects.map((r) => r.right)) + MARGIN;
-  const bottom = Math.max(...rects.map((r) => r.bottom)) + MARGIN;
+  // the figure's text: among the pictures, or just above or below one (a chart's title and legend, a picture's label)
+  const near = (r: DOMRect) =>
+    rects.some((p) => r.right > p.left - 8 && r.left < p.right + 8 && r.bottom > p.top - 64 && r.top < p.bottom + 40) ||
+    (r.top >= Math.min(...rects.map((p) => p.top)) && r.bottom <= Math.max(...rects.map((p) => p.bottom)));
+  const words = figureWords(cell).filter((w) => near(w.rect));
+  const swatches = figureSwatches(cell).filter((k) => near(k.rect));
+  const boxes = [...rects, ...words.map((w) => w.rect), ...swatches.map((k) => k.rect)];
+  const y = closeGaps(boxes);
+  const titleRoom = options.title ? TITLE : 0;
+  const top = Math.min(...boxes.map((r) => y(r.top))) - MARGIN - titleRoom;
+  const left = Math.min(...boxes.map((r) => r.left)) - MARGIN;
+  const right = Math.max(...boxes.map((r) => r.right)) + MARGIN;
+  const bottom = Math.max(...boxes.map((r) => y(r.bottom))) + MARGIN;
   const canvas = document.createElement('canvas');
   canvas.width = Math.round((right - left) * scale);
   canvas.height = Math.round((bottom - top) * scale);
@@ -114,7 +222,7 @@ export async function figurePng(cell: Element, options: { scale?: number; backgr
   for (const [i, el] of parts.entries()) {
     const r = rects[i];
     const x = (r.left - left) * scale;
-    const y = (r.top - top) * scale;
+    const yy = (y(r.top) - top) * scale;
     const w = r.width * scale;
     const h = r.height * scale;
     if (el.localName === 'canvas') {
@@ -122,17 +230,29 @@ export async function figurePng(cell: Element, options: { scale?: number; backgr
       if (!c.width || !c.height) continue;
       // a pixel view's few pixels stay sharp squares
       ctx.imageSmoothingEnabled = c.width * 2 > r.width;
-      ctx.drawImage(c, x, y, w, h);
+      ctx.drawImage(c, x, yy, w, h);
       drawn++;
     } else {
       const img = await svgImage(el as SVGSVGElement, r);
       if (!img) continue;
       ctx.imageSmoothingEnabled = true;
-      ctx.drawImage(img, x, y, w, h);
+      ctx.drawImage(img, x, yy, w, h);
       drawn++;
     }
   }
   if (!drawn) return null;
+  for (const k of swatches) {
+    ctx.fillStyle = k.color;
+    ctx.fillRect((k.rect.left - left) * scale, (y(k.rect.top) - top) * scale, k.rect.width * scale, k.rect.height * scale);
+  }
+  ctx.textBaseline = 'middle';
+  for (const w of words) {
+    const size = parseFloat(/(\d+(?:\.\d+)?)px/.exec(w.font)?.[1] ?? '16');
+    ctx.font = w.font.replace(/\d+(?:\.\d+)?px/, `${size * scale}px`);
+    ctx.fillStyle = w.color;
+    ctx.fillText(w.text, (w.rect.left - left) * scale, (y(w.rect.top) + w.rect.height / 2 - top) * scale);
+  }
+  options.report?.({ words: words.map((w) => w.text), swatches: swatches.map((k) => k.color), width: right - left, height: bottom - top });
   return new Promise((resolve) => canvas.toBlob((b) => resolve(b), 'image/png'));
 }
 

@@ -20,7 +20,7 @@
 // module installs presenter mode (components/shell/presenter-mode.ts).
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { clipGif, clipsIn, download, figurePng, slug } from './cell-export';
+import { clipGif, clipsIn, download, figurePng, slug, type PngReport } from './cell-export';
 import { installPresenterMode } from './presenter-mode';
 import { controls } from '../styles';
 
@@ -262,8 +262,11 @@ export class LiveCell extends LitElement {
     return `${chapter?.id ? `${chapter.id}-` : ''}${slug(this.label || this.key)}.${ext}`;
   }
 
+  /** What the last Save PNG drew (its words and size), for tests. */
+  lastPng: PngReport | null = null;
+
   private async savePng() {
-    const blob = await figurePng(this, { title: this.label });
+    const blob = await figurePng(this, { title: this.label, report: (r) => (this.lastPng = r) });
     if (!blob) return this.say('This cell holds no picture to save.');
     download(blob, this.fileName('png'));
     this.say('Saved as PNG.');

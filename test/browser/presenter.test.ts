@@ -10,6 +10,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { assertClean, watchedPage } from '../helpers/browser';
@@ -159,6 +162,17 @@ test('Save PNG, Save GIF and Reset', async () => {
   const colours = new Set<number>();
   for (let i = 0; i < image.data.length; i += 4 * 37) colours.add((image.data[i] << 16) | (image.data[i + 1] << 8) | image.data[i + 2]);
   assert.ok(colours.size > 50, `the PNG holds the pictures and charts (${colours.size} colours sampled)`);
+  // and the text a slide needs: the charts' titles and legends, the × + = between the pictures, their labels; no controls
+  const drawn = await page.evaluate(() => {
+    const cell = Array.from(document.querySelector('chapter-1')!.shadowRoot!.querySelectorAll('noising-figure')).map((f) => f.shadowRoot!.querySelector('live-cell')!)[0];
+    return (cell as unknown as { lastPng: { words: string[]; swatches: string[]; width: number; height: number } }).lastPng;
+  });
+  writeFileSync(path.join(tmpdir(), 'noising-figure.png'), await readFile((await png.path())!)); // to look at
+  const text = drawn.words.join(' ');
+  for (const want of ['How much picture, how much noise', 'Signal-to-noise ratio', '×', '+', '=', 'ε']) assert.ok(text.includes(want), `the PNG says “${want}”: ${text.slice(0, 300)}`);
+  assert.ok(drawn.words.includes('x'), 'the pictures’ labels (x₀, xₜ)');
+  assert.ok(new Set(drawn.swatches).size >= 4, `the legends' colour keys: ${drawn.swatches.join(', ')}`);
+  for (const control of ['Reset', 'Copy', 'New', 'Draw', 'Rescale']) assert.not.ok(drawn.words.includes(control), `no control's text in the PNG (${control})`);
 
   // GIF of the world clip: its frames are the clip player's
   const gifButton = cellTool(page, /^The Shapes World/, 'Save the clip as an animated GIF');

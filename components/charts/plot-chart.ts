@@ -92,6 +92,9 @@ export class PlotChart extends LitElement {
     }
     .wrap.pointer {
       cursor: crosshair;
+      /* a drag draws points; it does not select the axes' tick labels */
+      user-select: none;
+      -webkit-user-select: none;
     }
     .wrap:focus-visible {
       outline: 3px solid var(--focus);

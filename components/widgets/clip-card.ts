@@ -108,6 +108,15 @@ export class ClipCard extends LitElement {
       font-size: 0.8rem;
       color: var(--muted);
     }
+    .marks {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.3rem;
+      margin-top: 0.2rem;
+      font-size: 0.8rem;
+      color: var(--muted);
+      cursor: pointer;
+    }
   `;
 
   @property() heading = '';
@@ -126,10 +135,12 @@ export class ClipCard extends LitElement {
   @property({ type: Number }) fps = 4;
 
   @state() private frame = 0;
+  /** The reader may hide the judge's marks (they cover the object they name). */
+  @state() private marksHidden = false;
   private annotationsFor: { verdict: Verdict | null; list: Annotation[][] } = { verdict: null, list: [] };
 
   private annotations(): Annotation[][] {
-    if (!this.annotate || !this.verdict || this.preview) return [];
+    if (!this.annotate || !this.verdict || this.preview || this.marksHidden) return [];
     if (this.annotationsFor.verdict !== this.verdict) this.annotationsFor = { verdict: this.verdict, list: judgeAnnotations(this.verdict) };
     return this.annotationsFor.list;
   }
@@ -167,7 +178,13 @@ export class ClipCard extends LitElement {
             autoplay
             @frame-change=${(e: CustomEvent<{ frame: number }>) => (this.frame = e.detail.frame)}
           ></clip-player>
-          ${this.renderFrames()}`
+          ${this.renderFrames()}
+          ${this.annotate && this.verdict && !this.preview
+            ? html`<label class="marks"
+                ><input type="checkbox" .checked=${!this.marksHidden} @change=${(e: Event) => (this.marksHidden = !(e.target as HTMLInputElement).checked)} />
+                The judge's marks</label
+              >`
+            : nothing}`
         : html`<div class="placeholder" role="img" aria-label=${this.placeholder}>${this.placeholder}</div>`}
       ${this.preview && this.clip
         ? html`<p class="verdict preview">Still denoising: this is the model's current guess of the clean clip.</p>`

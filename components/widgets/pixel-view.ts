@@ -134,20 +134,50 @@ export class PixelView extends LitElement {
     if (changed.has('rgb') || changed.has('frame') || changed.has('width') || changed.has('height')) this.draw();
   }
 
+  /**
+   * Where each box's label goes (pixel units): above its box (below when the box touches the top, or
+   * when that spot is taken by an earlier label), moved left to stay inside the picture, and squeezed
+   * (`squeeze`: the width to fit it to) when it is wider than the picture.
+   */
+  private labelPlaces(): Map<Annotation, { x: number; y: number; squeeze: number | null }> {
+    const places = new Map<Annotation, { x: number; y: number; squeeze: number | null }>();
+    const taken: { x0: number; x1: number; y: number }[] = [];
+    const CHAR = 1.3; // about 0.56 em of the 2.3 px label font
+    const room = this.width - 0.6;
+    for (const a of this.annotations) {
+      if (a.type !== 'box' || !a.label) continue;
+      const wide = a.label.length * CHAR;
+      const squeeze = wide > room ? room : null;
+      const w = squeeze ?? wide;
+      const x = Math.max(0.3, Math.min(a.x0 - 0.5, this.width - 0.3 - w));
+      const above = a.y0 - 1.1;
+      const below = a.y1 + 3.6;
+      const clash = (y: number) => taken.some((t) => Math.abs(t.y - y) < 2.4 && x < t.x1 && x + w > t.x0);
+      let y = a.y0 > 3 ? above : below;
+      if (clash(y)) {
+        const other = y === above ? below : above;
+        if (other > 2.3 && other < this.height + 0.5 && !clash(other)) y = other;
+      }
+      taken.push({ x0: x, x1: x + w, y });
+      places.set(a, { x, y, squeeze });
+    }
+    return places;
+  }
+
   private renderAnnotations() {
     if (!this.annotations.length) return nothing;
+    const places = this.labelPlaces();
     return svg`${this.annotations.map((a) => {
       switch (a.type) {
         case 'box': {
           const c = a.colour ?? '#fff';
-          const above = a.y0 > 3;
+          const at = places.get(a);
           // x0 … x1 and y0 … y1 are the first and last pixels inside: the outline runs half a pixel outside them
           return svg`<rect x=${a.x0 - 0.5} y=${a.y0 - 0.5} width=${a.x1 - a.x0 + 2} height=${a.y1 - a.y0 + 2}
               fill="none" stroke=${c} stroke-width="0.35"></rect>
-            ${a.label
-              ? // kept inside the picture: moved left when it would run off the right edge (about 0.56 em a character)
-                svg`<text class="label" x=${Math.max(0.3, Math.min(a.x0 - 0.5, this.width - 0.3 - a.label.length * 1.3))}
-                  y=${above ? a.y0 - 1.1 : a.y1 + 3.6} fill=${c}>${a.label}</text>`
+            ${at
+              ? svg`<text class="label" x=${at.x} y=${at.y} fill=${c}
+                  textLength=${at.squeeze ?? nothing} lengthAdjust=${at.squeeze ? 'spacingAndGlyphs' : nothing}>${a.label}</text>`
               : nothing}`;
         }
         case 'path':

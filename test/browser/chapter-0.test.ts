@@ -177,6 +177,27 @@ test('memorisation: with all 1,000 steps nearly every sample is a training point
   }
 });
 
+test('a drag across the drawing chart selects none of its text (the axes\' tick labels)', async () => {
+  const w = await suite.open();
+  const { page } = w;
+  try {
+    const ch = page.locator('chapter-0');
+    await ch.getByRole('radio', { name: 'Draw your own' }).check();
+    const plot = ch.getByRole('application', { name: /Click or drag/ });
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    // a drag that starts on the y axis' tick labels (left of the data square) and sweeps over the x axis' ones
+    await page.mouse.move(box.x + 4, box.y + box.height * 0.3);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 4 + (box.width - 8) * (i / 10), box.y + box.height * (0.3 + 0.69 * (i / 10)));
+    await page.mouse.up();
+    assert.is(await page.evaluate(() => getSelection()?.toString() ?? ''), '', 'no text selected');
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
 test('the reader\'s points: empty is said; mouse and keyboard add points; Undo; a reload restores them', async () => {
   const w = await suite.open();
   const { page } = w;

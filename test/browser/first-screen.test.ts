@@ -195,6 +195,56 @@ suite.withModels(MODELS, 'a model that cannot be downloaded stops this cell only
   }
 });
 
+/** Where the prompt box and the clip's picture sit in the window, and the clip's frame now. */
+const firstViewport = (page: Page) =>
+  page.evaluate(() => {
+    const root = document.querySelector('first-screen')!.shadowRoot!;
+    const box = root.querySelector('prompt-field')!.shadowRoot!.querySelector('input')!.getBoundingClientRect();
+    const player = root.querySelector('clip-card')!.shadowRoot!.querySelector('clip-player')!;
+    const picture = player.shadowRoot!.querySelector('pixel-view')!.getBoundingClientRect();
+    return { height: innerHeight, box: [box.top, box.bottom], picture: [picture.top, picture.bottom, picture.width], frame: (player as unknown as { frame: number }).frame };
+  });
+
+/** The judge's labels over the first screen's clip (each inside the picture or not), and whether the box to hide them is there. */
+const judgeMarks = (page: Page) =>
+  page.evaluate(() => {
+    const card = document.querySelector('first-screen')!.shadowRoot!.querySelector('clip-card')!;
+    const view = card.shadowRoot!.querySelector('clip-player')!.shadowRoot!.querySelector('pixel-view')!;
+    const svg = view.shadowRoot!.querySelector('svg');
+    const frame = svg?.getBoundingClientRect();
+    const labels = Array.from(svg?.querySelectorAll('text.label') ?? []).map((t) => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent, inside: !!frame && r.left >= frame.left - 0.5 && r.right <= frame.right + 0.5 };
+    });
+    return { labels, toggle: !!card.shadowRoot!.querySelector('label.marks input') };
+  });
+
+suite.withModels(MODELS, 'the first viewport holds the prompt box and the clip playing, at 1280 × 800 and at 390 × 844; the judge\'s labels stay inside the picture and can be hidden', async () => {
+  const w = await suite.open('', { width: 1280, height: 800 });
+  const { page } = w;
+  try {
+    await waitForClip(page);
+    for (const [width, height] of [[1280, 800], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.waitForTimeout(300);
+      const a = await firstViewport(page);
+      assert.ok(a.box[0] >= 0 && a.box[1] <= height, `${width} × ${height}: the prompt box at ${a.box.map(Math.round)}`);
+      assert.ok(a.picture[0] >= 0 && a.picture[1] <= height && a.picture[2] >= 150, `${width} × ${height}: the clip at ${a.picture.map(Math.round)}`);
+      await page.waitForTimeout(600); // 4 frames a second
+      assert.is.not((await firstViewport(page)).frame, a.frame, `${width} × ${height}: the clip plays`);
+    }
+    const marks = await judgeMarks(page);
+    assert.ok(marks.labels.length > 0 && marks.labels.every((l) => l.inside), `labels inside the picture: ${JSON.stringify(marks.labels)}`);
+    assert.ok(marks.toggle, 'a box for the judge\'s marks');
+    await page.locator('first-screen').getByRole('checkbox', { name: "The judge's marks" }).uncheck();
+    assert.equal((await judgeMarks(page)).labels, [], 'hidden');
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
 suite.withModels(MODELS, 'a class on the same network (plain http, another host name: no secure context, so no service worker, Cache Storage, threads or WebGPU) still gets the clip, and the page says it will not work offline', async () => {
   const browser = await launchChromium({ args: [CLASSROOM_RULE] });
   const url = suite.server.url.replace('127.0.0.1', CLASSROOM_HOST);

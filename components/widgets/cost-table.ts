@@ -37,18 +37,33 @@ export class CostTable extends LitElement {
   static styles = css`
     :host {
       display: block;
+      /* in a grid or flex column it must not grow to the table's width (the column would clip it) */
+      min-width: 0;
+      max-width: 100%;
+    }
+    /* the table scrolls sideways when the column is narrower (a phone); its caption wraps above it */
+    .scroll {
       overflow-x: auto;
+    }
+    .caption {
+      margin: 0 0 0.3rem;
+      font-size: 0.9rem;
+      font-weight: 600;
+    }
+    @media (max-width: 40rem) {
+      table {
+        font-size: 0.8rem;
+      }
+      th,
+      td {
+        padding: 0.25rem 0.35rem;
+      }
     }
     table {
       border-collapse: collapse;
       font-size: 0.9rem;
       font-variant-numeric: tabular-nums;
       min-width: 100%;
-    }
-    caption {
-      text-align: left;
-      font-weight: 600;
-      margin-bottom: 0.3rem;
     }
     th,
     td {
@@ -86,8 +101,8 @@ export class CostTable extends LitElement {
     const base = this.rows[this.ratioTo];
     const showParams = this.rows.some((r) => r.params !== undefined);
     const times = (r: CostRow) => (r.times?.length ? `calls: ${r.times.map(ms).join(', ')} ms` : '');
-    return html`<table>
-      ${this.caption ? html`<caption>${this.caption}</caption>` : nothing}
+    return html`${this.caption ? html`<p class="caption" id="caption">${this.caption}</p>` : nothing}
+      <div class="scroll"><table aria-labelledby=${this.caption ? 'caption' : nothing}>
       <thead>
         <tr>
           <th scope="col">model</th>
@@ -112,7 +127,7 @@ export class CostTable extends LitElement {
           </tr>`,
         )}
       </tbody>
-    </table>`;
+    </table></div>`;
   }
 }
 

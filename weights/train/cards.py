@@ -63,10 +63,11 @@ def quality_table(doc):
 
 
 def probes_table(model):
-    """weights/eval/probes/<model>-*.json (eval_denoiser.py --out probes/…) as one Markdown table: each probe's
+    """weights/eval/probes/<model>-*.json that hold judged scores (eval_denoiser.py --out probes/…) as one Markdown table: each probe's
     pass rates with their samples and 95 % intervals, and the shared starting noise it was sampled with."""
     files = sorted((C.WEIGHTS / "eval" / "probes").glob(f"{model}-*.json"))
     docs = [(f.stem[len(model) + 1:], json.loads(f.read_text())) for f in files]
+    docs = [(name, doc) for name, doc in docs if "scores" in doc]  # judged probes only (not the data-gap probe's losses)
     cats = []
     for _, doc in docs:
         for kind, scores in doc["scores"].items():

@@ -29,14 +29,20 @@ export class ClipPlayer extends LitElement {
         --pixel-view-size: 100%;
         display: block;
       }
+      /* in a narrow column (four clips side by side) the slider goes under the button instead of under the next clip */
+      :host {
+        min-width: 0;
+      }
       .controls {
         display: flex;
+        flex-wrap: wrap;
         align-items: end;
-        gap: 0.75rem;
+        gap: 0.5rem 0.75rem;
         margin-top: 0.5rem;
       }
       labelled-slider {
-        flex: 1 1 auto;
+        flex: 1 1 7rem;
+        min-width: 0;
       }
       button {
         min-width: 5.5rem;

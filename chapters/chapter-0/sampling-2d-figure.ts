@@ -19,13 +19,13 @@ import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose } from '../../components/styles';
 import { Sampler2D, distancesToData } from '../../pipeline/lessons/toy2d';
 import { chapter0Styles, MEMORISED, SAMPLE_PARTICLES, schedule, T, TRAILS, type Chapter0State, type DataSet } from './state';
+import { prefersReducedMotion } from '../../components/styles/motion';
 
 const SAMPLER_OPTIONS = [
   { value: 'ddim', label: 'DDIM', description: 'deterministic, η = 0' },
   { value: 'ddpm', label: 'DDPM', description: 'fresh noise at every step' },
 ];
 
-const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /** A finished run of the sampler: every step's particles, the timesteps visited, and how many samples are training points. */
 export interface SampleRun {
@@ -134,7 +134,7 @@ export class Sampling2dFigure extends LitElement {
   play() {
     const steps = this.state.steps;
     cancelAnimationFrame(this.animating);
-    if (reducedMotion()) {
+    if (prefersReducedMotion()) {
       this.set({ at: steps });
       return;
     }

@@ -21,7 +21,7 @@ import type { PictureChangeDetail } from '../../components/widgets/picture-picke
 import type { Annotation } from '../../components/widgets/pixel-view';
 import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../../components/charts/plot-chart';
 import type { SeedDetail } from '../../components/widgets/seed-control';
-import { controls, layout, prose } from '../../components/styles';
+import { controls, layout, lineKeys, prose } from '../../components/styles';
 import { checks } from '../../components/styles/checks';
 import { BETA_SCHEDULES, addNoise, makeSchedule, type BetaSchedule, type NoiseSchedule } from '../../pipeline/diffusion';
 import { decodeDrawing, encodeDrawing } from '../../pipeline/drawing';
@@ -66,6 +66,7 @@ export class NoisingFigure extends LitElement {
     controls,
     layout,
     checks,
+    lineKeys,
     chapter1Styles,
     css`
       .controls {
@@ -118,28 +119,6 @@ export class NoisingFigure extends LitElement {
       .chart h4 {
         margin: 0 0 0.2rem;
         font-size: 0.95rem;
-      }
-      .keys {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.1rem 0.9rem;
-        margin: 0 0 0.2rem;
-        padding: 0;
-        list-style: none;
-        font-size: 0.85rem;
-        font-variant-numeric: tabular-nums;
-      }
-      .keys li::before {
-        content: '';
-        display: inline-block;
-        width: 0.9rem;
-        height: 0.2rem;
-        margin-right: 0.3rem;
-        vertical-align: middle;
-        background: var(--key);
-      }
-      .keys li.faint::before {
-        height: 0.12rem;
       }
       .drawing {
         max-width: 40rem;

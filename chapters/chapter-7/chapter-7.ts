@@ -35,6 +35,7 @@ import './measure-figure';
 import './scale-figure';
 import type { ClipWantedDetail, MadeClip, MadeClips } from './clips';
 import { cellKey, chapter7Schema, chapter7Styles, CHECKPOINTS, MAKE_MODELS, type Chapter7Cell, type Chapter7State, type Measurable } from './state';
+import { prefersReducedMotion } from '../../components/styles/motion';
 
 export { chapter7Schema, type Chapter7Cell, type Chapter7State } from './state';
 
@@ -155,7 +156,7 @@ export class Chapter7 extends LitElement {
     this.url.set(e.detail.state as Partial<Chapter7State>);
     const cell = ({ scalePrompt: 'scale', source: 'animate', editPrompt: 'edit' } as Record<string, Chapter7Cell>)[Object.keys(e.detail.state)[0]];
     if (cell) {
-      this.cell(cell).scrollIntoView({ behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth', block: 'start' });
+      this.cell(cell).scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'start' });
       void this.ensure(cell);
     }
   }

@@ -12,6 +12,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { controls } from '../styles';
+import { prefersReducedMotion } from '../styles/motion';
 
 export interface Reference {
   title: string;
@@ -33,7 +34,6 @@ export interface TryThis<S = Record<string, unknown>> {
 /** How long a figure stays marked after a try-this button brought it into view (ms). */
 export const SHOWN_MS = 4000;
 
-const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export interface TryThisDetail<S = Record<string, unknown>> {
   index: number;
@@ -170,7 +170,7 @@ export class ChapterSection extends LitElement {
     for (const old of this.querySelectorAll<HTMLElement>(':scope > [data-try-shown]')) delete old.dataset.tryShown;
     shown.dataset.tryShown = '';
     if (!shown.hasAttribute('tabindex')) shown.tabIndex = -1;
-    shown.scrollIntoView({ block: 'start', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    shown.scrollIntoView({ block: 'start', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
     shown.focus({ preventScroll: true });
     if (this.shownTimer !== null) clearTimeout(this.shownTimer);
     this.shownTimer = setTimeout(() => {

@@ -21,16 +21,14 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { clipGif, clipsIn, download, figurePng, slug, type PngReport } from './cell-export';
-import { installPresenterMode } from './presenter-mode';
+import { hostsOf, installPresenterMode } from './presenter-mode';
 import { controls } from '../styles';
 
 installPresenterMode();
 
 /** The element whose id a figure link starts with: the chapter (the outermost host) around `el`. */
 function chapterOf(el: Element): Element | null {
-  let host: Element | null = null;
-  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) host = root.host;
-  return host;
+  return hostsOf(el).at(-1) ?? null;
 }
 
 /** What a <live-cell> sends with `cell-reset` (a chapter's UrlStateController answers it: components/controllers/url-state-controller.ts). */

@@ -19,6 +19,7 @@ import './presenter-caption';
 import type { PresenterCaption } from './presenter-caption';
 import './presenter-toggle';
 import type { PresenterDetail } from './presenter-toggle';
+import { prefersReducedMotion } from '../styles/motion';
 
 export const PRESENT_PARAM = 'present';
 /** The attribute on the stop being shown. */
@@ -38,7 +39,6 @@ let resizes: ResizeObserver | null = null;
 /** The smallest zoom a stop is scaled to (below it, it would rather not fit than not be read). */
 export const MIN_ZOOM = 0.25;
 
-const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export function isPresenting(): boolean {
   return on;
@@ -89,7 +89,7 @@ export function presenterStops(): Element[] {
 }
 
 /** The chain of shadow hosts around `el`, innermost first (a cell's figure, then its chapter). */
-function hostsOf(el: Element): Element[] {
+export function hostsOf(el: Element): Element[] {
   const hosts: Element[] = [];
   for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) hosts.push(root.host);
   return hosts;
@@ -239,7 +239,7 @@ function mark(el: Element | null) {
   // to the top of the screen, under the caption (scrolled by hand: a zoomed stop's scroll-margin is its own)
   const show = () => {
     const top = scrollY + target.getBoundingClientRect().top - (caption?.getBoundingClientRect().height ?? 0) - 8;
-    window.scrollTo({ top: Math.max(0, top), behavior: reducedMotion() ? 'auto' : 'smooth' });
+    window.scrollTo({ top: Math.max(0, top), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
   };
   show();
   if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');

@@ -82,4 +82,4 @@ export const controls = css`
   }
 `;
 
-export { colourKeys, fields, figureBox, layout, modelLines, verdicts } from './layout';
+export { colourKeys, fields, figureBox, layout, lineKeys, modelLines, verdicts } from './layout';

@@ -98,6 +98,32 @@ export const figureBox = css`
   }
 `;
 
+/** A line chart's key: a row of labels, each after a short line of its colour (--key); `li.faint` a thinner one. */
+export const lineKeys = css`
+  .keys {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.1rem 0.9rem;
+    margin: 0 0 0.2rem;
+    padding: 0;
+    list-style: none;
+    font-size: 0.85rem;
+    font-variant-numeric: tabular-nums;
+  }
+  .keys li::before {
+    content: '';
+    display: inline-block;
+    width: 0.9rem;
+    height: 0.2rem;
+    margin-right: 0.3rem;
+    vertical-align: middle;
+    background: var(--key);
+  }
+  .keys li.faint::before {
+    height: 0.12rem;
+  }
+`;
+
 /** A chart's colour key: a row of labels, each after a square of its colour (--key). */
 export const colourKeys = css`
   .keys {

@@ -10,12 +10,12 @@ import './labelled-slider';
 import './pixel-view';
 import type { Annotation } from './pixel-view';
 import { controls } from '../styles';
+import { prefersReducedMotion } from '../styles/motion';
 
 export interface FrameDetail {
   frame: number;
 }
 
-const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 @customElement('clip-player')
 export class ClipPlayer extends LitElement {
@@ -71,7 +71,7 @@ export class ClipPlayer extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
-    if (this.autoplay && !reducedMotion() && this.frames > 1) this.play();
+    if (this.autoplay && !prefersReducedMotion() && this.frames > 1) this.play();
   }
 
   disconnectedCallback(): void {
@@ -83,7 +83,7 @@ export class ClipPlayer extends LitElement {
     if (changed.has('frames') || changed.has('rgb')) {
       if (this.frame >= this.frames) this.frame = 0;
       if (this.frames <= 1) this.stop();
-      else if (changed.has('rgb') && this.autoplay && !this.playing && !reducedMotion()) this.play();
+      else if (changed.has('rgb') && this.autoplay && !this.playing && !prefersReducedMotion()) this.play();
     }
   }
 

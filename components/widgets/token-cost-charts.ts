@@ -14,6 +14,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { PatchSize } from '../../pipeline/diffusion/patchify';
 import { DIT_ARCHITECTURE, ditStepFlops, tokenGrid, type DitArchitecture } from '../../pipeline/lessons/patch-cost';
+import { lineKeys } from '../styles';
 import { formatCount } from './cost-table';
 import '../charts/plot-chart';
 import { CHART_COLOURS, type ChartOverlay, type ChartSpec } from '../charts/plot-chart';
@@ -26,36 +27,20 @@ const FRAMES = Array.from({ length: MAX_FRAMES }, (_, i) => i + 1);
 
 @customElement('token-cost-charts')
 export class TokenCostCharts extends LitElement {
-  static styles = css`
-    :host {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr));
-      gap: 1rem 1.5rem;
-    }
-    h4 {
-      margin: 0 0 0.2rem;
-      font-size: 0.95rem;
-    }
-    .keys {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.1rem 0.9rem;
-      margin: 0 0 0.2rem;
-      padding: 0;
-      list-style: none;
-      font-size: 0.85rem;
-      font-variant-numeric: tabular-nums;
-    }
-    .keys li::before {
-      content: '';
-      display: inline-block;
-      width: 0.9rem;
-      height: 0.2rem;
-      margin-right: 0.3rem;
-      vertical-align: middle;
-      background: var(--key);
-    }
-  `;
+  static styles = [
+    lineKeys,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr));
+        gap: 1rem 1.5rem;
+      }
+      h4 {
+        margin: 0 0 0.2rem;
+        font-size: 0.95rem;
+      }
+    `,
+  ];
 
   /** The clip's number of frames. */
   @property({ type: Number }) frames = 8;

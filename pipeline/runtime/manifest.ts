@@ -29,6 +29,8 @@ export interface ManifestModel {
   space?: 'latent' | 'pixel';
   /** A clip denoiser trained on noise its frames share: a of ε_f = (a·ε_shared + ε_f′)/√(1 + a²); absent: 0. */
   shared_noise?: number;
+  /** The a its weights were trained at, where the page samples with another (weights/train/reexport.py --shared-noise). */
+  shared_noise_trained?: number;
   [key: string]: unknown;
 }
 

@@ -100,8 +100,11 @@ def main():
     else:
         saved = torch.load(args.weights or C.WEIGHTS / "checkpoints" / f"{args.model}-ema-fp16.pt")
         model.load_state_dict({k: v.float() for k, v in saved["ema"].items()})
-    shared = args.shared_noise if args.shared_noise is not None else saved.get(
-        "shared_noise", manifest.load()["models"].get(args.model, {}).get("shared_noise", 0.0))
+    # The committed model is judged as the page samples it (the manifest's a, which may differ from the a it
+    # was trained at); other weights at the a they were trained at, unless told.
+    shipped = manifest.load()["models"].get(args.model, {}).get("shared_noise", 0.0)
+    shared = args.shared_noise if args.shared_noise is not None else (
+        saved.get("shared_noise", shipped) if args.checkpoint or args.weights else shipped)
     model = C.round_to_fp16(model.eval())
     states = args.text or text_states_of(args.model, False)
     interval = tuple(int(v) for v in args.guidance_interval.split(",")) if args.guidance_interval else None

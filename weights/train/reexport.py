@@ -46,10 +46,14 @@ def main():
     ap.add_argument("names", nargs="+", help="dit, unet, …, or a snapshot such as dit_snap16")
     ap.add_argument("--checkpoint", default="", help="one name only: fp16 EMA weights to export instead (a file that "
                     "train_denoiser.py --snapshot-steps keeps in weights/.work/snapshots), with its step and minutes")
+    ap.add_argument("--shared-noise", type=float, default=None,
+                    help="one name only: the frames' shared part a of the starting noise that the page and eval sample with "
+                         "(the manifest's shared_noise), when it differs from the a the weights were trained at (which the "
+                         "checkpoint keeps, for training to resume with); the manifest records both")
     ap.add_argument("--minutes", type=float, default=None, help="the training minutes to record instead of the weights file's (not for a snapshot read from its ONNX file)")
     args = ap.parse_args()
-    if args.checkpoint and len(args.names) != 1:
-        raise SystemExit("--checkpoint exports one name")
+    if (args.checkpoint or args.shared_noise is not None) and len(args.names) != 1:
+        raise SystemExit("--checkpoint and --shared-noise export one name")
     C.setup_threads()
     for fname in args.names:
         name, _, snap = fname.partition("_snap")
@@ -65,6 +69,11 @@ def main():
             text_states, shared_noise = saved.get("text_states", text_states), saved.get("shared_noise", shared_noise)
         ema = C.EMA(model, 0.999)
         export(name, ema, step, elapsed, suffix=suffix, text_states=text_states, shared_noise=shared_noise)
+        if args.shared_noise is not None:
+            m = manifest.load()
+            m["models"][fname]["shared_noise"] = args.shared_noise
+            m["models"][fname]["shared_noise_trained"] = shared_noise
+            manifest.save(m)
 
 
 if __name__ == "__main__":

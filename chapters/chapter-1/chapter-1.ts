@@ -14,29 +14,68 @@ import { term } from '../../components/shell/notation';
 import { controls, layout, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/controllers/url-state-controller';
 import './noising-figure';
+import type { NoisingFigure } from './noising-figure';
+import { logSnr } from '../../components/charts/noising-charts';
+import { makeSchedule } from '../../pipeline/diffusion';
 import './shapes-world-figure';
-import { chapter1Schema, chapter1Styles, type Chapter1State } from './state';
+import { chapter1Schema, chapter1Styles, fmt, SCHEDULE_NAMES, type Chapter1State } from './state';
 
 export { chapter1Schema, type Chapter1State } from './state';
+
+/** The schedule's numbers at the noising figure's t, as its readout shows them. */
+function scheduleAt(figure: HTMLElement, what: (abar: number) => string): string | undefined {
+  const f = figure as NoisingFigure;
+  const abar = f.alphaBar;
+  if (!f.state || !Number.isFinite(abar)) return undefined;
+  return `t = ${f.state.t}, ${SCHEDULE_NAMES[f.state.schedule]}${f.state.zsnr === 'on' ? ' rescaled to zero SNR' : ''}: ${what(abar)}.`;
+}
+/** ᾱ_t of the plain linear schedule, for the cosine answer's comparison (computed here, as the figure does). */
+const LINEAR_ABAR = makeSchedule({ betaSchedule: 'linear' }).alphasCumprod;
+/** Where the linear schedule's √ᾱ_t and √(1 − ᾱ_t) cross (ᾱ_t = 0.5). */
+const EQUAL_T = LINEAR_ABAR.findIndex((a) => a < 0.5);
 
 const TRY_THIS: TryThis<Partial<Chapter1State>>[] = [
   {
     question: 'On the linear schedule, how far does t go before you can no longer tell the shapes apart? Look at √ᾱ_t there.',
     state: { source: 'world', schedule: 'linear', zsnr: 'off', t: 450 },
     figure: 'noising-figure',
+    live: { read: (f) => scheduleAt(f, (abar) => `√ᾱ_t = ${fmt(Math.sqrt(abar))}, √(1 − ᾱ_t) = ${fmt(Math.sqrt(1 - abar))}`) },
+    answer: html`<p>
+      Not as far as the curves suggest. At t = 450, x<sub>t</sub> looks like noise, yet √ᾱ<sub>t</sub> says a
+      third of the picture's amplitude is still in it: each pixel gets nearly three times as much noise as
+      picture, so no pixel alone tells you anything, and only an average over many of them (as a network
+      takes) still finds a big shape. Step t down: the shapes come back as you near the place where the two
+      curves cross, signal equal to noise (ᾱ<sub>t</sub> = 0.5, at t = ${EQUAL_T} on the linear schedule).
+    </p>`,
   },
   {
     question: 'Stable Diffusion’s scaled_linear schedule stops at t = 999 with ᾱ_t = 0.0047. Is x₉₉₉ pure noise? Then tick the zero-SNR rescale.',
     state: { schedule: 'scaled_linear', zsnr: 'off', t: 999 },
     figure: 'noising-figure',
+    live: { read: (f) => scheduleAt(f, (abar) => `ᾱ_t = ${fmt(abar, 4)}, √ᾱ_t = ${fmt(Math.sqrt(abar))}, log-SNR ${fmt(logSnr(abar), 2)}`) },
+    answer: html`<p>
+      No: √ᾱ<sub>999</sub> is about 0.07, so x<sub>999</sub> still holds a trace of the picture. You hardly see
+      it, but a network does (the big shape's average colour and place), learns to rely on it, and at sampling
+      gets pure noise, which has none: Lin et al. show that is why Stable Diffusion cannot make a very dark
+      or a very bright picture. With the rescale, ᾱ<sub>999</sub> is exactly 0 and log-SNR −∞: x<sub>999</sub>
+      is ε alone and the histogram is N(0, 1). The rest of the curve moves very little.
+    </p>`,
   },
   {
     question: 'Why did Nichol & Dhariwal switch to the cosine schedule? Compare it with linear at t = 500, on the log-SNR chart too.',
     state: { schedule: 'squaredcos_cap_v2', zsnr: 'off', t: 500 },
     figure: 'noising-figure',
+    live: { read: (f) => scheduleAt(f, (abar) => `ᾱ_t = ${fmt(abar, 4)}, log-SNR ${fmt(logSnr(abar), 2)}`) },
+    answer: html`<p>
+      At t = 500 the cosine schedule keeps about half of ᾱ (log-SNR near 0, signal and noise equal), where
+      the linear one is down to ᾱ = ${fmt(LINEAR_ABAR[500], 3)}. On the log-SNR chart the cosine curve falls
+      nearly straight through the middle, spreading the timesteps evenly over noise levels; linear drops fast
+      and then spends its last few hundred steps where nothing is left. Nichol &amp; Dhariwal found those last
+      steps of the linear schedule add little (they could skip a fifth of them), most of all for small
+      pictures like these, and that the cosine schedule improved the model's likelihood.
+    </p>`,
   },
-];
-const REFERENCES: Reference[] = [
+];const REFERENCES: Reference[] = [
   { title: 'Ho, Jain & Abbeel 2020, Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2006.11239', note: 'the forward process in one jump, and the linear schedule' },
   { title: 'Nichol & Dhariwal 2021, Improved Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2102.09672', note: 'the cosine schedule' },
   { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'Stable Diffusion, whose schedule is scaled_linear' },

@@ -31,16 +31,38 @@ const TRY_THIS: TryThis<Partial<Chapter2State>>[] = [
     question: 'What does a single step make? Why is it a blur, and why is it exactly x̂₀ at the first step of a 30-step run with the same seed?',
     state: { steps: 1, sampler: 'ddim', eta: 0, step: 1, frames: '1' },
     figure: 'sampler-figure',
+    answer: html`<p>
+      One step from pure noise at t = 999 can only give the model's best guess x̂<sub>0</sub> there, and a
+      guess in squared error is an average: of every picture that fits the prompt and (almost) any noise,
+      so the object comes out soft, at an average place and size. The single DDIM step goes straight to that
+      guess. A 30-step run with the same seed starts from the same noise and calls the same model at the same
+      t = 999 first, so its x̂<sub>0</sub> at step 1 is this very picture; the 29 steps after it sharpen the
+      guess as the noise goes.
+    </p>`,
   },
   {
     question: 'What does guidance 0 do? Which prompt is the model following then — and what changes at 1, and at 10?',
     state: { guidance: 0, step: 100 },
     figure: 'sampler-figure',
+    answer: html`<p>
+      At 0 only the unconditional half of guidance runs, the model given the empty prompt: it follows no
+      prompt and draws something like an average training clip. At 1 it is the plain conditional model, the
+      prompt read once. At 10 each step is pushed ten times as far from the unconditional guess towards the
+      prompt's: the sample follows the prompt harder, and samples of different seeds look more alike.
+      Chapter 6 measures both.
+    </p>`,
   },
   {
     question: 'For “a yellow triangle”, DDIM makes nearly the same picture in 20 steps as in 50. Does DDPM? Try 20, then 50: why not?',
     state: { prompt: 'a yellow triangle', frames: '1', sampler: 'ddpm', steps: 20, eta: 0, step: 100 },
     figure: 'sampler-figure',
+    answer: html`<p>
+      No. DDIM with η = 0 is deterministic: the sample is a function of the starting noise alone, and 20 or
+      50 steps are two approximations of the same path, close once both are fine enough. DDPM adds fresh noise
+      at every step, and with another number of steps it draws other noise at other timesteps, so the two runs
+      wander apart into different samples, both plausible. DDPM also needs more steps than DDIM to be good:
+      Song et al. found its samples far worse than DDIM's at 20 steps.
+    </p>`,
   },
 ];
 

@@ -10,7 +10,7 @@ import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import '../../components/shell/chapter-section';
 import '../../components/shell/state-notice';
-import type { Reference, TryThis, TryThisDetail } from '../../components/shell/chapter-section';
+import { shownText, type Reference, type TryThis, type TryThisDetail } from '../../components/shell/chapter-section';
 import { ModelController } from '../../components/controllers/model-controller';
 import { term } from '../../components/shell/notation';
 import { controls, layout, modelLines, prose } from '../../components/styles';
@@ -20,6 +20,9 @@ import './latent-edit-figure';
 import './latent-mix-figure';
 import './step-cost-figure';
 import './vae-figure';
+import type { LatentEditFigure } from './latent-edit-figure';
+import type { LatentMixFigure } from './latent-mix-figure';
+import type { VaeFigure } from './vae-figure';
 import { chapter3Schema, fmt, SIZE, type Chapter3State, type Encoded } from './state';
 
 export { chapter3Schema, type Chapter3State } from './state';
@@ -36,24 +39,72 @@ const THIN_LINES = (() => {
   return encodeDrawing(d);
 })();
 
+/** The edit figure's readout, when it shows an edit (answer 1). */
+function editShown(figure: HTMLElement): string | undefined {
+  const f = figure as LatentEditFigure;
+  const text = shownText(f, '#edit-readout');
+  return text?.startsWith('Against') ? `channel ${f.state.channel} × ${fmt(f.state.scale, 1)}: ${text.replace(/^Against/, 'against')}` : undefined;
+}
+
+/** What the judge reads in each mix (answer 2). */
+function mixShown(figure: HTMLElement): string | undefined {
+  const f = figure as LatentMixFigure;
+  const pixel = shownText(f, '#pixel-reading'), latent = shownText(f, '#latent-reading');
+  if (!pixel || !latent?.startsWith('The judge')) return undefined;
+  const quoted = (t: string) => t.match(/“.*”/)?.[0] ?? t;
+  return `α = ${fmt(f.state.mix)}: the judge reads the pixel mix as ${quoted(pixel)} and the latent mix as ${quoted(latent)}.`;
+}
+
+/** The reconstruction's PSNR and largest error, for the frame the VAE figure shows (answer 3). */
+function reconShown(figure: HTMLElement): string | undefined {
+  const f = figure as VaeFigure;
+  const enc = f.encoded;
+  if (!enc || !f.picture || enc.key !== f.picture.key) return undefined;
+  const heldout = f.manifest?.vae?.heldout_psnr_db;
+  return `PSNR ${fmt(enc.psnr, 1)} dB, the largest error of a pixel ${fmt(enc.maxError, 0)} of 255${typeof heldout === 'number' ? `; on world frames it never saw, the VAE averages ${fmt(heldout, 1)} dB` : ''}.`;
+}
+
 const TRY_THIS: TryThis<Partial<Chapter3State>>[] = [
   {
     question: 'What does each channel carry? Set channel 2’s scale to 0 (it becomes flat) and see what the decoder loses; then try the other channels.',
     state: { source: 'world', image: 2, channel: '2', scale: 0, shift: 0 },
     figure: 'latent-edit-figure',
+    live: { read: editShown },
+    answer: html`<p>
+      Colour more than shape, in this VAE: with channel 2 flat, the yellow circle of this frame comes back
+      purple while the red triangle keeps its colour, and both keep their outline and place. So channel 2
+      carries part of what tells yellow from purple, and little of where things are. Try the others: none is
+      one property by design, each is a mixture that training found useful, and the PSNR and the judge's
+      reading above say how far each edit moves the frame.
+    </p>`,
   },
   {
     question: 'Mix the first and last frame of a moving square half and half. Does either space put the square halfway? Compare both with the real middle frame.',
     state: { pair: 1, mix: 0.5 },
     figure: 'latent-mix-figure',
+    live: { read: mixShown },
+    answer: html`<p>
+      Neither. The pixel mix is a cross-fade: two faint squares, one where the square starts and one where it
+      ends. The latent mix is no better, because the VAE's latent is still a map, 8 × 8 cells laid out like the
+      frame: averaging two latents averages two maps, and the decoder draws two off-colour, muddled squares
+      where the square was and where it went, not one square halfway. Only the clip's real middle frame has the square in
+      between. Motion is not a straight line between two latents; a video model has to learn it.
+    </p>`,
   },
   {
     question: 'Lines one pixel wide never occur in the Shapes World. How well does the VAE restore them? Read the error map and the PSNR.',
     state: { source: 'drawing', drawing: THIN_LINES, scale: 1, shift: 0 },
     figure: 'vae-figure',
+    live: { read: reconShown },
+    answer: html`<p>
+      Badly, next to a world frame: the decoder draws the nearest thing it knows. The green bars, a pixel
+      apart, merge into one solid green block (the judge reads it as a square), the thin lines fade or change
+      colour, and the error map is brightest along every line. An 8 × 8 latent has no room for detail one
+      pixel wide, and the VAE learned to spend its 256 numbers on what the world is made of, solid shapes on
+      a plain background. Compare the PSNR with its average on world frames, in the line above.
+    </p>`,
   },
 ];
-
 const REFERENCES: Reference[] = [
   { title: 'Kingma & Welling 2014, Auto-Encoding Variational Bayes', href: 'https://arxiv.org/abs/1312.6114', note: 'the VAE' },
   { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'diffusion in a latent space, and the scaling factor' },

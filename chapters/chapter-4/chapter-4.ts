@@ -16,6 +16,11 @@ import { controls, figureBox, layout, modelLines, prose } from '../../components
 import { UrlStateController } from '../../components/controllers/url-state-controller';
 import { attentionCrossover, DIT_ARCHITECTURE } from '../../pipeline/lessons/patch-cost';
 import './costs-figure';
+import type { CostsFigure } from './costs-figure';
+import type { ShapesFigure } from './shapes-figure';
+import type { TokenCostCharts } from '../../components/widgets/token-cost-charts';
+import { formatCount } from '../../components/widgets/cost-table';
+import { CLIP_SHAPES } from '../../pipeline/lessons/clip-shapes';
 import './noise-figure';
 import './patches-figure';
 import './shapes-figure';
@@ -25,24 +30,67 @@ import { chapter4Schema, CHANNELS, CLIP_FRAMES, LATENT, markedToken, patchOf, ty
 
 export { chapter4Schema, type Chapter4State } from './state';
 
+/** The cost figure's chosen clip: its tokens and one call's FLOPs, as its chart keys say them (answers 1 and 2). */
+function callCost(figure: HTMLElement): string | undefined {
+  const charts = figure.shadowRoot?.querySelector<TokenCostCharts>('token-cost-charts');
+  const s = (figure as CostsFigure).state;
+  if (!charts || !s) return undefined;
+  const c = charts.current, p = patchOf(s);
+  const share = c.flops.attention / c.flops.total;
+  return `${s.frames} frame${s.frames > 1 ? 's' : ''} of ${s.side} × ${s.side}, patches of ${p.pt} × ${p.ph} × ${p.pw}: ${c.tokens.toLocaleString('en')} tokens; one call of the DiT ${formatCount(c.flops.total)} FLOPs, ${(100 * share).toFixed(share < 0.01 ? 2 : 0)} % of them in attention’s N² part.`;
+}
+
+/** The judge's verdict on each shape's clip, for the prompt and seed the figure shows (answer 3). */
+function shapeVerdicts(figure: HTMLElement): string | undefined {
+  const f = figure as ShapesFigure;
+  const done = CLIP_SHAPES.map((sh) => ({ sh, r: f.results[sh.id] })).filter(({ r }) => r && r.key === f.key && r.verdict);
+  if (!done.length) return undefined;
+  return `“${f.state.prompt}”, seed ${f.state.seed}: ${done.map(({ sh, r }) => `${sh.label} ${r!.verdict!.pass ? 'PASS' : 'FAIL'}`).join(', ')}${done.length < CLIP_SHAPES.length ? ` (${done.length} of ${CLIP_SHAPES.length} made)` : ''}.`;
+}
+
 const TRY_THIS: TryThis<Partial<Chapter4State>>[] = [
   {
     question: 'Halve the patch side from 2 to 1. How many tokens does the 8-frame clip become, and how much does one call of the DiT cost now? Why does attention’s share grow?',
     state: { pt: '1', ph: '1', pw: '1', frames: 8, side: '32' },
     figure: 'patches-figure',
+    live: { figure: 'costs-figure', read: callCost },
+    answer: html`<p>
+      Four times as many tokens (each frame is 8 × 8 of them instead of 4 × 4), and a call costs about five
+      times as much. Everything but attention (the embedding, the MLPs, the projections) works on each token
+      alone and grows with N, four times; attention compares every token with every other, N² of them, and
+      grows sixteen times. So the bigger N gets, the more of the cost is attention: past about
+      ${Math.round(attentionCrossover({ pt: 1, ph: 1, pw: 1 })).toLocaleString("en")} tokens it costs more than all the work done token by token.
+    </p>`,
   },
   {
     question: 'A 10-second clip at 24 frames a second is 240 frames; at 256 × 256 even 64 frames is a lot. Read the token count and the share of attention for 64 frames of 256 × 256 with 2 × 2 × 2 patches.',
     state: { pt: '2', ph: '2', pw: '2', frames: 64, side: '256' },
     figure: 'patches-figure',
+    live: { figure: 'costs-figure', read: callCost },
+    answer: html`<p>
+      Tens of thousands of tokens, even with patches twice as long in time, and nearly all of a call is
+      attention's N² part: the rest hardly counts. That is why video models compress hard before they patch
+      (Sora's network compresses time as well as space), use bigger patches, or attend within frames and
+      across time separately; and why a long clip at full size costs far more than a picture, more than the
+      count of frames alone would say.
+    </p>`,
   },
   {
     question: 'The DiT trained on 8 frames of 32 × 32 only. Which of the other shapes keep the object and its motion, and which break? Try a still object too.',
     state: { prompt: 'a blue square staying still', seed: 1 },
     figure: 'shapes-figure',
+    live: { read: shapeVerdicts },
+    answer: html`<p>
+      Read the verdicts: which pass depends on the prompt and the seed. What to look for: the image and the
+      8 frames are shapes it trained on; 4 frames uses only places in time it has seen, just fewer of them;
+      frames 9–12 and the columns past 32 pixels carry position features the DiT never saw, so that is where
+      a break shows, if one does (the object fading, splitting or losing its way). A still object asks
+      least, since no frame has to continue a motion. Sora's report says it trains on videos and images of
+      many durations, sizes and aspect ratios at their own size, so it is seldom asked for a shape it has
+      never seen.
+    </p>`,
   },
 ];
-
 const REFERENCES: Reference[] = [
   { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 'spacetime patches, native sizes and durations' },
   { title: 'Dosovitskiy et al. 2021, An Image is Worth 16x16 Words', href: 'https://arxiv.org/abs/2010.11929', note: 'images as sequences of patches' },

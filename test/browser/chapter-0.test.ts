@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { makeSchedule } from '../../pipeline/diffusion';
 import { IdealDenoiser, Sampler2D, particleNoise, spiral, twoMoons } from '../../pipeline/lessons/toy2d';
 import type { PlotChart } from '../../components/charts/plot-chart';
+import { answerCount, liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 
@@ -166,11 +167,18 @@ test('memorisation: with all 1,000 steps nearly every sample is a training point
       my += data.xy[2 * i + 1] / data.n;
     }
     for (let j = 0; j < PARTICLES; j++) assert.ok(Math.hypot(f.final[2 * j] - mx, f.final[2 * j + 1] - my) < 0.15, 'one step: the mean');
+    // the answers quote the figure's count and mean distance as it shows them
+    assert.is(await answerCount(page, 'chapter-0'), 3);
+    const readout = async () => ((await page.locator('chapter-0 #sampling-readout').textContent()) ?? '').replace(/\s+/g, ' ');
+    const one = await liveAnswer(page, 'chapter-0', 0, `DDIM, 1 step: ${f.onData} of ${PARTICLES} samples`);
+    assert.ok((await readout()).includes(`${one.match(/([\d.]+) away/)![1]} away`), `answer 1: ${one}`);
     await page.locator('chapter-0').getByRole('button', { name: 'Show me' }).nth(2).click(); // 1,000 steps
     await sampled(page, 1000);
     f = await figure(page);
     assert.ok(f.onData >= 0.9 * PARTICLES, `${f.onData} of ${PARTICLES} samples are training points`);
-    assert.match((await page.locator('chapter-0 #sampling-readout').textContent()) ?? '', new RegExp(`${f.onData} of ${PARTICLES}`));
+    assert.match(await readout(), new RegExp(`${f.onData} of ${PARTICLES}`));
+    const all = await liveAnswer(page, 'chapter-0', 2, `DDIM, 1000 steps: ${f.onData} of ${PARTICLES} samples`);
+    assert.ok((await readout()).includes(`${all.match(/([\d.]+) away/)![1]} away`), `answer 3: ${all}`);
     assertClean(w);
   } finally {
     await w.close();

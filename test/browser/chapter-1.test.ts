@@ -12,6 +12,7 @@ import { createRandom, fillNormal } from '../../pipeline/random';
 import { generateClip } from '../../pipeline/world';
 import type { PixelView } from '../../components/widgets/pixel-view';
 import type { PlotChart } from '../../components/charts/plot-chart';
+import { answerCount, liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 
@@ -301,6 +302,23 @@ test('"try this" buttons set the figure, and the URL follows', async () => {
     assert.equal([f.t, f.schedule, f.zsnr], [999, 'scaled_linear', 'off']);
     await checkPixels(page, { t: 999, seed: 0, image: 2, schedule: 'scaled_linear' });
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c1.schedule') === 'scaled_linear');
+    // each answer's live numbers are the ones the figure's readout and chart keys show
+    const shown = async () => {
+      const text = (await page.evaluate(() => document.querySelector('chapter-1')!.shadowRoot!.querySelector('noising-figure')!.shadowRoot!.textContent ?? '')).replace(/\s+/g, ' ');
+      const pick = (re: RegExp) => text.match(re)?.[1] ?? `(no ${re.source})`;
+      return { abar: pick(/ᾱt = ([−\d.e+]+) · √ᾱt/), root: pick(/√ᾱt = ([−\d.]+) · √\(1/), noise: pick(/√\(1 − ᾱt\) = ([−\d.]+) ·/), logSnr: pick(/(?:linear|Cosine)(?:, zero SNR)?: ([−\d.∞]+)/) };
+    };
+    assert.is(await answerCount(page, 'chapter-1'), 3);
+    let n = await shown();
+    await liveAnswer(page, 'chapter-1', 1, `t = 999, Scaled linear: ᾱ_t = ${n.abar}, √ᾱ_t = ${n.root}, log-SNR ${n.logSnr}.`);
+    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(0).click();
+    await page.waitForFunction(() => document.querySelector('chapter-1')!.state.t === 450);
+    n = await shown();
+    await liveAnswer(page, 'chapter-1', 0, `t = 450, Linear: √ᾱ_t = ${n.root}, √(1 − ᾱ_t) = ${n.noise}.`);
+    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(2).click();
+    await page.waitForFunction(() => document.querySelector('chapter-1')!.state.t === 500);
+    n = await shown();
+    await liveAnswer(page, 'chapter-1', 2, `t = 500, Cosine: ᾱ_t = ${n.abar}, log-SNR ${n.logSnr}.`);
     assertClean(w);
   } finally {
     await w.close();

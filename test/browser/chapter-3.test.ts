@@ -12,6 +12,7 @@ import { editChannel, frameOf, mixBytes, mixLatents, planeStats, psnr } from '..
 import { decodeLatents, encodeFrames } from '../../pipeline/text-to-video';
 import { generateClip } from '../../pipeline/world';
 import type { ChannelRasters } from '../../components/widgets/channel-rasters';
+import { answerCount, liveAnswer } from '../helpers/answers';
 import { assertClean, within } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
@@ -194,6 +195,9 @@ suite.withModels(VAE, 'editing the latent: channel by keyboard, scale and shift 
     assert.ok(maxAbs(f.editedLatent!, flat) < 1e-6, 'channel 2 is 0 everywhere, the others untouched');
     assert.ok(maxAbs(f.edited!, f.recon!) > 0, 'the decoder drew something else');
     assert.ok(maxAbs(f.edited!, await nodeDecode(flat)) <= 1, 'the edit decodes as in Node');
+    // the first answer quotes the edit's readout
+    const editText = (await page.locator('chapter-3 #edit-readout').textContent())!.replace(/\s+/g, ' ').trim();
+    await liveAnswer(page, 'chapter-3', 0, `channel 2 × 0.0: ${editText.replace(/^Against/, 'against')}`);
     const r = await rasterStats(page, 'edited-latent');
     assert.is(r.stats[1].max, 0);
     assert.is(r.stats[1].min, 0);
@@ -238,6 +242,9 @@ suite.withModels(VAE, 'mixing: the pixel mix is the cross-fade, the latent mix d
     const z = await nodeEncode(both, 2);
     assert.ok(maxAbs(f.za!, z.subarray(0, 256)) < 1e-4 && maxAbs(f.zb!, z.subarray(256)) < 1e-4, 'the two frames\' latents');
     assert.equal(f.pixelMix, Array.from(mixBytes(a, b, 0.5)));
+    // the second answer quotes the judge's two readings of the mixes
+    const quoted = async (id: string) => ((await page.locator(`chapter-3 #${id}`).textContent()) ?? '').match(/“.*”/)?.[0] ?? `(no reading in #${id})`;
+    await liveAnswer(page, 'chapter-3', 1, `α = 0.50: the judge reads the pixel mix as ${await quoted('pixel-reading')} and the latent mix as ${await quoted('latent-reading')}.`);
     const check = async (alpha: number) => {
       const mixed = mixLatents(Float32Array.from(f.za!), Float32Array.from(f.zb!), alpha);
       assert.ok(maxAbs(f.latentMix!, await nodeDecode(mixed)) <= 1, `latent mix at α = ${alpha}`);
@@ -294,6 +301,11 @@ suite.withModels(VAE, 'links: a state in the URL is the figure after a reload; b
       assert.is(f.state.source, 'drawing');
       assert.equal([f.state.scale, f.state.shift], [1, 0]);
       await checkAgainstNode(f, Uint8Array.from(f.picture));
+      // its answer: the PSNR and largest error the readout shows
+      const shown = (await bad.page.locator('chapter-3 #vae-readout').textContent())!.replace(/\s+/g, ' ');
+      const largest = shown.match(/the largest error of a pixel (\d+) of 255/)![1];
+      assert.is(await answerCount(bad.page, 'chapter-3'), 3);
+      await liveAnswer(bad.page, 'chapter-3', 2, `PSNR ${f.psnr.toFixed(1)} dB, the largest error of a pixel ${largest} of 255`);
       assertClean(bad);
     } finally {
       await bad.close();

@@ -22,6 +22,7 @@ import { generateClip } from '../../pipeline/world';
 import { fillFrameNoise, neighbourCorrelation } from '../../pipeline/diffusion/noise';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { latentStrip } from '../../pipeline/tensor-pictures';
+import { answerCount, liveAnswer } from '../helpers/answers';
 import { assertClean, within, type WatchedPage } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 
@@ -190,6 +191,23 @@ test('the cost charts: tokens and FLOPs follow frames (markers move, no rebuild)
     c = await costCharts(page);
     assert.is(c.current.tokens, 32 * 32 * 32);
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c4.pt') === '2' && new URLSearchParams(location.search).get('c4.side') === '256');
+    // the answers quote the cost figure's chosen clip: its tokens, FLOPs and attention's share as the chart keys say them
+    const keys = () => page.evaluate(() => Array.from(document.querySelector('chapter-4')!.shadowRoot!.querySelector('costs-figure')!.shadowRoot!.querySelector('token-cost-charts')!.shadowRoot!.querySelectorAll('.keys li')).map((li) => (li.textContent ?? '').replace(/\s+/g, ' ').trim()));
+    const quoted = async () => {
+      const k = await keys();
+      const tokens = k.find((x) => x.includes('tokens'))!.match(/([\d,]+) tokens/)![1];
+      const total = k.find((x) => x.startsWith('total'))!.replace('total ', '');
+      const share = k.find((x) => x.startsWith('attention'))!.match(/: ([\d.]+ %)/)![1];
+      return `${tokens} tokens; one call of the DiT ${total} FLOPs, ${share} of them`;
+    };
+    assert.is(await answerCount(page, 'chapter-4'), 3);
+    await liveAnswer(page, 'chapter-4', 1, `64 frames of 256 × 256, patches of 2 × 2 × 2: ${await quoted()}`);
+    assert.match(await liveAnswer(page, 'chapter-4', 1, '32,768 tokens'), / 97 % of them/);
+    await ch.getByRole('button', { name: 'Show me' }).nth(0).click();
+    await page.waitForFunction(() => document.querySelector('chapter-4')!.state.frames === 8);
+    c = await costCharts(page);
+    assert.is(c.current.tokens, 8 * 8 * 8);
+    await liveAnswer(page, 'chapter-4', 0, `8 frames of 32 × 32, patches of 1 × 1 × 1: ${await quoted()}`);
     assertClean(w);
   } finally {
     await w.close();
@@ -255,6 +273,8 @@ withModels(['text_encoder', 'dit', 'vae_decoder'], 'clips of five shapes, made w
     assert.is(page1.image.prompt, 'a big red circle', 'the image is asked without the motion');
     const verdicts = await ch.locator('#shapes .verdict').count();
     assert.is(verdicts, 5, 'five verdicts shown');
+    // the third answer: each shape's verdict, as shown
+    await liveAnswer(page, 'chapter-4', 2, `“${prompt}”, seed 2: ${CLIP_SHAPES.map((sh) => `${sh.label} ${page1[sh.id].pass ? 'PASS' : 'FAIL'}`).join(', ')}.`);
     // the tally: seeds 2 and 3 of each shape; seed 2's verdicts are the ones just checked against Node
     await ch.getByRole('button', { name: 'Judge 10 clips' }).click();
     await within(300_000, 'the tally', page.waitForFunction(() => document.querySelector('chapter-4')!.figure.tally?.done === 10, null, { timeout: 300_000, polling: 250 }));

@@ -31,6 +31,7 @@ import { fileWeights, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { median } from '../../pipeline/step-timing';
 import { textToVideo, type StepProgress } from '../../pipeline/text-to-video';
 import { statesRead } from '../../pipeline/text-to-video/prompt';
+import { liveAnswer } from '../helpers/answers';
 import { assertClean, within } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
@@ -314,6 +315,8 @@ async function raceChecks(at: StaticServer, h: ModelHost) {
     assert.match(alt!, new RegExp(`U-Net: ${passes.unet} of 16 passed.*DiT: ${passes.dit} of 16 passed`));
     const dots = await page.evaluate(() => document.querySelector('chapter-5')!.shadowRoot!.querySelector('race-figure')!.shadowRoot!.querySelector('race-charts')!.shadowRoot!.querySelector('plot-chart#race-time')!.shadowRoot!.querySelectorAll('.plot circle').length);
     assert.is(dots, 32, 'a dot a sample on the time chart');
+    // the first answer quotes the standings
+    await liveAnswer(page, 'chapter-5', 0, `“a big red circle in the top left”: U-Net ${passes.unet} of 16 pass, DiT ${passes.dit} of 16 pass.`);
     // a race stops when asked, and nothing more arrives after
     await inChapter(page, '#race-start').click();
     await page.waitForFunction(() => (document.querySelector('chapter-5')!.figure.race?.samples.length ?? 0) >= 3);
@@ -561,6 +564,9 @@ suite.withModels(INSIDE, 'a link restores the figures, bad values are repaired a
     assert.equal(await state(page).then((x) => [x.part, x.t]), ['gate1', 999]);
     await adalnDone(page);
     assert.match((await inChapter(page, '#adaln-readout').textContent())!, /At t = 999: block 4’s gate₁/);
+    // its answer: the widest block the readout names
+    const adaln = (await inChapter(page, '#adaln-readout').textContent())!.replace(/\s+/g, ' ').match(/Of the (\d+) blocks, block (\d+)’s is the largest \(([^)]+)\)/)!;
+    await liveAnswer(page, 'chapter-5', 1, `t = 999: of the ${adaln[1]} blocks, block ${adaln[2]}’s gate₁ is widest open (mean |value| ${adaln[3]}).`);
     // try this 3: the query on the circle in frame 1, layer 6
     await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).nth(2).click();
     a = await attnDone(page);
@@ -571,6 +577,13 @@ suite.withModels(INSIDE, 'a link restores the figures, bad values are repaired a
     const p = patchOfObject(clip.verdict!.reading, 0, { frames: 8, rows: 4, cols: 4 });
     if (p) assert.equal(reading, p, 'the query is on the object of frame 1');
     assert.ok(a.row);
+    // its answer: the own-frame shares and the hits the readout shows
+    const attn = await page.evaluate(() => {
+      const out = document.querySelector('chapter-5')!.shadowRoot!.querySelector('attention-figure')!.shadowRoot!.querySelector<HTMLElement>('#attn-readout')!;
+      return { shares: out.querySelector('#own-shares')!.textContent!.replace(/\s+/g, ' ').trim(), hits: out.dataset.hits, judged: Number(out.dataset.judged) };
+    });
+    assert.match(attn.shares, /^1: [\d.]+ %, 2: /);
+    await liveAnswer(page, 'chapter-5', 2, `its own frame’s share, layer by layer: ${attn.shares}${attn.judged ? `; in layer 6, the most-attended patch lies on the object in ${attn.hits} of ${attn.judged} frames` : ''}.`);
     // reload: the same state, the same clip and row
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c5.part') === null);
     await page.reload();

@@ -20,6 +20,8 @@ import { expandPrompt } from '../../pipeline/lessons/prompt-expansion';
 import { encodePrompt, scoreClip, textToVideo, type TextToVideoOptions } from '../../pipeline/text-to-video';
 import { cosineMatrix } from '../../pipeline/lessons/token-similarity';
 import { tokenize } from '../../pipeline/world/tokenizer';
+import { fmtScale } from '../../chapters/chapter-6/state';
+import { liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
@@ -239,6 +241,8 @@ suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is
       const expected = await node({ prompt, seed: 0, guidance: scale });
       sameBytes(got.clips.find((c) => c.scale === scale)!.frames, expected.frames, `s = ${scale}`);
     }
+    // the first answer: the judge on each scale of the strip, as shown
+    await liveAnswer(page, 'chapter-6', 0, `seed 0: ${[...got.clips].sort((a, b) => a.scale - b.scale).map((c) => `s = ${fmtScale(c.scale)} ${c.pass ? 'PASS' : 'FAIL'}`).join(', ')}.`);
     const at = (scale: number) => got.clips.find((c) => c.scale === scale)!.frames;
     assert.ok(differs(at(0), at(4)) > 0 && differs(at(4), at(15)) > 0, 'the scale changes the sample');
     // s = 0 never reads the prompt: the same picture for another prompt
@@ -392,6 +396,9 @@ suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the 
     assert.is(got.shortPass, scoreClip(short, e.intent).pass);
     assert.is(got.longPass, scoreClip(long, e.intent).pass);
     assert.is(got.longSelf, long.verdict!.pass);
+    // the third answer: both samples held to the intent
+    assert.ok(got.shortPass !== null && got.longPass !== null, 'the judge reads what was asked');
+    await liveAnswer(page, 'chapter-6', 2, `seed 0: the short prompt ${got.shortPass ? 'PASS' : 'FAIL'}, the expanded one ${got.longPass ? 'PASS' : 'FAIL'}.`);
     // the seed of the filled-in words, by keyboard: another expansion
     await cellLocator(page, 'expand').getByRole('button', { name: 'Expand again' }).focus();
     await page.keyboard.press('Enter');
@@ -449,6 +456,12 @@ suite.withModels(MAIN, 'links: the state is in the URL and a reload gives the sa
     assert.equal((await state(page)).step, 0);
     await ensure(page, 'attention');
     assert.match((await attentionShown(page)).readout, /layer 5/);
+    // its answer: where the colour word's peak lies in layer 5, as the maps say
+    const note = await page.evaluate(() => {
+      const maps = document.querySelector('chapter-6')!.shadowRoot!.querySelector('cross-attention-figure')!.shadowRoot!.querySelector('attention-maps')!;
+      return maps.words.find((x) => x.label === 'red')?.note ?? '(no note for red)';
+    });
+    await liveAnswer(page, 'chapter-6', 1, `layer 5: “red”: ${note}.`);
     assertClean(w);
   } finally {
     await w.close();

@@ -18,6 +18,7 @@ import { denoiserSettings } from '../../pipeline/runtime/manifest';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { generateClip, parsePrompt, readFrames } from '../../pipeline/world';
 import { drawingToRgb, encodeDrawing } from '../../pipeline/drawing';
+import { liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
 
@@ -300,6 +301,8 @@ suite.withModels([...CHECKPOINTS, 'text_encoder', 'vae_decoder'], 'three checkpo
       assert.is(row.total, `${p.filter(Boolean).length} of 4`);
     }
     assert.match(r.chart, new RegExp(`${share('dit_snap16')} \\d of 4, ${share('dit_snap4')} \\d of 4, DiT, all of it \\d of 4`));
+    // the first answer quotes the table's counts
+    await liveAnswer(page, 'chapter-7', 0, `: ${r.table.map((row) => `${row.model === 'dit' ? 'DiT, all of it' : share(row.model!)} ${row.total}`).join(', ')} passed.`);
     sameBytes(r.snap16, (await node({ prompt: PROMPT, seed: 0, model: 'dit_snap16' })).frames, 'the earliest checkpoint\'s clip');
     const count = (m: string) => r.passes[m].filter(Boolean).length;
     console.log(`      "${PROMPT}", seeds 0–3: ${share('dit_snap16')} ${count('dit_snap16')}/4, ${share('dit_snap4')} ${count('dit_snap4')}/4, full ${count('dit')}/4`);
@@ -400,6 +403,15 @@ suite.withModels(MAIN, 'try this: each button sets its state and runs its cell; 
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.strength === 90);
     await ensure(page, 'edit');
     assert.is((await shown(page, 'edit'))!.prompt, 'a blue circle moving right');
+    // its answer: where SDEdit started and the judge on the edited clip, as the cell shows them
+    const edit = await page.evaluate(() => {
+      const f = document.querySelector('chapter-7')!.shadowRoot!.querySelector('edit-figure')!;
+      const v = f.result!.clip.verdict!;
+      return { t: f.shadowRoot!.querySelector('#sdedit-start')!.textContent!.replace(/\s+/g, ' ').match(/t = (\d+)/)![1], pass: v.pass, reasons: v.reasons };
+    });
+    await liveAnswer(page, 'chapter-7', 2, `90 %, from t = ${edit.t}: the edited clip ${edit.pass ? 'PASS' : `FAIL — ${edit.reasons.join('; ')}`} (held to “a blue circle moving right”).`);
+    // every answer open: still nothing wider than the screen
+    await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('chapter-section')!.shadowRoot!.querySelectorAll('details.answer').forEach((d) => ((d as HTMLDetailsElement).open = true)));
     await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(0).click();
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.seeds === 8);
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

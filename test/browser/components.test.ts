@@ -98,6 +98,53 @@ test('chapter-section: a try-this button brings the figure it changed into view,
   assertClean(w);
 });
 
+test('chapter-section: an answer is a disclosure; its live number says "not computed yet" until the figure has it, then follows the figure while open; a read that throws is not computed', async () => {
+  const { page } = w;
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.evaluate(async () => {
+    const section = document.querySelector('chapter-section')!;
+    const items: typeof section.tryThis = [
+      { question: 'What does figure B count?', state: { t: 1 }, figure: 'live-cell#b', answer: 'It counts the seeds that pass.' },
+      { question: 'A read that throws', state: { t: 2 }, figure: 'live-cell#a', answer: 'Prose only would be fine too.' },
+      { question: 'No answer', state: { t: 3 } },
+    ];
+    // (reads set by assignment: a named helper in here would be wrapped in a __name the page lacks)
+    const count = {} as { read: (f: HTMLElement) => string | undefined };
+    count.read = (f) => (f.dataset.count ? `${f.dataset.count} of 16 pass` : undefined);
+    const throws = {} as { read: (f: HTMLElement) => string | undefined };
+    throws.read = (f) => f.dataset.missing!.trim();
+    items[0].live = count;
+    items[1].live = throws;
+    section.tryThis = items;
+    await section.updateComplete;
+  });
+  const summary = page.getByText('What you should see, and why');
+  assert.is(await summary.count(), 2, 'a disclosure for each item with an answer');
+  assert.not.ok(await page.getByText('It counts the seeds that pass.').isVisible(), 'closed at first');
+  await summary.first().click();
+  assert.ok(await page.getByText('It counts the seeds that pass.').isVisible());
+  const value = page.locator('chapter-section #live0');
+  assert.match((await value.textContent())!, /not computed yet/);
+  assert.is(await value.getAttribute('data-live'), '');
+  // the figure computes: the open answer reads it within a second, and again when it changes
+  await page.evaluate(() => (document.querySelector<HTMLElement>('live-cell#b')!.dataset.count = '5'));
+  await page.waitForFunction(() => document.querySelector('chapter-section')!.shadowRoot!.querySelector('#live0')!.getAttribute('data-live') === '5 of 16 pass', null, { timeout: 2000 });
+  await page.evaluate(() => (document.querySelector<HTMLElement>('live-cell#b')!.dataset.count = '7'));
+  await page.waitForFunction(() => document.querySelector('chapter-section')!.shadowRoot!.querySelector('#live0')!.textContent!.trim() === '7 of 16 pass', null, { timeout: 2000 });
+  // a read that throws reads as not computed, and breaks nothing
+  await summary.nth(1).click();
+  await page.waitForTimeout(700);
+  assert.match((await page.locator('chapter-section #live1').textContent())!, /not computed yet/);
+  assert.is(await page.locator('chapter-section #live0').textContent().then((t) => t!.trim()), '7 of 16 pass');
+  // by keyboard: Enter on the summary closes it; closed answers stop reading
+  await summary.first().focus();
+  await page.keyboard.press('Enter');
+  assert.not.ok(await page.getByText('It counts the seeds that pass.').isVisible());
+  // at 390 px nothing is wider than the screen
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+  assertClean(w);
+});
+
 test('live-cell: a failing task shows its message and a Retry button in that cell only; Retry reruns it', async () => {
   const { page } = w;
   const first = await page.evaluate(async () => {

@@ -6,14 +6,19 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { CHAPTERS } from '../../chapters/registry';
 
-function tryThisOf(source: string): { question: string; figure: string | null }[] {
+function tryThisOf(source: string): { question: string; figure: string | null; answer: boolean; live: boolean }[] {
   const start = source.indexOf('const TRY_THIS');
   assert.ok(start >= 0, 'the chapter has a TRY_THIS list');
   const block = source.slice(start, source.indexOf('\n];', start));
   return block
     .split(/\n  \{\n/)
     .slice(1)
-    .map((item) => ({ question: /question: '([^']*)'/.exec(item)?.[1] ?? '', figure: /\n\s+figure: '([\w#.-]+)',/.exec(item)?.[1] ?? null }));
+    .map((item) => ({
+      question: /question: '([^']*)'/.exec(item)?.[1] ?? '',
+      figure: /\n\s+figure: '([\w#.-]+)',/.exec(item)?.[1] ?? null,
+      answer: /\n\s+answer: html`/.test(item),
+      live: /\n\s+live: \{/.test(item),
+    }));
 }
 
 test('each try-this item names a figure, and the chapter renders that figure', () => {
@@ -26,6 +31,19 @@ test('each try-this item names a figure, and the chapter renders that figure', (
       assert.ok(source.includes(`<${figure} `) || source.includes(`<${figure}\n`), `${c.tag}: <${figure}> is not in the chapter's template`);
     }
   }
+});
+
+test('each try-this item has an answer ("What you should see, and why"); most read a number live from the figure', () => {
+  let live = 0, all = 0;
+  for (const c of CHAPTERS) {
+    const source = readFileSync(new URL(`../../chapters/${c.tag}/${c.tag}.ts`, import.meta.url), 'utf8');
+    for (const { question, answer, live: reads } of tryThisOf(source)) {
+      assert.ok(answer, `${c.tag}: “${question.slice(0, 50)}…” has no answer`);
+      all++;
+      if (reads) live++;
+    }
+  }
+  assert.ok(live >= all / 2, `${live} of ${all} answers read a live number`);
 });
 
 test.run();

@@ -68,7 +68,8 @@ const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
     </p>`,
     live: { read: samplesOnData },
   },
-];const REFERENCES: Reference[] = [
+];
+const REFERENCES: Reference[] = [
   { title: 'Sohl-Dickstein et al. 2015, Deep Unsupervised Learning using Nonequilibrium Thermodynamics', href: 'https://arxiv.org/abs/1503.03585', note: 'where diffusion models began, with a 2-D spiral' },
   { title: 'Ho, Jain & Abbeel 2020, Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2006.11239', note: 'the DDPM sampler' },
   { title: 'Song, Meng & Ermon 2021, Denoising Diffusion Implicit Models', href: 'https://arxiv.org/abs/2010.02502', note: 'DDIM: deterministic, fewer steps' },

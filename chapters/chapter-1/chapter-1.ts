@@ -75,7 +75,8 @@ const TRY_THIS: TryThis<Partial<Chapter1State>>[] = [
       pictures like these, and that the cosine schedule improved the model's likelihood.
     </p>`,
   },
-];const REFERENCES: Reference[] = [
+];
+const REFERENCES: Reference[] = [
   { title: 'Ho, Jain & Abbeel 2020, Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2006.11239', note: 'the forward process in one jump, and the linear schedule' },
   { title: 'Nichol & Dhariwal 2021, Improved Denoising Diffusion Probabilistic Models', href: 'https://arxiv.org/abs/2102.09672', note: 'the cosine schedule' },
   { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'Stable Diffusion, whose schedule is scaled_linear' },

@@ -36,7 +36,7 @@ const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
     state: { data: 'spiral', sampler: 'ddim', steps: 1 },
     figure: 'sampling-2d-figure',
     answer: html`<p>
-      All 600 particles land in one small clump in the middle of the spiral, on none of its points. One
+      All ${SAMPLE_PARTICLES} particles land in one small clump at the mean of the spiral's points, on none of the points. One
       DDIM step from t = 999 jumps straight to the denoiser's guess x̂<sub>0</sub>. At t = 999 the linear
       schedule leaves √ᾱ<sub>t</sub> ≈ 0.006 of the data, so x<sub>t</sub> says almost nothing about where it came
       from: the softmax weights are nearly equal and the best guess is the mean of all the training points,

@@ -58,7 +58,7 @@ const TRY_THIS: TryThis<Partial<Chapter1State>>[] = [
       it, but a network does (the big shape's average colour and place), learns to rely on it, and at sampling
       gets pure noise, which has none: Lin et al. show that is why Stable Diffusion cannot make a very dark
       or a very bright picture. With the rescale, ᾱ<sub>999</sub> is exactly 0 and log-SNR −∞: x<sub>999</sub>
-      is ε alone and the histogram is N(0, 1). The rest of the curve moves very little.
+      is ε alone and the histogram is N(0, 1). The rest of the curve moves only a little.
     </p>`,
   },
   {

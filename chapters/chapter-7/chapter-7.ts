@@ -287,7 +287,8 @@ export class Chapter7 extends LitElement {
           To change a clip without starting over, noise its latent part of the way, to some ${term('t')}, and
           denoise from there with a new prompt (Meng et al.'s SDEdit; Sora edits video this way). Little noise
           keeps the layout and the motion, and the prompt can only nudge; much noise leaves only rough blobs, and
-          the prompt decides nearly everything.
+          the prompt decides nearly everything. A colour is chosen early, at high noise: to make the red circle blue
+          the edit has to start that high (it does at 85 %); try 60 % and see whether the circle keeps its red.
         </p>
         <edit-figure .state=${s} .models=${this.models} .manifest=${this.models.manifest} .source=${source} @clip-made=${made} @clip-wanted=${wanted}></edit-figure>
 

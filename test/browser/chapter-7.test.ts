@@ -37,11 +37,11 @@ const ensure = (page: Page, cell: Cell) => suite.ensure(page, cell);
 const shown = (page: Page, cell: 'make' | 'animate' | 'extend' | 'edit' | 'connect') =>
   page.evaluate((c) => {
     const r = document.querySelector('chapter-7')!.results;
-    const x = r[c] as unknown as Record<string, { frames: Uint8Array; numFrames: number; made?: [number, number]; prompt?: string; verdict?: { reason: string } | null; reading?: unknown }> | null;
+    const x = r[c] as unknown as Record<string, { frames: Uint8Array; numFrames: number; made?: [number, number]; prompt?: string; verdict?: { reason: string; pass: boolean } | null; reading?: unknown }> | null;
     if (!x) return null;
     const clip = c === 'extend' || c === 'connect' ? x.joined : x.clip;
-    const verdict = (c === 'extend' || c === 'connect' ? (x as unknown as { verdict: { reason: string } }).verdict : clip.verdict) ?? null;
-    return { frames: Array.from(clip.frames), numFrames: clip.numFrames, made: clip.made ?? null, prompt: (x as unknown as { prompt?: string }).prompt ?? clip.prompt ?? null, reason: verdict?.reason ?? null };
+    const verdict = (c === 'extend' || c === 'connect' ? (x as unknown as { verdict: { reason: string; pass: boolean } }).verdict : clip.verdict) ?? null;
+    return { frames: Array.from(clip.frames), numFrames: clip.numFrames, made: clip.made ?? null, prompt: (x as unknown as { prompt?: string }).prompt ?? clip.prompt ?? null, reason: verdict?.reason ?? null, pass: verdict?.pass ?? null };
   }, cell);
 
 const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('chapter-7')!.state }));
@@ -202,20 +202,25 @@ suite.withModels(MAIN, 'image to video: frame 1 is the picture (through the VAE)
   }
 });
 
-suite.withModels(MAIN, 'extending forwards and backwards, SDEdit and connecting: the made frames are where they belong, the clips are Node\'s', async () => {
-  const w = await suite.open('&c7.seed=1');
+suite.withModels(MAIN, 'extending forwards and backwards, SDEdit and connecting: the made frames are where they belong, the clips are Node\'s; at the defaults the judge passes each (issue 24)', async () => {
+  const w = await suite.open('');
   const { page } = w;
   try {
-    const source = await node({ prompt: PROMPT, seed: 1 });
+    // the defaults: seed 0, SDEdit at 85 %, connected to seed 3
+    const defaults = await state(page);
+    assert.equal([defaults.seed, defaults.strength, defaults.otherSeed], [0, 85, 3]);
+    const source = await node({ prompt: PROMPT, seed: 0 });
+    assert.ok(source.verdict!.pass, `the default clip passes: ${source.verdict!.reason}`);
     // forwards: the clip's 8 frames, then 4 new ones
     await ensure(page, 'extend');
     const fwd = (await shown(page, 'extend'))!;
     const plan = extendPlan(source, 'forward', 4);
-    const window = await node({ prompt: PROMPT, seed: 1, fixedFrames: plan.fixed, judge: false });
+    const window = await node({ prompt: PROMPT, seed: 0, fixedFrames: plan.fixed, judge: false });
     const joined = joinExtension(source, window, 'forward', 4);
     assert.equal([fwd.numFrames, fwd.made], [12, [8, 12]]);
     sameBytes(fwd.frames, joined.frames, 'extended forwards');
     sameBytes(fwd.frames.slice(0, 8 * 3072), source.frames, 'the first 8 frames are the clip itself');
+    assert.ok(fwd.pass, `extended forwards at the defaults, the judge passes it: ${fwd.reason}`);
     // backwards, by keyboard
     await page.locator('chapter-7').locator('live-cell#extend').getByRole('radio', { name: /^Backwards/ }).focus();
     await page.keyboard.press('Space');
@@ -225,15 +230,16 @@ suite.withModels(MAIN, 'extending forwards and backwards, SDEdit and connecting:
     assert.equal([back.numFrames, back.made], [12, [0, 4]]);
     sameBytes(back.frames.slice(4 * 3072), source.frames, 'the clip is the last 8 frames');
     const backPlan = extendPlan(source, 'backward', 4);
-    sameBytes(back.frames, joinExtension(source, await node({ prompt: PROMPT, seed: 1, fixedFrames: backPlan.fixed, judge: false }), 'backward', 4).frames, 'extended backwards');
+    sameBytes(back.frames, joinExtension(source, await node({ prompt: PROMPT, seed: 0, fixedFrames: backPlan.fixed, judge: false }), 'backward', 4).frames, 'extended backwards');
     console.log(`      extended forwards: ${fwd.reason}; backwards: ${back.reason}`);
 
-    // SDEdit at 60 %, and the start it says
+    // SDEdit at the default 85 %, and the start it says
     await ensure(page, 'edit');
     const edit = (await shown(page, 'edit'))!;
-    const expectedEdit = await node({ prompt: 'a blue circle moving right', seed: 1, init: { frames: source.frames, strength: 0.6 } });
-    sameBytes(edit.frames, expectedEdit.frames, 'SDEdit at 60 %');
-    const start = sdeditStart(0.6, 30, denoiserSettings(manifest!, 'dit'));
+    const expectedEdit = await node({ prompt: 'a blue circle moving right', seed: 0, init: { frames: source.frames, strength: 0.85 } });
+    sameBytes(edit.frames, expectedEdit.frames, 'SDEdit at 85 %');
+    assert.ok(edit.pass, `SDEdit at the default 85 %: the judge passes the blue circle: ${edit.reason}`);
+    const start = sdeditStart(0.85, 30, denoiserSettings(manifest!, 'dit'));
     assert.match((await page.locator('chapter-7').locator('#sdedit-start').textContent())!.replace(/\s+/g, ' '), new RegExp(`t = ${start.timestep} .* then ${start.steps} of the 30 steps`));
     // strength by keyboard: Home is 0 %, the clip only goes through the VAE and back
     const slider = page.locator('chapter-7').locator('live-cell#edit').getByRole('slider', { name: /Strength/ });
@@ -242,23 +248,23 @@ suite.withModels(MAIN, 'extending forwards and backwards, SDEdit and connecting:
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.strength === 0);
     await ensure(page, 'edit');
     const none = (await shown(page, 'edit'))!;
-    sameBytes(none.frames, (await node({ prompt: 'a blue circle moving right', seed: 1, init: { frames: source.frames, strength: 0 } })).frames, 'SDEdit at 0 %');
+    sameBytes(none.frames, (await node({ prompt: 'a blue circle moving right', seed: 0, init: { frames: source.frames, strength: 0 } })).frames, 'SDEdit at 0 %');
     let err = 0;
     for (let i = 0; i < none.frames.length; i++) err += Math.abs(none.frames[i] - source.frames[i]);
     assert.ok(err / none.frames.length < 4, `at 0 % the clip is nearly unchanged (${(err / none.frames.length).toFixed(2)} a byte)`);
     assert.ok(differs(none.frames, edit.frames) > 500, 'the strength changes the clip');
     assert.match((await page.locator('chapter-7').locator('#sdedit-start').textContent())!, /no step runs/);
-    console.log(`      SDEdit at 60 %: ${edit.reason}`);
+    console.log(`      SDEdit at 85 %: ${edit.reason}`);
 
-    // connecting the clip to seed 1's other take (seed 2 here)
-    await setState(page, { otherSeed: 2 });
+    // connecting the clip to the default other take (seed 3)
     await ensure(page, 'connect');
     const conn = (await shown(page, 'connect'))!;
-    const other = await node({ prompt: PROMPT, seed: 2 });
-    const bridge = await node({ prompt: PROMPT, seed: 1, fixedFrames: connectPlan(source, other, 2).fixed, judge: false });
+    const other = await node({ prompt: PROMPT, seed: 3 });
+    const bridge = await node({ prompt: PROMPT, seed: 0, fixedFrames: connectPlan(source, other, 2).fixed, judge: false });
     const expectedJoin = joinConnection(source, bridge, other, 2);
     assert.equal([conn.numFrames, conn.made], [20, [8, 12]]);
     sameBytes(conn.frames, expectedJoin.frames, 'the connected clip');
+    assert.ok(conn.pass, `connected at the defaults, the judge passes the 20 frames: ${conn.reason}`);
     const reading = await page.locator('chapter-7').locator('#connect-reading').textContent();
     assert.match(reading!, /The judge:/);
     console.log(`      connected (20 frames): ${reading!.replace(/\s+/g, ' ').trim()}`);

@@ -91,6 +91,7 @@ suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at on
     const expected = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 0, frames: 8 }, { backend: 'wasm' });
     sameBytes(done.frames!, expected.frames, 'the first screen\'s clip');
     assert.is(done.reason, expected.verdict!.reason);
+    assert.ok(expected.verdict!.pass, `the default clip (what a class sees first) passes the judge: ${done.reason}`);
     console.log(`      first screen, "a red circle moving right", seed 0: ${done.reason}`);
     assert.match((await page.locator('first-screen').locator('#summary').textContent())!, /Made in [\d.]+ (s|ms): 30 steps of the DiT/);
     assertClean(w);

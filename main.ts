@@ -103,6 +103,8 @@ function start() {
   } else {
     for (const el of elements) void loadChapter(el);
   }
+  // presenter mode asks for the chapter after the one it shows (components/shell/presenter-mode.ts)
+  document.addEventListener('chapter-wanted', (e) => void loadChapter((e as CustomEvent<HTMLElement>).detail));
   markCurrentSection();
   const followHash = () => {
     const el = chapterForHash(location.hash);

@@ -228,11 +228,26 @@ function unmark(el: Element) {
   resizes = null;
 }
 
+/**
+ * Chapters load when they come near the screen (main.ts). A stop near the end of a chapter may leave the
+ * next one more than a screen below (a long try-this list with its answers, many references): ask for it
+ * now, so that the step after the chapter's last stop has somewhere to go.
+ */
+function wantNextChapter(el: Element) {
+  let host: Element = el;
+  while (host.getRootNode() instanceof ShadowRoot) host = (host.getRootNode() as ShadowRoot).host;
+  const chapters = Array.from(document.querySelectorAll<HTMLElement>('.chapter[data-number]'));
+  const at = chapters.indexOf(host as HTMLElement);
+  const next = at >= 0 ? chapters[at + 1] : undefined;
+  if (next && !next.dataset.load) document.dispatchEvent(new CustomEvent<HTMLElement>('chapter-wanted', { detail: next }));
+}
+
 function mark(el: Element | null) {
   if (current && current !== el) unmark(current);
   current = el;
   if (caption) caption.hidden = !el;
   if (!el) return;
+  wantNextChapter(el);
   const target = el as HTMLElement;
   el.setAttribute(PRESENTING, '');
   if (caption) Object.assign(caption, describeStop(el));

@@ -5,7 +5,8 @@
 // and saves a full-length picture of one chapter (or of the first screen), after
 // waiting for its live cells to finish (no cell busy, after at least 8 s) or --wait seconds. A
 // training run is paused meanwhile. For looking at what we build. --cell ID scrolls to that
-// live cell of the chapter (cells start when they come into view) and pictures it alone.
+// live cell of the chapter (cells start when they come into view) and pictures it alone; an ID
+// that names no cell may be a tag of the chapter's own elements (--cell whole-dit).
 // --open-details opens every <details> in the picture first, as a reader who clicks them would.
 // --height H pictures only what a reader sees on opening the page in a width × H window
 // (the first viewport, unscrolled), once the first screen's clip is made.
@@ -47,7 +48,7 @@ await withTrainingPaused(root, async () => {
     const page = await browser.newPage({ viewport: { width, height: height ?? 900 }, deviceScaleFactor: 1 });
     page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
     await page.goto(`${server.url}${query ? `?${query}` : ''}${chapter !== null ? `#chapter-${chapter}` : ''}`);
-    const target = cell !== null ? page.locator(`chapter-${chapter}`).locator(`live-cell#${cell}`) : chapter !== null ? page.locator(`chapter-${chapter}`) : page.locator('body');
+    const target = cell !== null ? page.locator(`chapter-${chapter}`).locator(`live-cell#${cell}, ${cell}`).first() : chapter !== null ? page.locator(`chapter-${chapter}`) : page.locator('body');
     // a chapter's code loads when its link is followed: go to its section's id (#conditioning for chapter 6)
     const slug = chapter !== null ? await page.evaluate((n) => document.querySelector(`chapter-${n}`)?.id ?? '', chapter) : '';
     if (slug) await page.evaluate((h) => { location.hash = h; }, slug);

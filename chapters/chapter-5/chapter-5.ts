@@ -23,6 +23,8 @@ import './adaln-figure';
 import './attention-figure';
 import './duel-figure';
 import './race-figure';
+import './whole-dit';
+import './why-transformer';
 import { ADALN_PARAMS, ADALN_POINTS, ATTN_PARAMS, chapter5Schema, DIT, DUEL_PARAMS, INSPECT, UNET, type Chapter5State } from './state';
 
 export { chapter5Schema, type Chapter5State } from './state';
@@ -112,6 +114,10 @@ const REFERENCES: Reference[] = [
   { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'DiT, adaLN-Zero, and FLOPs predicting quality' },
   { title: 'Kadkhodaie, Guth, Simoncelli & Mallat 2024, Generalization in diffusion models arises from geometry-adaptive harmonic representations', href: 'https://arxiv.org/abs/2310.02557', note: 'different networks, the same noise, nearly the same picture' },
   { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 'Sora: a diffusion transformer over spacetime patches' },
+  { title: 'Ho, Salimans, Gritsenko, Chan, Norouzi & Fleet 2022, Video Diffusion Models', href: 'https://arxiv.org/abs/2204.03458', note: 'a 3-D U-Net: spatial layers, and attention over time' },
+  { title: 'Ho et al. 2022, Imagen Video', href: 'https://arxiv.org/abs/2210.02303', note: 'a cascade of video U-Nets' },
+  { title: 'Blattmann et al. 2023, Stable Video Diffusion', href: 'https://arxiv.org/abs/2311.15127', note: 'temporal layers inserted into an image U-Net' },
+  { title: 'Dosovitskiy et al. 2021, An Image is Worth 16x16 Words (ViT)', href: 'https://arxiv.org/abs/2010.11929', note: 'transformers lack a convolution’s built-in locality, and need more data' },
 ];
 
 type FigureTag = 'duel-figure' | 'race-figure' | 'adaln-figure' | 'attention-figure';
@@ -236,8 +242,11 @@ export class Chapter5 extends LitElement {
           the same text encoder, the prompt dropped a tenth of the time; the DiT saw clips as well as images, the U-Net only images),
           and with the same inputs and outputs: a latent
           (N, F, 4, H, W), a timestep and the prompt’s 24 × 128 states in, v̂ out. So the page can swap one for the other. One
-          difference matters: the U-Net is an <em>image</em> model. Its convolutions see one frame, and given a clip it denoises each
-          frame on its own, so it cannot make motion. The comparison is on images, one frame each, where both are at home.
+          difference matters: the U-Net here is an <em>image</em> model. Its convolutions see one frame, and given a clip it denoises
+          each frame on its own, so it cannot make motion. That is this U-Net, not every U-Net: video U-Nets add layers across time.
+          Video Diffusion Models (Ho et al. 2022) interleave spatial layers with attention over frames, Imagen Video cascades such
+          U-Nets, and Stable Video Diffusion inserts temporal layers into Stable Diffusion’s image U-Net. Ours has none, so the
+          comparison is on images, one frame each, where both are at home.
         </p>
         ${this.models.renderWeights()}
         <duel-figure .state=${s} .models=${this.models} .manifest=${manifest} .queue=${this.queue}></duel-figure>
@@ -260,6 +269,8 @@ export class Chapter5 extends LitElement {
           interval is wide; a difference of a sample or two is noise.
         </p>
         <race-figure .state=${s} .models=${this.models} .manifest=${manifest}></race-figure>
+        <why-transformer .manifest=${manifest}></why-transformer>
+        <whole-dit></whole-dit>
         <h3>Inside the DiT: adaLN-Zero</h3>
         <p>
           How does one network denoise both a picture that is nearly all noise and one that is nearly clean? It is told
@@ -287,7 +298,7 @@ export class Chapter5 extends LitElement {
         <p>
           A clip of 8 frames is 8 × 4 × 4 = 128 tokens, and in every layer each token attends to all 128: to the other patches of its
           own frame and to every patch of the other frames. That is how the DiT keeps a moving object the same object from frame to
-          frame, where the U-Net, seeing one frame, cannot. Below is one clip the DiT made, and for one query patch the softmax row
+          frame, where this U-Net, seeing one frame, cannot. Below is one clip the DiT made, and for one query patch the softmax row
           of its self-attention (which of the 128 tokens it reads, and how much), from the very run that made the clip: the network
           is called again on that step’s ${term('xt')}, with the prompt, and asked for its attention.
         </p>

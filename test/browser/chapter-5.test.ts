@@ -26,6 +26,11 @@ import type { PlotChart } from '../../components/charts/plot-chart';
 import type { PixelView } from '../../components/widgets/pixel-view';
 import { adalnChannels, adalnMeanAbs, adalnTimesteps, attentionRow, frameShares, inspectSelfAttention, measureAdaln, patchOfObject, tokenHeat, tokenIndex } from '../../pipeline/lessons/dit-inspect';
 import { pictureDifference } from '../../pipeline/lessons/denoiser-duel';
+import { compareImageCategories, shortCount, UNET_CONFIG } from '../../pipeline/lessons/denoiser-anatomy';
+import { parseFigureLink } from '../../components/shell/figure-link';
+import { ATTN_GRID } from '../../chapters/chapter-5/state';
+import ditEval from '../../weights/eval/dit.json';
+import unetEval from '../../weights/eval/unet.json';
 import { ModelHost } from '../../pipeline/runtime/models';
 import { fileWeights, WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { median } from '../../pipeline/step-timing';
@@ -593,6 +598,86 @@ suite.withModels(INSIDE, 'a link restores the figures, bad values are repaired a
     assert.equal(again.query, a.query);
     assert.ok(maxDiff(again.row!, a.row!) < 1e-6);
     assert.is(differing(again.frames!, a.frames!), 0);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+// ---------------------------------------------------------------- why a transformer; the whole DiT, drawn
+
+/** What chapter 5's diagrams and its "why a transformer" section show. */
+const diagrams = (page: Page) =>
+  page.evaluate(() => {
+    const ch = document.querySelector('chapter-5')!.shadowRoot!;
+    const whole = ch.querySelector('whole-dit')!.shadowRoot!;
+    const dit = whole.querySelector('dit-diagram')!.shadowRoot!, unet = whole.querySelector('unet-diagram')!.shadowRoot!;
+    const why = ch.querySelector('why-transformer')!.shadowRoot!;
+    const flat = (el: Node | null) => (el?.textContent ?? '').replace(/\s+/g, ' ');
+    return {
+      blocks: dit.querySelectorAll('svg [data-block]').length,
+      ditSvg: flat(dit.querySelector('svg')),
+      ditList: flat(dit.querySelector('ol.parts')),
+      links: Array.from(dit.querySelectorAll('a[href]')).map((a) => a.getAttribute('href')!),
+      svgWidth: dit.querySelector('svg')!.getBoundingClientRect().width,
+      downs: unet.querySelectorAll('svg [data-part^="down-"]').length,
+      ups: unet.querySelectorAll('svg [data-part^="up-"]').length,
+      unetSvg: flat(unet.querySelector('svg')),
+      rows: Array.from(why.querySelectorAll('#image-scores tbody tr')).map((r) => Array.from(r.querySelectorAll('td')).map((td) => [td.textContent!.trim(), td.classList.contains('lead')])),
+      why: flat(why),
+    };
+  });
+
+suite.withModels(['dit_inspect'], 'the whole DiT drawn with the model\'s real depth and width (from dit_inspect), tokens and parameters; every part\'s link opens a figure of the page; the U-Net drawn from its config; the judged image scores as weights/eval has them; 390 px', async () => {
+  const w = await suite.open('', { at: suite.servers.noUnet });
+  const { page } = w;
+  try {
+    await inChapter(page, 'live-cell#adaln').scrollIntoViewIfNeeded();
+    await adalnDone(page);
+    const real = await page.evaluate(() => {
+      const t = document.querySelector('chapter-5')!.figure.adaln!;
+      return { layers: t.layers, width: t.width };
+    });
+    await inChapter(page, 'whole-dit').scrollIntoViewIfNeeded();
+    const d = await diagrams(page);
+    assert.is(d.blocks, real.layers, 'a block drawn for each layer the model has');
+    assert.match(d.ditSvg, new RegExp(`c → 6 × ${real.width}`));
+    const perFrame = ATTN_GRID.rows * ATTN_GRID.cols;
+    assert.match(d.ditSvg, new RegExp(`${perFrame} tokens a frame, ${perFrame * ATTN_GRID.frames} for ${ATTN_GRID.frames}`), 'the tokens the attention figure reads');
+    assert.ok(d.ditSvg.includes(shortCount(manifest!.models.dit.params!)), 'the parameters of the file');
+    assert.match(d.ditList, new RegExp(`${real.layers} blocks`));
+    assert.is(d.downs, UNET_CONFIG.widths.length);
+    assert.is(d.ups, UNET_CONFIG.widths.length);
+    if (manifest!.models.unet) assert.ok(d.unetSvg.includes(shortCount(manifest!.models.unet.params!)), 'the U-Net\'s parameters');
+    // the judged scores: a row a category, the leads where the intervals are apart
+    const rows = compareImageCategories(unetEval, ditEval);
+    assert.equal(d.rows.map((r) => [r[0][0], r[1][1], r[2][1]]), rows.map((r) => [r.category, r.lead === 'a', r.lead === 'b']));
+    const lead = rows.filter((r) => r.lead === 'a').length - rows.filter((r) => r.lead === 'b').length;
+    assert.match(d.why, lead > 0 ? /the U-Net wins on images/ : lead < 0 ? /the DiT is ahead on images/ : /neither wins on images/);
+    assert.is(await inChapter(page, 'why-transformer #flops-ratio').count(), 0, 'no FLOPs ratio without the U-Net in the manifest');
+    // every link names a live cell of the page: follow it as a reader would
+    const hrefs = [...new Set(d.links)];
+    assert.ok(hrefs.length >= 5, `links: ${hrefs.join(', ')}`);
+    for (const href of hrefs) {
+      const link = parseFigureLink(href);
+      assert.ok(link, `${href} is a figure link`);
+      await page.evaluate((h) => {
+        location.hash = h;
+      }, href);
+      await within(60_000, `the figure ${href}`, page.waitForFunction(({ chapter, cell }) => {
+        const cells = (root: ParentNode): Element[] => Array.from(root.querySelectorAll('*')).flatMap((e) => [...(e.localName === 'live-cell' ? [e] : []), ...(e.shadowRoot ? cells(e.shadowRoot) : [])]);
+        const ch = document.getElementById(chapter);
+        return !!ch?.shadowRoot && cells(ch.shadowRoot).some((c) => (c as Element & { key: string }).key === cell);
+      }, link!, { timeout: 60_000 }));
+    }
+    // at 390 px: the drawing as wide as the column allows, and no sideways scrolling
+    await page.setViewportSize({ width: 390, height: 844 });
+    await inChapter(page, 'whole-dit').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    const narrow = await diagrams(page);
+    assert.ok(narrow.svgWidth >= 330 && narrow.svgWidth <= 390, `the DiT drawn ${narrow.svgWidth} px wide`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `the page is ${wide} px wide`);
     assertClean(w);
   } finally {
     await w.close();

@@ -99,9 +99,19 @@ export class NoisingFigure extends LitElement {
         font-size: 1.3rem;
       }
       @media (max-width: 30rem) {
-        /* a phone: the pictures get the room */
+        /* a phone: two rows, so each picture gets about half the width: x₀ × a + ε, then × b = x_t under ε */
         .equation {
-          gap: 0.2rem;
+          grid-template-columns: minmax(0, 1fr) auto minmax(0, 1fr);
+          gap: 0.3rem 0.4rem;
+        }
+        .equation > #xt {
+          grid-column: 3;
+          grid-row: 2;
+        }
+        .equation > .op.eq {
+          grid-column: 1 / 3;
+          grid-row: 2;
+          justify-self: end;
         }
         .op {
           font-size: 0.8rem;
@@ -276,7 +286,7 @@ export class NoisingFigure extends LitElement {
         <pixel-view id="x0" .rgb=${pic.rgb} alt="x₀: ${pic.alt}" .annotations=${[{ type: 'probe', x, y } as Annotation]}>x<sub>0</sub></pixel-view>
         <div class="op" aria-hidden="true">× ${a.toFixed(2)}<b>+</b></div>
         <pixel-view id="eps" .rgb=${this.epsBytes} alt="ε: Gaussian noise number ${s.seed}">ε</pixel-view>
-        <div class="op" aria-hidden="true">× ${b.toFixed(2)}<b>=</b></div>
+        <div class="op eq" aria-hidden="true">× ${b.toFixed(2)}<b>=</b></div>
         <pixel-view
           id="xt"
           .rgb=${this.xtBytes}

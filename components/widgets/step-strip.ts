@@ -31,9 +31,12 @@ export class StepStrip extends LitElement {
     }
     .strip {
       display: grid;
-      grid-template-columns: auto repeat(var(--columns, 8), minmax(0, 1fr));
+      /* a frame never narrower than --step-strip-min: on a phone the strip scrolls sideways instead */
+      grid-template-columns: auto repeat(var(--columns, 8), minmax(var(--step-strip-min, 3.25rem), 1fr));
       gap: 0.3rem;
       align-items: center;
+      overflow-x: auto;
+      overscroll-behavior-x: contain;
     }
     .label.step {
       font-style: normal;
@@ -45,6 +48,11 @@ export class StepStrip extends LitElement {
       font-style: italic;
       text-align: right;
       padding-right: 0.15rem;
+      /* the row's name stays in view while the strip scrolls */
+      position: sticky;
+      left: 0;
+      z-index: 1;
+      background: var(--cell-bg, #fff);
     }
     button {
       grid-row: 1 / span var(--rows, 2);
@@ -82,7 +90,7 @@ export class StepStrip extends LitElement {
     .t {
       grid-column: 2 / -1;
       display: grid;
-      grid-template-columns: repeat(var(--columns, 8), minmax(0, 1fr));
+      grid-template-columns: repeat(var(--columns, 8), minmax(var(--step-strip-min, 3.25rem), 1fr));
       gap: 0.3rem;
       font-size: 0.75rem;
       color: var(--muted);

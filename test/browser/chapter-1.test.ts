@@ -331,6 +331,11 @@ test('390 px wide: the chapter fits the screen', async () => {
   try {
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px window`);
+    // x₀ + ε = x_t in two rows: each picture about half the column, not a third less the operators (~55 px, issue 24)
+    const sizes = await page.evaluate(() =>
+      ['x0', 'eps', 'xt'].map((id) => Math.round(document.querySelector('chapter-1')!.shadowRoot!.querySelector('noising-figure')!.shadowRoot!.querySelector(`pixel-view#${id}`)!.getBoundingClientRect().width)),
+    );
+    assert.ok(sizes.every((px) => px >= 90), `x₀, ε, x_t are ${sizes.join(', ')} px wide at 390 px`);
     assertClean(w);
   } finally {
     await w.close();

@@ -473,6 +473,12 @@ suite.withModels(SAMPLE, 'a phone (390 px), reduced motion: nothing scrolls side
     assert.is(fig.final!.numFrames, 8);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `the page scrolls ${overflow} px sideways`);
+    // the step strip's frames keep a readable size (they were ~25 px): the strip scrolls sideways within itself
+    const frames = await page.evaluate(() => {
+      const strip = document.querySelector('chapter-2')!.shadowRoot!.querySelector('sampler-figure')!.shadowRoot!.querySelector('step-strip')!;
+      return Array.from(strip.shadowRoot!.querySelectorAll('pixel-view')).map((p) => Math.round(p.getBoundingClientRect().width));
+    });
+    assert.ok(frames.length > 0 && frames.every((px) => px >= 40), `the strip's frames are ${frames.join(', ')} px wide at 390 px`);
     const play = inChapter(page, '#result clip-player').getByRole('button', { name: 'Play' });
     assert.is(await play.getAttribute('aria-pressed'), 'false', 'the clip is not playing by itself');
     await play.click();

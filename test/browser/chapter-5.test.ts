@@ -613,18 +613,18 @@ const diagrams = (page: Page) =>
     const whole = ch.querySelector('whole-dit')!.shadowRoot!;
     const dit = whole.querySelector('dit-diagram')!.shadowRoot!, unet = whole.querySelector('unet-diagram')!.shadowRoot!;
     const why = ch.querySelector('why-transformer')!.shadowRoot!;
-    const flat = (el: Node | null) => (el?.textContent ?? '').replace(/\s+/g, ' ');
+    const [ditSvg, ditList, unetSvg, whyText] = [dit.querySelector('svg'), dit.querySelector('ol.parts'), unet.querySelector('svg'), why].map((el) => (el?.textContent ?? '').replace(/\s+/g, ' '));
     return {
       blocks: dit.querySelectorAll('svg [data-block]').length,
-      ditSvg: flat(dit.querySelector('svg')),
-      ditList: flat(dit.querySelector('ol.parts')),
+      ditSvg,
+      ditList,
       links: Array.from(dit.querySelectorAll('a[href]')).map((a) => a.getAttribute('href')!),
       svgWidth: dit.querySelector('svg')!.getBoundingClientRect().width,
       downs: unet.querySelectorAll('svg [data-part^="down-"]').length,
       ups: unet.querySelectorAll('svg [data-part^="up-"]').length,
-      unetSvg: flat(unet.querySelector('svg')),
+      unetSvg,
       rows: Array.from(why.querySelectorAll('#image-scores tbody tr')).map((r) => Array.from(r.querySelectorAll('td')).map((td) => [td.textContent!.trim(), td.classList.contains('lead')])),
-      why: flat(why),
+      why: whyText,
     };
   });
 
@@ -665,9 +665,15 @@ suite.withModels(['dit_inspect'], 'the whole DiT drawn with the model\'s real de
         location.hash = h;
       }, href);
       await within(60_000, `the figure ${href}`, page.waitForFunction(({ chapter, cell }) => {
-        const cells = (root: ParentNode): Element[] => Array.from(root.querySelectorAll('*')).flatMap((e) => [...(e.localName === 'live-cell' ? [e] : []), ...(e.shadowRoot ? cells(e.shadowRoot) : [])]);
-        const ch = document.getElementById(chapter);
-        return !!ch?.shadowRoot && cells(ch.shadowRoot).some((c) => (c as Element & { key: string }).key === cell);
+        // every live cell in the chapter's shadow roots, however deep (a loop: no named functions in page code)
+        const roots: ParentNode[] = [document.getElementById(chapter)?.shadowRoot].filter((r): r is ShadowRoot => !!r);
+        for (let i = 0; i < roots.length; i++) {
+          for (const e of Array.from(roots[i].querySelectorAll('*'))) {
+            if (e.localName === 'live-cell' && (e as Element & { key: string }).key === cell) return true;
+            if (e.shadowRoot) roots.push(e.shadowRoot);
+          }
+        }
+        return false;
       }, link!, { timeout: 60_000 }));
     }
     // at 390 px: the drawing as wide as the column allows, and no sideways scrolling

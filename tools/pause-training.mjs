@@ -4,9 +4,11 @@
 // (weights/train/common.py PidFile; weights/.work/train.pid names the latest).
 // A git worktree of the same repository (tests run from a second checkout)
 // pauses the run of the main checkout too: it looks there as well.
-// Pauses nest: each pauser writes weights/.work/pauses/<its pid>, and a run is
-// resumed only when no other live pauser holds it (a short suite run beside a
-// long one must not wake the training the long one paused).
+// Pauses nest: each pauser writes weights/.work/pauses/<its pid> with the runs
+// it stopped, and a run is resumed only when no other live pauser holds that run
+// (a short suite run beside a long one must not wake the training the long one
+// paused; an eval that paused a training run does not hold its own sampling
+// process, which a test run beside it stopped and must start again).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +38,7 @@ export function trainingPids(root) {
 
 function livePid(file) {
   if (!existsSync(file)) return null;
-  const pid = Number(readFileSync(file, 'utf8').trim());
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0].trim()); // a pause file's first line; a PID file's only one
   if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return null;
   try {
     process.kill(pid, 0);
@@ -51,18 +53,37 @@ function pauseFiles(root) {
   return checkouts(root).map((dir) => path.join(dir, 'weights', '.work', 'pauses', String(process.pid)));
 }
 
-/** Whether another live process (a test run, a bench, a script) still holds a pause in `root`'s checkouts. */
-export function otherPausers(root) {
+/**
+ * Other live processes (a test run, a bench, a script) that hold a pause in `root`'s checkouts; with `run`,
+ * only those that hold that run: a pause file's second line lists the runs it stopped (a file without one,
+ * written before it did, holds every run).
+ */
+export function otherPausers(root, run) {
   const others = new Set();
   for (const dir of checkouts(root)) {
     const pauses = path.join(dir, 'weights', '.work', 'pauses');
     if (!existsSync(pauses)) continue;
     for (const f of readdirSync(pauses)) {
-      const pid = livePid(path.join(pauses, f));
-      if (pid !== null) others.add(pid);
+      const file = path.join(pauses, f);
+      const pid = livePid(file);
+      if (pid === null) continue;
+      if (run !== undefined && !holdsRun(file, run)) continue;
+      others.add(pid);
     }
   }
   return [...others];
+}
+
+/** Whether a pause file holds the run: '<pid>\n' (written before pauses listed their runs) holds every run, '<pid>\n<runs>\n' those listed. */
+function holdsRun(file, run) {
+  let lines;
+  try {
+    lines = readFileSync(file, 'utf8').split('\n');
+  } catch {
+    return false; // gone meanwhile
+  }
+  if (lines.length < 3) return true;
+  return lines[1].trim().split(/\s+/).filter(Boolean).map(Number).includes(run);
 }
 
 export async function withTrainingPaused(root, fn) {
@@ -78,7 +99,7 @@ export async function withTrainingPaused(root, fn) {
   for (const f of files) {
     try {
       mkdirSync(path.dirname(f), { recursive: true });
-      writeFileSync(f, `${process.pid}\n`);
+      writeFileSync(f, `${process.pid}\n${pids.join(' ')}\n`);
     } catch {} // a checkout we cannot write to still gets its signals
   }
   if (pids.length) {
@@ -90,9 +111,16 @@ export async function withTrainingPaused(root, fn) {
     if (resumed) return null;
     resumed = true;
     for (const f of files) rmSync(f, { force: true });
-    const holders = otherPausers(root);
-    if (!holders.length) signal('SIGCONT');
-    return holders;
+    const holders = new Set();
+    for (const pid of pids) {
+      const held = otherPausers(root, pid);
+      for (const h of held) holders.add(h);
+      if (held.length) continue;
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {}
+    }
+    return [...holders];
   };
   process.once('exit', resume);
   try {

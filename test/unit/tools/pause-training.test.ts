@@ -62,7 +62,7 @@ test('pauses nest: a run stays stopped while another live pauser holds it', asyn
   assert.ok(await stopped(pid, true));
   await withTrainingPaused(dir, async () => {
     assert.equal(otherPausers(dir), [holder], 'others than this process');
-    assert.is(readFileSync(path.join(dir, 'weights', '.work', 'pauses', String(process.pid)), 'utf8').trim(), String(process.pid), 'its own pause is written');
+    assert.is(readFileSync(path.join(dir, 'weights', '.work', 'pauses', String(process.pid)), 'utf8'), `${process.pid}\n${pid}\n`, 'its own pause is written, with the run it stopped');
   });
   await new Promise((r) => setTimeout(r, 100)); // time for a SIGCONT, had one been sent
   assert.ok(await stopped(pid, true), 'still stopped: the holder runs on');
@@ -71,6 +71,30 @@ test('pauses nest: a run stays stopped while another live pauser holds it', asyn
   rmSync(path.join(dir, 'weights', '.work', 'pauses', String(holder)));
   await withTrainingPaused(dir, async () => {});
   assert.not.ok(await stopped(pid, false), 'resumed by the last pauser');
+});
+
+test('a pauser holds only the runs it stopped: a run that started after it is started again by whoever stopped it', async () => {
+  // an eval (the holder) paused the training run `old` and then started its own sampling process `late`;
+  // a test run beside it stops both, and on finishing must start `late` again but leave `old` to the eval
+  const old = run();
+  const late = run();
+  const holder = run();
+  for (const p of [old, late]) writeFileSync(path.join(dir, 'weights', '.work', 'pids', String(p)), `${p}\n`);
+  mkdirSync(path.join(dir, 'weights', '.work', 'pauses'), { recursive: true });
+  writeFileSync(path.join(dir, 'weights', '.work', 'pauses', String(holder)), `${holder}\n${old}\n`);
+  process.kill(old, 'SIGSTOP');
+  assert.ok(await stopped(old, true));
+  await withTrainingPaused(dir, async () => {
+    assert.ok(await stopped(late, true), 'the late run is stopped during the test run');
+    assert.equal(otherPausers(dir, late), [], 'nobody else holds the late run');
+    assert.equal(otherPausers(dir, old), [holder], 'the eval holds the old one');
+  });
+  assert.not.ok(await stopped(late, false), 'the late run goes on');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await stopped(old, true), 'the old run stays stopped: the eval still holds it');
+  // a pause file written before pauses listed their runs holds every run
+  writeFileSync(path.join(dir, 'weights', '.work', 'pauses', String(holder)), `${holder}\n`);
+  assert.equal(otherPausers(dir, late), [holder]);
 });
 
 test.run();

@@ -179,10 +179,12 @@ export class Chapter0 extends LitElement {
         <p>
           Sampling runs the other way. Start with particles drawn from N(0, I) at ${term('t')} = 999, ask the
           denoiser for its guess x̂<sub>0</sub>, and move part of the way towards it, to the next, smaller
-          timestep. DDPM adds fresh noise at every step; DDIM (η = 0) does not, so its paths are smooth and
-          where a particle ends depends only on where it started. (A seeded DDPM run repeats too, but its result
-          depends on the noise drawn at every step as well.) The sampler visits the steps you ask for, evenly spaced
-          from 999 down (diffusers' “trailing” spacing).
+          timestep. Two samplers do this for the same denoiser. ${term('ddpm')}, the original (Ho et al. 2020), adds
+          fresh noise at every step; ${term('ddim')} (Song et al. 2021) has a knob ${term('eta')} for how much, and at
+          ${term('eta')} = 0 adds none, so its paths are smooth and where a particle ends depends only on where it
+          started. (A seeded DDPM run repeats too, but its result depends on the noise drawn at every step as well.)
+          The sampler visits the steps you ask for, evenly spaced from 999 down, so the first step always starts
+          from the noisiest timestep (diffusers calls this ${term('trailing', '“trailing”')} spacing).
         </p>
         <sampling-2d-figure .state=${s} .dataSet=${this.dataSet}></sampling-2d-figure>
         <h3>Why this is not yet a generative model</h3>

@@ -189,13 +189,17 @@ export class Chapter3 extends LitElement {
         <p>
           A frame of the Shapes World is 32 × 32 pixels with three colours each: 3,072 numbers. A clip of 8 frames is 24,576.
           The denoiser is called 30 times or more for one sample, on two copies of it each time with guidance, so every number it must see is
-          paid for again and again. Latent diffusion pays less: a <em>variational autoencoder</em> (VAE) squeezes each frame into a
+          paid for again and again. Latent diffusion pays less: a ${term('vae', html`<em>variational autoencoder</em>`)} (VAE) squeezes each frame into a
           much smaller <em>latent</em> ${term('z')}, the diffusion model works only there, and the VAE's decoder turns its
           final latent back into pixels, once.
         </p>
         <p>
           The VAE here shrinks each side by 4 and keeps 4 channels: a frame becomes an 8 × 8 grid of cells, each holding 4
-          numbers. Pick a frame, or draw one, and see it go in and come back.
+          numbers. “Variational” is how it is trained: the encoder gives every latent number a mean and a spread, the decoder
+          must redraw the frame from a sample drawn with them, and a small ${term('kl')} penalty pulls each towards the standard
+          normal N(0, 1). That keeps the latents in one compact, smooth region with no stray points far out, a space the
+          diffusion model can learn and the decoder can read everywhere. (The encoder here passes on the mean.) Pick a frame,
+          or draw one, and see it go in and come back.
         </p>
         ${this.models.renderWeights()}
         <vae-figure .state=${s} .models=${this.models} .manifest=${this.models.manifest} @vae-encoded=${this.onEncoded} @drawing-committed=${() => this.url.flush()}></vae-figure>
@@ -230,7 +234,7 @@ export class Chapter3 extends LitElement {
           The saving is in the denoiser. A convolution costs in proportion to the positions it slides over, and attention
           to the square of the tokens; in the latent there are 16 times fewer positions (8 × 8 against 32 × 32). The VAE's
           decoder runs only once, after the last step. Two U-Nets of the same design, one trained on latents and one on
-          pixels, show what that buys, in FLOPs counted from their graphs and in milliseconds measured in this browser.
+          pixels, show what that buys, in ${term('flops')} (floating-point operations) counted from their graphs and in milliseconds measured in this browser.
         </p>
         <step-cost-figure .models=${this.models} .manifest=${this.models.manifest}></step-cost-figure>
         ${this.models.renderBackend()}

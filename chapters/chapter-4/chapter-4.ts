@@ -7,6 +7,7 @@
 // is an element of this folder, the arithmetic is pipeline/lessons/patch-cost.ts
 // and pipeline/diffusion/patchify.ts, the pieces components/.
 import { LitElement, html } from 'lit';
+import { term } from '../../components/shell/notation';
 import { customElement } from 'lit/decorators.js';
 import '../../components/shell/chapter-section';
 import '../../components/shell/state-notice';
@@ -194,7 +195,7 @@ export class Chapter4 extends LitElement {
         <h3>Tokens, and what they cost</h3>
         <p>
           Each DiT block does two kinds of work. Everything a token does alone — the projections to queries, keys and values,
-          cross-attention to the text, the MLP — grows with the number of tokens N. Self-attention compares every token with
+          ${term('crossAttention')} to the text (each token asking the prompt's words what it needs), the MLP — grows with the number of tokens N. Self-attention compares every token with
           every other: its scores and their mixing grow with N². For this DiT (width ${DIT_ARCHITECTURE.width},
           ${DIT_ARCHITECTURE.depth} blocks) the two are equal at about ${cross.toLocaleString('en')} tokens with this patch;
           past that, attention dominates. Longer clips and larger frames get there fast.

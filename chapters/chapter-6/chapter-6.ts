@@ -253,9 +253,9 @@ export class Chapter6 extends LitElement {
           The DiT here reads the 24 states of that second output in every block through cross-attention. Each patch token (2 × 2 latent cells: 8 × 8
           pixels) sends a query; each text state offers a key and a value; softmax(QKᵀ/√d) says how much of each word the patch
           takes in. Those probabilities, averaged over the 4 heads, the blocks and the first two thirds of the denoising steps, are
-          a map per word of where it shapes the picture. DAAM averages every step; here the last third is left out, because by then
-          the layout is settled and the maps may stop following it (prompt-to-prompt keeps a layout by reusing only the early
-          steps' maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for all 16 seeds averaged over
+          a map per word of where it shapes the picture. ${term('daam')} (Tang et al. 2022), which made such maps for Stable Diffusion, averages every step; here the last third is left out, because by then
+          the layout is settled and the maps may stop following it (${term('promptToPrompt')}, which edits a picture by changing a word of its prompt, keeps the layout by
+          reusing only the early steps' maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for all 16 seeds averaged over
           steps 1–20 and for 14 over steps 21–30 alone; an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
           sampler calls the DiT's inspect twin (the same file, with its attention as an output) in the DiT's place, on
           ${term('xt')} for both halves of guidance, and keeps the maps of the prompt's half.

@@ -41,13 +41,6 @@ export const prose = css`
   sup {
     line-height: 0;
   }
-  /* a notation term linking to the glossary: math-looking, not shouting "link" */
-  a.term {
-    color: inherit;
-    font-style: italic;
-    text-decoration: underline dotted var(--muted);
-    white-space: nowrap;
-  }
   .coming-soon {
     color: var(--muted);
     font-style: italic;

@@ -162,6 +162,7 @@ export class NotationTerm extends LitElement {
   private place = (): void => {
     if (!this.open || !this.tip || !this.link) return;
     const a = this.link.getBoundingClientRect();
+    if (a.bottom < 0 || a.top > window.innerHeight) return this.hide(); // scrolled away from its term
     const at = placePopover(a, { width: this.tip.offsetWidth, height: this.tip.offsetHeight }, { width: document.documentElement.clientWidth, height: window.innerHeight });
     this.tip.style.left = `${at.left}px`;
     this.tip.style.top = `${at.top}px`;
@@ -191,6 +192,8 @@ export class NotationTerm extends LitElement {
     if (this.touchFoundOpen === false) {
       e.preventDefault();
       this.show();
+    } else {
+      this.hide(); // the link is followed: the glossary entry says the rest
     }
     this.touchFoundOpen = null;
   };

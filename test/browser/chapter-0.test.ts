@@ -300,4 +300,68 @@ test('390 px wide: the chapter fits the screen', async () => {
   }
 });
 
+test('notation terms: focus, hover or a first tap shows the one-line definition inside a 390 px window, with no layout shift; Escape hides it; the link still goes to the glossary', async () => {
+  const w = await suite.open('', { width: 390 });
+  const { page } = w;
+  try {
+    const term = page.locator('chapter-0').locator('notation-term[href="#n-ddim"]').first();
+    const link = term.locator('a.term');
+    const tip = term.locator('[role="tooltip"]');
+    await link.scrollIntoViewIfNeeded();
+    assert.is(await tip.isVisible(), false, 'hidden at first');
+    assert.is(await link.getAttribute('aria-describedby'), await tip.getAttribute('id'), 'the link is described by its popover');
+    const before = await link.boundingBox();
+    const inWindow = async (what: string) => {
+      const box = (await tip.boundingBox())!;
+      const view = await page.evaluate(() => ({ width: document.documentElement.clientWidth, height: innerHeight }));
+      assert.ok(box.x >= 0 && box.x + box.width <= view.width, `${what}: popover ${box.x}–${box.x + box.width} inside 0–${view.width}`);
+      assert.ok(box.y >= 0 && box.y + box.height <= view.height, `${what}: popover ${box.y}–${box.y + box.height} inside 0–${view.height}`);
+    };
+
+    // keyboard: focus shows it, Escape hides it
+    await link.focus();
+    await tip.waitFor({ state: 'visible' });
+    assert.match((await tip.textContent()) ?? '', /DDIM\s+Denoising Diffusion Implicit Models \(Song et al\. 2021\)/);
+    await inWindow('focus');
+    assert.equal(await link.boundingBox(), before, 'the term does not move');
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(widths.scroll <= widths.client, `no sideways scrolling with the popover open (${widths.scroll} px)`);
+    await page.keyboard.press('Escape');
+    await tip.waitFor({ state: 'hidden' });
+    await link.blur();
+
+    // mouse: hover shows it, leaving hides it, Escape hides it too; a term near the right edge stays inside
+    const eta = page.locator('chapter-0').locator('notation-term[href="#n-eta"]').first();
+    await eta.hover();
+    await eta.locator('[role="tooltip"]').waitFor({ state: 'visible' });
+    assert.match((await eta.locator('[role="tooltip"]').textContent()) ?? '', /how much fresh noise a DDIM step adds back/);
+    await page.mouse.move(2, 2);
+    await eta.locator('[role="tooltip"]').waitFor({ state: 'hidden' });
+    await term.hover();
+    await tip.waitFor({ state: 'visible' });
+    await inWindow('hover');
+    await page.keyboard.press('Escape');
+    await tip.waitFor({ state: 'hidden' });
+    await page.mouse.move(2, 2);
+
+    // touch: the first tap shows the definition and stays on the page, the second follows the link
+    const tap = () =>
+      link.evaluate((a) => {
+        a.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'touch', bubbles: true, composed: true }));
+        (a as HTMLElement).click();
+      });
+    const hash = await page.evaluate(() => location.hash);
+    await tap();
+    await tip.waitFor({ state: 'visible' });
+    await inWindow('tap');
+    assert.is(await page.evaluate(() => location.hash), hash, 'a first tap does not navigate');
+    await tap();
+    await page.waitForFunction(() => location.hash === '#n-ddim');
+    await tip.waitFor({ state: 'hidden' }); // following the link closes it
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
 test.run();

@@ -126,8 +126,9 @@ export class WhyTransformer extends LitElement {
         </tbody>
       </table>
       <p class="note">
-        The judge on images: the share of samples that pass, each category (weights/eval: the same prompts and seeds for both, each
-        model at its own guidance). Bold: ahead with the two 95 % intervals apart.
+        The judge on images: the share of samples that pass, each category (weights/eval: the same prompts for both, at
+        ${unetEval.seeds_per_prompt} seeds a prompt for the U-Net and ${ditEval.seeds_per_prompt} for the DiT, each model at its own
+        guidance). Bold: ahead with the two 95 % intervals apart.
       </p>
     `;
   }

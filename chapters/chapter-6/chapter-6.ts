@@ -41,6 +41,7 @@ import './token-states-figure';
 import './ways-figure';
 import './ways-tally-figure';
 import { missingWays } from './ways-figure';
+import { BINDING_GAIN, BINDING_PROBE } from './measured';
 import { chapter6Schema, fmtScale, MODELS, WAY_MODELS, type Chapter6Cell, type Chapter6State } from './state';
 
 export { DIT_ABLATION } from '../../components/charts/conditioning-charts';
@@ -239,13 +240,15 @@ export class Chapter6 extends LitElement {
           must be able to tell “red” from “blue”. What a state barely holds is the rest of the prompt. Trained only to match a
           whole caption to its clip, this encoder learned, as bigger CLIPs do, mostly a bag of words (the two “a”s of “a red circle
           and a blue square” get the same state, cosine 1.00, in the figure below): the state of “triangle” in
-          “a cyan triangle and a green square” is the same (cosine 0.999999, measured over 400 such captions) as in “a green
-          triangle and a cyan square”, so a patch that attends to “triangle” learns nothing there about its colour. Two more
-          blocks, trained so that every word carries the words of its own phrase, give the text encoder a second output in which
-          those two states differ (cosine 0.82); open it under the figure, and the words of one phrase turn alike in the
-          similarity map. The U-Net of chapters 3 and 5 and the DiT of this chapter read that one, and draw the right colour on
-          the right shape far more often for it (the judge, colour-binding prompts: the U-Net 0.45 before, 0.79 after 130 minutes
-          of training on it; the DiT's images 0.25 before, 0.78 after 110 minutes).
+          “a cyan triangle and a green square” is the same (cosine ${BINDING_PROBE.hidden}, measured over ${BINDING_PROBE.captions}
+          such captions) as in “a green triangle and a cyan square”, so a patch that attends to “triangle” learns nothing there
+          about its colour. Two more blocks, trained so that every word carries the words of its own phrase, give the text encoder
+          a second output in which those two states differ (cosine ${BINDING_PROBE.phrases}); open it under the figure, and the
+          words of one phrase turn alike in the similarity map. The U-Net of chapters 3 and 5 and the DiT of this chapter read that
+          one, and draw the right colour on the right shape far more often for it (the judge, colour-binding prompts on images: the
+          U-Net ${BINDING_GAIN.unet.before} before, ${BINDING_GAIN.unet.after} after its recipes ${BINDING_GAIN.unet.recipes} on it;
+          the DiT ${BINDING_GAIN.dit.before} before, ${BINDING_GAIN.dit.after} after its recipes ${BINDING_GAIN.dit.recipes}; the
+          model cards have the recipes).
         </p>
         <token-states-figure .state=${s} .models=${this.models}></token-states-figure>
         <h3>Where each word looks</h3>

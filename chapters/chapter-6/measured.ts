@@ -1,0 +1,29 @@
+// The measured figures chapter 6's prose quotes, read at build time from the
+// committed evaluations (weights/eval/recipes, `npm run eval` of each recipe's
+// weights) and the manifest (the text encoder's binding probe), so the prose
+// cannot drift from them: a new evaluation or export changes the sentence.
+import manifest from '../../weights/manifest.json';
+import unetBefore from '../../weights/eval/recipes/unet-recipe3.json';
+import unetAfter from '../../weights/eval/recipes/unet-recipe6.json';
+import ditBefore from '../../weights/eval/recipes/dit-recipe4.json';
+import ditAfter from '../../weights/eval/recipes/dit-recipe6.json';
+
+interface Evaluation {
+  scores: { images: { 'colour binding': { rate: number } } };
+}
+
+/** The judge's colour-binding rate on images, two decimals. */
+const binding = (e: Evaluation) => e.scores.images['colour binding'].rate.toFixed(2);
+
+/**
+ * Colour binding on images before and after the denoiser read the context blocks' `phrases`: the last
+ * recipe on the CLIP's `hidden` states against the last of those that read `phrases` (the cards' recipe tables).
+ */
+export const BINDING_GAIN = {
+  unet: { before: binding(unetBefore), after: binding(unetAfter), recipes: '4–6' },
+  dit: { before: binding(ditBefore), after: binding(ditAfter), recipes: '5–6' },
+};
+
+/** The context blocks' binding probe: cosine of a shape word's state across captions that swap the colours, in each output. */
+const probe = manifest.models.text_encoder.context_blocks.binding_probe;
+export const BINDING_PROBE = { hidden: probe.clip_cosine.toFixed(2), phrases: probe.context_cosine.toFixed(2), captions: probe.n };

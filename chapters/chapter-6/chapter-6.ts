@@ -126,6 +126,8 @@ const REFERENCES: Reference[] = [
   { title: 'Tang et al. 2022, What the DAAM: Interpreting Stable Diffusion Using Cross Attention', href: 'https://arxiv.org/abs/2210.04885', note: 'word-to-pixel attribution, summed over layers, heads and steps' },
   { title: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance', href: 'https://arxiv.org/abs/2207.12598', note: 'the guidance scale, and its trade of fidelity for diversity' },
   { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'adaLN-Zero, cross-attention, in context: their ablation of block designs' },
+  { title: 'Saharia et al. 2022, Photorealistic Text-to-Image Diffusion Models with Deep Language Understanding (Imagen)', href: 'https://arxiv.org/abs/2205.11487', note: 'a pooled text vector added to the timestep embedding, and cross-attention to the word states' },
+  { title: 'Podell et al. 2023, SDXL', href: 'https://arxiv.org/abs/2307.01952', note: 'the pooled CLIP text embedding as a condition beside cross-attention' },
   { title: 'Chen et al. 2023, PixArt-α', href: 'https://arxiv.org/abs/2310.00426', note: 'a DiT with cross-attention to text, as the DiT here' },
   { title: 'Betker et al. 2023, Improving Image Generation with Better Captions (DALL·E 3)', href: 'https://cdn.openai.com/papers/dall-e-3.pdf', note: 'descriptive captions, and prompts upsampled by a language model' },
   { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 're-captioning, and short prompts expanded by GPT' },
@@ -315,6 +317,13 @@ export class Chapter6 extends LitElement {
             is for, and text-to-image DiTs such as PixArt-α use it.
           </p>
         </section>
+        <p>
+          Many text-to-image models use two of these ways for the text itself. Imagen's U-Net adds one pooled vector of the whole
+          prompt to the timestep's embedding, which scales and shifts every block as adaLN does, and also reads the whole sequence
+          of word states through cross-attention (Saharia et al.); SDXL does the same with a pooled CLIP vector (Podell et al.).
+          The pooled vector says what the whole prompt is about; cross-attention says which word goes where. The DiT of this page
+          reads only the word states, and the adaLN model below only the pooled vector: see what each gets right.
+        </p>
         ${waysReady ? this.ways.renderWeights() : nothing}
         <ways-figure .state=${s} .models=${this.ways} .manifest=${this.ways.manifest}></ways-figure>
         ${waysReady ? html`<ways-tally-figure .state=${s} .models=${this.ways}></ways-tally-figure>` : nothing}

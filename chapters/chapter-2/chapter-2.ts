@@ -200,6 +200,13 @@ export class Chapter2 extends LitElement {
           ${term('s')}:
         </p>
         <p class="eq"><span>ε̂ = ε̂<sub>uncond</sub> + ${term('s')}·(ε̂<sub>cond</sub> − ε̂<sub>uncond</sub>)</span></p>
+        <p>
+          The figure runs the whole text-to-video model, so four of its parts are taken on trust until their chapters: it
+          denoises the VAE’s latents, not pixels (<a href="#latent-space">chapter 3</a>), cut into spacetime patches
+          (<a href="#spacetime-patches">chapter 4</a>), with a transformer (<a href="#unet-vs-dit">chapter 5</a>) that reads
+          the prompt through cross-attention and is steered by guidance (<a href="#conditioning">chapter 6</a>). None of them
+          changes the loop above; set ${term('s')} to 1 and guidance is off.
+        </p>
         ${this.models.renderWeights()}
         <sampler-figure .state=${s} .models=${this.models} .manifest=${m} .queue=${this.queue} @step-shown=${(e: CustomEvent<StepShown | null>) => (this.runStep = e.detail)}></sampler-figure>
         <p>

@@ -77,6 +77,8 @@ const snap = (page: Page): Promise<Snap> =>
 
 /** Waits for a finished run newer than `after` (its serial), and returns the figure. */
 async function finished(page: Page, after = 0): Promise<Snap> {
+  // the sampler runs when it is in view, as a reader scrolled to it would see (on a phone it starts below the fold)
+  await page.locator('chapter-2').locator('live-cell#sampler').scrollIntoViewIfNeeded();
   await within(180_000, 'a sampling run', page.waitForFunction((after) => {
     const f = document.querySelector('chapter-2')!.figure;
     return !!f.run && f.run.serial > after && !f.run.running && !!f.final;

@@ -1,10 +1,19 @@
 // Every chapter's "Try this" items name the figure they change (chapter-section
 // scrolls it into view and marks it), and that figure is one the chapter shows:
-// read from the chapter's source, where TRY_THIS and its template sit.
+// read from the chapter's source: TRY_THIS sits in chapters/<tag>/try-this.ts
+// where the chapter has one (else in the chapter's own file), the template in
+// the chapter's file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { CHAPTERS } from '../../chapters/registry';
+
+/** The chapter's template source, and the source holding its TRY_THIS list. */
+function sourcesOf(tag: string): { template: string; list: string } {
+  const template = readFileSync(new URL(`../../chapters/${tag}/${tag}.ts`, import.meta.url), 'utf8');
+  const own = new URL(`../../chapters/${tag}/try-this.ts`, import.meta.url);
+  return { template, list: existsSync(own) ? readFileSync(own, 'utf8') : template };
+}
 
 function tryThisOf(source: string): { question: string; figure: string | null; answer: boolean; live: boolean }[] {
   const start = source.indexOf('const TRY_THIS');
@@ -23,8 +32,8 @@ function tryThisOf(source: string): { question: string; figure: string | null; a
 
 test('each try-this item names a figure, and the chapter renders that figure', () => {
   for (const c of CHAPTERS) {
-    const source = readFileSync(new URL(`../../chapters/${c.tag}/${c.tag}.ts`, import.meta.url), 'utf8');
-    const items = tryThisOf(source);
+    const { template: source, list } = sourcesOf(c.tag);
+    const items = tryThisOf(list);
     assert.ok(items.length >= 3, `${c.tag}: at least three questions (${items.length})`);
     for (const { question, figure } of items) {
       assert.ok(figure, `${c.tag}: “${question.slice(0, 50)}…” names no figure`);
@@ -36,8 +45,7 @@ test('each try-this item names a figure, and the chapter renders that figure', (
 test('each try-this item has an answer ("What you should see, and why"); most read a number live from the figure', () => {
   let live = 0, all = 0;
   for (const c of CHAPTERS) {
-    const source = readFileSync(new URL(`../../chapters/${c.tag}/${c.tag}.ts`, import.meta.url), 'utf8');
-    for (const { question, answer, live: reads } of tryThisOf(source)) {
+    for (const { question, answer, live: reads } of tryThisOf(sourcesOf(c.tag).list)) {
       assert.ok(answer, `${c.tag}: “${question.slice(0, 50)}…” has no answer`);
       all++;
       if (reads) live++;

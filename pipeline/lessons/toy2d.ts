@@ -188,6 +188,17 @@ export function particleNoise(n: number, seed: number): Float32Array {
 /** Logits more than this far below the largest add less than e^-40 of weight each: skipped. */
 const LOGIT_CUTOFF = 40;
 
+/**
+ * What the sampler and the field ask of a denoiser: x̂₀ for many x_t (interleaved) at noise level ᾱ.
+ * The ideal denoiser below is one; a network trained on the same points is another
+ * (pipeline/lessons/mlp2d.ts). `data` is the data set it denoises towards (for a network, the one it
+ * was trained on).
+ */
+export interface Denoiser2D {
+  readonly data: Points2D;
+  predictX0(xt: ArrayLike<number>, alphaBar: number, out?: Float32Array): Float32Array;
+}
+
 /** e^(−k·ln2/16) for k = 0 … 1023: covers e^x down to x = −44. */
 const EXP_STEPS = 16;
 const EXP_TABLE = Float64Array.from({ length: 1024 }, (_, k) => Math.exp((-k * Math.LN2) / EXP_STEPS));
@@ -211,7 +222,7 @@ export function expNonPositive(x: number): number {
  * E[x₀ | x_t] under the empirical data distribution, for many x_t at once.
  * Keeps per-ᾱ tables and scratch space, so repeated calls allocate nothing.
  */
-export class IdealDenoiser {
+export class IdealDenoiser implements Denoiser2D {
   readonly data: Points2D;
   private readonly dx: Float64Array;
   private readonly dy: Float64Array;
@@ -350,7 +361,7 @@ export function distancesToData(pts: ArrayLike<number>, data: Points2D): Float32
  * the prediction x̂₀(x). Returns the grid points and the predictions, interleaved.
  */
 export function denoiserField(
-  denoiser: IdealDenoiser,
+  denoiser: Denoiser2D,
   alphaBar: number,
   cells: number,
   extent = VIEW_EXTENT,
@@ -391,12 +402,12 @@ export interface Sampler2DOptions {
 
 /**
  * Particles flowing back from noise to data: x_T ~ N(0, I), then one DDPM or
- * DDIM step per `step()` call, the model being the ideal denoiser (an
- * x₀-prediction, diffusers' prediction_type 'sample'). `path[k]` is the state
+ * DDIM step per `step()` call, the model being the ideal denoiser or any other
+ * Denoiser2D (an x₀-prediction, diffusers' prediction_type 'sample'). `path[k]` is the state
  * after k steps (path[0] = x_T); `timesteps[k]` the t that step k starts from.
  */
 export class Sampler2D {
-  readonly denoiser: IdealDenoiser;
+  readonly denoiser: Denoiser2D;
   readonly timesteps: Int32Array;
   readonly path: Float32Array[] = [];
   readonly options: Required<Sampler2DOptions>;
@@ -404,7 +415,8 @@ export class Sampler2D {
   private readonly predX0: Float32Array;
   private readonly noise: Float32Array;
 
-  constructor(options: Sampler2DOptions, denoiser?: IdealDenoiser) {
+  /** `denoiser`: the ideal denoiser of `options.data` when left out (or made for another data set). */
+  constructor(options: Sampler2DOptions, denoiser?: Denoiser2D) {
     const T = options.schedule.alphasCumprod.length;
     this.options = { timestepSpacing: 'trailing', eta: 0, ...options };
     if (!SAMPLERS_2D.includes(options.sampler)) throw new RangeError(`Sampler2D: unknown sampler ${JSON.stringify(options.sampler)}`);

@@ -1,5 +1,5 @@
 /**
- * npm run eval:attention -- [--prompt "a red circle"] [--word red] [--colour red] [--seeds 16] [--model dit]
+ * npm run eval:attention -- [--prompt "a red circle"] [--word red] [--colour red] [--seeds 16] [--model dit] [--out FILE]
  *
  * How often a word's cross-attention map peaks inside its object: the figure the DiT's
  * card and chapter 6 quote. For seeds 0 … N−1 it runs the page's pipeline (the model's
@@ -7,8 +7,11 @@
  * one-frame image, and counts the seeds whose map, averaged over heads and layers, peaks
  * inside the judge's object of that colour (its mask grown by 1 px), for three spans of
  * the 30 steps: the layout steps chapter 6 shows (the first two thirds), the last third
- * alone, and all of them.
+ * alone, and all of them. --out writes the counts as JSON (weights/eval/attention/dit.json is
+ * what chapter 6's prose reads, chapters/chapter-6/measured.ts).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { ModelHost } from '../pipeline/runtime/models';
 import { fileWeights, WEIGHTS_DIR } from '../pipeline/runtime/weights-node';
 import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../pipeline/lessons/cross-attention';
@@ -45,6 +48,15 @@ async function main(): Promise<void> {
   }
   console.log(`"${word}" in "${prompt}" (${model}, seeds 0-${seeds - 1}): the map's peak inside the ${colour} object`);
   for (const name of Object.keys(spans)) console.log(`  ${name}: ${inside[name].length} of ${seeds}`);
+  const out = args.flags.get('out');
+  if (out) {
+    const counts = Object.fromEntries(Object.keys(spans).map((name) => [name, { steps: spans[name].map((i) => i + 1), inside: inside[name].length, seedsInside: inside[name] }]));
+    // the model's file hash, so a test can tell when a newly shipped model needs a new tally
+    const manifest = JSON.parse(readFileSync(path.join(args.flags.get('weights') ?? WEIGHTS_DIR, 'manifest.json'), 'utf8'));
+    const sha256 = manifest.models[model]?.sha256 ?? null;
+    writeFileSync(out, JSON.stringify({ prompt, word, colour, model, sha256, frames: 1, seeds, spans: counts }, null, 2) + '\n');
+    console.log(`wrote ${out}`);
+  }
 }
 
 main().catch((e) => {

@@ -38,7 +38,7 @@ import './token-states-figure';
 import './ways-figure';
 import './ways-tally-figure';
 import { missingWays } from './ways-figure';
-import { BINDING_GAIN, BINDING_PROBE } from './measured';
+import { ATTENTION_PEAK, BINDING_GAIN, BINDING_PROBE } from './measured';
 import { chapter6Schema, MODELS, WAY_MODELS, type Chapter6Cell, type Chapter6State } from './state';
 
 export { DIT_ABLATION } from '../../components/charts/conditioning-charts';
@@ -171,8 +171,8 @@ export class Chapter6 extends LitElement {
           takes in. Those probabilities, averaged over the 4 heads, the blocks and the first two thirds of the denoising steps, are
           a map per word of where it shapes the picture. ${term('daam')} (Tang et al. 2022), which made such maps for Stable Diffusion, averages every step; here the last third is left out, because by then
           the layout is settled and the maps may stop following it (${term('promptToPrompt')}, which edits a picture by changing a word of its prompt, keeps the layout by
-          reusing only the early steps' maps): for “a red circle”, seeds 0–15, the peak of “red” lies inside the red object for all 16 seeds averaged over
-          steps 1–20 and for 14 over steps 21–30 alone; an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
+          reusing only the early steps' maps): for “${ATTENTION_PEAK.prompt}”, seeds 0–${ATTENTION_PEAK.seeds - 1}, the peak of “${ATTENTION_PEAK.word}” lies inside the ${ATTENTION_PEAK.word} object for ${ATTENTION_PEAK.layout.inside} of ${ATTENTION_PEAK.seeds} seeds averaged over
+          steps ${ATTENTION_PEAK.layout.steps} and for ${ATTENTION_PEAK.late.inside} over steps ${ATTENTION_PEAK.late.steps} alone (one frame each); an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
           sampler calls the DiT's inspect twin (the same file, with its attention as an output) in the DiT's place, on
           ${term('xt')} for both halves of guidance, and keeps the maps of the prompt's half.
         </p>

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { BINDING_GAIN, BINDING_PROBE } from '../../chapters/chapter-6/measured';
+import { ATTENTION_PEAK, BINDING_GAIN, BINDING_PROBE } from '../../chapters/chapter-6/measured';
 
 const read = (p: string) => JSON.parse(readFileSync(new URL(`../../weights/${p}`, import.meta.url), 'utf8'));
 const rate = (p: string) => read(p).scores.images['colour binding'].rate as number;
@@ -23,6 +23,17 @@ test('the cosines are the manifest\'s binding probe, and the phrases output tell
   const probe = read('manifest.json').models.text_encoder.context_blocks.binding_probe;
   assert.equal(BINDING_PROBE, { hidden: probe.clip_cosine.toFixed(2), phrases: probe.context_cosine.toFixed(2), captions: probe.n });
   assert.ok(Number(BINDING_PROBE.phrases) < Number(BINDING_PROBE.hidden));
+});
+
+test('the cross-attention peak counts are the shipped DiT\'s tally (npm run eval:attention -- --out weights/eval/attention/dit.json), layout steps then the last third', () => {
+  const tally = read('eval/attention/dit.json');
+  assert.is(tally.sha256, read('manifest.json').models.dit.sha256, 'the tally is of the DiT the manifest ships: re-run it after shipping a new one');
+  const spans = Object.values(tally.spans) as { steps: number[]; inside: number }[];
+  assert.is(ATTENTION_PEAK.layout.steps, '1–20');
+  assert.is(ATTENTION_PEAK.late.steps, '21–30');
+  assert.is(ATTENTION_PEAK.layout.inside, spans.find((s) => s.steps.length === 20)!.inside);
+  assert.is(ATTENTION_PEAK.late.inside, spans.find((s) => s.steps.length === 10)!.inside);
+  assert.ok(ATTENTION_PEAK.layout.inside <= ATTENTION_PEAK.seeds && ATTENTION_PEAK.late.inside <= ATTENTION_PEAK.seeds);
 });
 
 test.run();

@@ -8,6 +8,9 @@ import { CHAPTERS as REGISTRY, FIRST_SCREEN } from './chapters/registry';
 /** Chapter elements and their code (chapters/registry.ts); esbuild makes each dynamic import its own chunk. The
  *  first screen (the whole pipeline, live, above the chapters) loads the same way, at once when the page opens at the top. */
 export const CHAPTERS: Record<string, () => Promise<unknown>> = Object.fromEntries([FIRST_SCREEN, ...REGISTRY].map((c) => [c.tag, c.load]));
+/** Elements of the page outside the chapters whose code loads the same way, when the reader comes near them. */
+const LAZY_PARTS: Record<string, () => Promise<unknown>> = { 'engine-panel': () => import('./components/shell/engine-panel') };
+const LOADERS: Record<string, () => Promise<unknown>> = { ...CHAPTERS, ...LAZY_PARTS };
 
 type LoadState = 'loading' | 'loaded' | 'failed';
 
@@ -25,7 +28,7 @@ function loadChapter(el: HTMLElement): Promise<void> {
   const tag = el.localName;
   const existing = loads.get(tag);
   if (existing) return existing;
-  const first = CHAPTERS[tag];
+  const first = LOADERS[tag];
   if (!first) return Promise.resolve();
   // Browsers remember a module whose fetch failed and answer a second import() of it with the
   // same failure, without asking the network: a retry imports the chunk's URL (read from the
@@ -69,7 +72,7 @@ function showLoadError(el: HTMLElement, error: unknown) {
 }
 
 function chapterElements(): HTMLElement[] {
-  return Object.keys(CHAPTERS).flatMap((tag) => Array.from(document.querySelectorAll<HTMLElement>(tag)));
+  return Object.keys(LOADERS).flatMap((tag) => Array.from(document.querySelectorAll<HTMLElement>(tag)));
 }
 
 /** The chapter a URL fragment points into (the chapter itself or an id inside its light DOM). */
@@ -81,7 +84,7 @@ function chapterForHash(hash: string): HTMLElement | null {
   } catch {
     return null;
   }
-  while (target && !CHAPTERS[target.localName]) target = target.parentElement;
+  while (target && !LOADERS[target.localName]) target = target.parentElement;
   return target as HTMLElement | null;
 }
 

@@ -236,7 +236,6 @@ export class Chapter2 extends LitElement {
           fault.
         </p>
         <seeds-figure .state=${s} .models=${this.models} .manifest=${m} .queue=${this.queue}></seeds-figure>
-        ${this.models.renderBackend()}
       </chapter-section>
     `;
   }

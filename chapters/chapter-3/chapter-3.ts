@@ -237,7 +237,6 @@ export class Chapter3 extends LitElement {
           pixels, show what that buys, in ${term('flops')} (floating-point operations) counted from their graphs and in milliseconds measured in this browser.
         </p>
         <step-cost-figure .models=${this.models} .manifest=${this.models.manifest}></step-cost-figure>
-        ${this.models.renderBackend()}
       </chapter-section>
     `;
   }

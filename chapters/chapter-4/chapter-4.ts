@@ -231,7 +231,6 @@ export class Chapter4 extends LitElement {
           expect it.
         </p>
         <noise-figure .state=${s} .manifest=${this.models.manifest}></noise-figure>
-        ${this.models.renderBackend()}
       </chapter-section>
     `;
   }

@@ -221,7 +221,6 @@ export class Chapter5 extends LitElement {
           can follow an object as it moves. Whatever division of labour you find was learned, not built in: nothing in the DiT says
           which tokens are neighbours, in space or in time, except their sin-cos position features.
         </p>
-        ${this.models.renderBackend()}
       </chapter-section>
     `;
   }

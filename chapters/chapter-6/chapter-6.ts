@@ -252,7 +252,6 @@ export class Chapter6 extends LitElement {
           The expansion is held to what was asked, not only to itself: filling in “big” or “in the top left” is the rule's choice,
           and any picture that obeys the expansion also obeys the short prompt.
         </p>
-        ${this.models.renderBackend()}
       </chapter-section>
     `;
   }

@@ -188,7 +188,6 @@ export class Chapter7 extends LitElement {
           into frames. Below, each stage shows what it made and how long it took on your device.
         </p>
         ${this.models.renderWeights()}
-        ${this.models.renderBackend()}
         <make-figure .state=${s} .models=${this.models} .manifest=${this.models.manifest} @clip-made=${made}></make-figure>
 
         <h3>Animating a picture</h3>

@@ -6,8 +6,11 @@
 //    fell back to WASM is a visible note in that cell;
 //  - knows the chapter's models: their size before any download (from the
 //    manifest), whether they are cached, and the download's progress;
-//  - holds the backend choice ('auto' | 'wasm' | 'webgpu'), read from and
-//    written to the URL (`?backend=…`), with the times 'auto' measured.
+//  - reads the page's backend choice ('auto' | 'wasm' | 'webgpu', one for the
+//    whole page, in the URL as `?backend=…`) from the engine
+//    (components/controllers/engine-state.ts), and tells the engine what it
+//    learns of its models (sizes, downloads, what ran them, 'auto''s times):
+//    the page's one <engine-panel> shows it all, and holds the switch.
 //
 //   class Chapter7 extends LitElement {
 //     private models = new ModelController(this, { models: ['text_encoder', 'dit', 'vae_decoder'] });
@@ -17,7 +20,7 @@
 //         { onProgress: (p) => { if (p.kind === 'step') this.step = p.step; } });
 //       if (clip) this.clip = clip;      // undefined: failed (shown in the cell) or replaced by a newer run
 //     }
-//     render() { return html`${this.models.renderWeights()} <live-cell id="clip">…</live-cell> ${this.models.renderBackend()}`; }
+//     render() { return html`${this.models.renderWeights()} <live-cell id="clip">…</live-cell>`; }
 //   }
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { sharedModelClient, type ModelClient, type RequestOptions } from '../../pipeline/worker/client';
@@ -27,9 +30,9 @@ import type { Manifest } from '../../pipeline/runtime/manifest';
 import { formatBytes } from '../../pipeline/runtime/manifest';
 import type { WebGpuSupport } from '../../pipeline/runtime/ort';
 import type { DownloadProgress } from '../../pipeline/runtime/weights';
-import { readBackend, writeBackend } from '../../pipeline/runtime/backend-state';
 import { describeError, type LiveCell } from '../shell/live-cell';
-import { replaceQuery } from '../shell/location';
+import { renderBackendSwitch } from '../shell/engine-panel';
+import { engineState, modelLabel } from './engine-state';
 
 export interface ModelControllerOptions {
   /** The manifest names of the models this chapter uses. */
@@ -53,15 +56,6 @@ export interface CellTask {
   runner: ModelRunner;
 }
 
-const LABELS: Record<string, string> = {
-  text_encoder: 'text encoder',
-  vae_encoder: 'VAE encoder',
-  vae_decoder: 'VAE decoder',
-  dit: 'DiT',
-  unet: 'U-Net',
-};
-const modelLabel = (name: string) => LABELS[name] ?? name.replace(/_/g, ' ');
-
 let nextCellId = 1;
 const cellIds = new WeakMap<Element, string>();
 
@@ -81,7 +75,6 @@ export class ModelController implements ReactiveController {
   cached: Record<string, boolean> = {};
   downloads: Record<string, DownloadProgress> = {};
   webgpu: WebGpuSupport | null = null;
-  backend: BackendPreference = 'auto';
   /** The latest report of each model run through this controller. */
   reports: Record<string, BackendReport> = {};
 
@@ -95,17 +88,29 @@ export class ModelController implements ReactiveController {
     host.addController(this);
   }
 
-  /** A model's name as the weights line shows it. */
-  label(model: string): string {
-    return this.customLabel?.(model, this.manifest) ?? modelLabel(model);
+  /** The page's backend choice (the engine's; setting it here sets it for the whole page, not in the URL). */
+  get backend(): BackendPreference {
+    return engineState.backend;
   }
 
+  set backend(backend: BackendPreference) {
+    engineState.backend = backend;
+  }
+
+  /** A model's name as the weights line shows it. */
+  label(model: string): string {
+    return this.customLabel?.(model, this.manifest) ?? modelLabel(model, this.manifest);
+  }
+
+  private readonly onBackend = () => this.host.requestUpdate();
+
   hostConnected(): void {
-    this.backend = readBackend(new URLSearchParams(globalThis.location?.search ?? '')).backend;
+    engineState.addEventListener('backend', this.onBackend);
     void this.refreshStatus();
   }
 
   hostDisconnected(): void {
+    engineState.removeEventListener('backend', this.onBackend);
     for (const cell of this.cells) this.client.cancel(cell);
   }
 
@@ -118,6 +123,7 @@ export class ModelController implements ReactiveController {
       this.cached = result.cached;
       this.webgpu = result.webgpu;
       this.manifestError = null;
+      engineState.noteStatus(result.manifest, result.cached, result.webgpu);
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
       this.manifestError = describeError(e);
@@ -216,6 +222,7 @@ export class ModelController implements ReactiveController {
 
   private showReports(cell: LiveCell, reports: BackendReport[]): void {
     for (const r of reports) this.reports[r.model] = r;
+    engineState.noteReports(reports);
     const labels = [...new Set(reports.map((r) => r.label))];
     cell.backend = labels.join(' + ');
     const notes = reports.filter((r) => r.fallback).map((r) => `${this.label(r.model)}: ${r.fallback}; it ran on WASM instead.`);
@@ -226,6 +233,7 @@ export class ModelController implements ReactiveController {
   private onDownload(p: DownloadProgress): void {
     this.downloads = { ...this.downloads, [p.model]: p };
     if (p.done) this.cached = { ...this.cached, [p.model]: true };
+    engineState.noteDownload(p);
     this.host.requestUpdate();
   }
 
@@ -234,11 +242,9 @@ export class ModelController implements ReactiveController {
     return (await this.run(cell, { kind: 'load', models: this.models })) !== undefined;
   }
 
-  /** Forces a backend (or 'auto'), and puts it in the URL. */
+  /** Forces a backend (or 'auto') for the whole page, and puts it in the URL. */
   setBackend(backend: BackendPreference): void {
-    this.backend = backend;
-    if (globalThis.location && globalThis.history) replaceQuery(writeBackend(new URLSearchParams(location.search), backend));
-    this.host.requestUpdate();
+    engineState.setBackend(backend);
   }
 
   /** The chapter's weights: size before the download, a progress bar during it. */
@@ -261,7 +267,7 @@ export class ModelController implements ReactiveController {
     const loaded = active.reduce((s, d) => s + d.loaded, 0);
     const of = active.reduce((s, d) => s + d.total, 0);
     return html`<div class="weights" role="status">
-      <span>Models: ${parts.join(', ')} (${formatBytes(total)}; ${state}).</span>
+      <span>Models: ${parts.join(', ')} (${formatBytes(total)}; ${state}). <a href="#engine">Engine</a></span>
       ${missing.length ? html`<span> Not trained yet: ${missing.map((m) => this.label(m)).join(', ')}.</span>` : nothing}
       ${active.length
         ? html`<label>Downloading ${active.map((d) => this.label(d.model)).join(', ')}:
@@ -270,18 +276,8 @@ export class ModelController implements ReactiveController {
     </div>`;
   }
 
-  /** Which backend runs the models: the switch, and the times 'auto' measured. */
+  /** Which backend runs the models: the page's switch, and the times 'auto' measured (as <engine-panel> shows them). */
   renderBackend(): TemplateResult {
-    const timed = Object.values(this.reports).filter((r) => r.times && Object.keys(r.times).length > 1);
-    const options: [BackendPreference, string][] = [['auto', 'Fastest (timed)'], ['wasm', 'WASM (CPU)'], ['webgpu', 'WebGPU']];
-    return html`<div class="backend">
-      <label>Run the models on
-        <select @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendPreference)}>
-          ${options.map(([v, label]) => html`<option value=${v} ?selected=${this.backend === v}>${label}</option>`)}
-        </select>
-      </label>
-      ${timed.map((r) => html`<span> ${this.label(r.model)}: ${r.reason}.</span>`)}
-      ${this.webgpu && !this.webgpu.available ? html`<span> (${this.webgpu.reason})</span>` : nothing}
-    </div>`;
+    return renderBackendSwitch(engineState, (m) => this.label(m));
   }
 }

@@ -58,7 +58,7 @@ function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
 const waitForClip = (page: Page) =>
   page.waitForFunction(() => document.querySelector('first-screen')?.result != null, undefined, { timeout: 240_000, polling: 200 });
 
-suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at once, sizes before the download, a progress bar during it, the stages in order with previews, the clip Node makes', async () => {
+suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at once, sizes before the download, a progress bar during it, the stages in order with previews, the clip Node makes; the engine panel then says what ran each model and what this browser has, and its switch is the page\'s', async () => {
   const w = await suite.open('', { before: slowWeights(1500) });
   const { page } = w;
   try {
@@ -94,6 +94,32 @@ suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at on
     assert.ok(expected.verdict!.pass, `the default clip (what a class sees first) passes the judge: ${done.reason}`);
     console.log(`      first screen, "a red circle moving right", seed 0: ${done.reason}`);
     assert.match((await page.locator('first-screen').locator('#summary').textContent())!, /Made in [\d.]+ (s|ms): 30 steps of the DiT/);
+    // the page's one engine panel (components/shell/engine-panel.ts): what ran each model, what this browser has, and the switch for every chapter
+    await page.locator('#engine').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => !!document.querySelector('engine-panel')?.shadowRoot?.querySelector('tr[data-model="dit"]'), undefined, { timeout: 30_000 });
+    const panel = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('engine-panel')!.shadowRoot!;
+        return {
+          rows: Object.fromEntries(Array.from(root.querySelectorAll('tbody tr')).map((tr) => [(tr as HTMLElement).dataset.model!, Array.from(tr.querySelectorAll('td')).map((td) => td.textContent!.trim())])) as Record<string, string[]>,
+          total: root.querySelector('.total')!.textContent!.replace(/\s+/g, ' ').trim(),
+          selects: document.querySelectorAll('engine-panel').length,
+        };
+      });
+    const engine = await panel();
+    assert.is(engine.selects, 1, 'one engine panel in the page');
+    for (const m of ['text_encoder', 'dit', 'vae_decoder']) {
+      assert.is(engine.rows[m][3], 'in this browser', `${m}: ${engine.rows[m].join(' | ')}`);
+      assert.is(engine.rows[m][2], 'WASM (CPU)', `${m} ran on WASM`);
+    }
+    assert.is(engine.rows.unet[3], 'not asked for yet');
+    assert.not.ok(Object.values(engine.rows).some((r) => /snap|_/.test(r[0])), 'models named for a reader, never by their file names');
+    assert.match(engine.total, /^3 of \d+ models in this browser \([\d.]+ MB of [\d.]+ MB\), kept for the next visit/);
+    await page.locator('engine-panel').getByLabel('Run the models on').selectOption('webgpu');
+    assert.match(await page.evaluate(() => location.search), /backend=webgpu/);
+    assert.is(await page.evaluate(() => document.querySelector('first-screen')!.models.backend), 'webgpu', 'the switch is the whole page\'s');
+    await page.locator('engine-panel').getByLabel('Run the models on').selectOption('auto');
+    assert.not.match(await page.evaluate(() => location.search), /backend/);
     assertClean(w);
   } finally {
     await w.close();

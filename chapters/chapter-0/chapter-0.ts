@@ -4,7 +4,8 @@
 // field; and DDPM or DDIM sampling with it, the particles flowing back along
 // their paths. No weights: everything is computed from the data set itself
 // (pipeline/lessons/toy2d.ts). Prose and layout: each figure is an element of
-// this folder (forward-2d-figure, sampling-2d-figure), the charts
+// this folder (forward-2d-figure, sampling-2d-figure, flow-2d-figure,
+// guidance-2d-figure), the charts
 // components/charts/plane-charts.ts.
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement } from 'lit/decorators.js';
@@ -16,6 +17,8 @@ import { controls, layout, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/controllers/url-state-controller';
 import './forward-2d-figure';
 import './sampling-2d-figure';
+import './flow-2d-figure';
+import './guidance-2d-figure';
 import { chapter0Schema, dataSetKey, makeDataSet, schedule, T, type Chapter0State, type DataSet } from './state';
 import { REFERENCES, TRY_THIS } from './try-this';
 
@@ -145,6 +148,48 @@ export class Chapter0 extends LitElement {
           denoiser (Kadkhodaie et al. 2024); with too little data, or with images repeated many times, real
           models do reproduce training images (Carlini et al. 2023). The models in the next chapters are such
           networks, trained on the Shapes World.
+        </p>
+        <h3>Flow matching: straight lines to the data</h3>
+        <p>
+          Stable Diffusion 3 (Esser et al. 2024) and most recent video transformers use a simpler path. Flow
+          matching (Lipman et al. 2023), or rectified flow (Liu et al. 2023), mixes a point and its noise along a
+          straight line, x<sub>t</sub> = (1 − t)·${term('x0')} + t·${term('eps')} for t from 0 to 1, and trains the
+          network to predict the line's velocity, ${term('eps')} − ${term('x0')}. The ideal prediction is again a
+          weighted average: the softmax over the training points, now of −‖x<sub>t</sub> − (1 − t)d<sub>i</sub>‖² / 2t²,
+          gives E[${term('x0')} | x<sub>t</sub>], and the velocity is v = (x<sub>t</sub> − E[${term('x0')} | x<sub>t</sub>]) / t.
+          Sampling follows it from pure noise at t = 1 to the data at t = 0 in Euler steps, x ← x − Δt·v. Below, the
+          same starting noise goes through both samplers of the data set chosen above.
+        </p>
+        <flow-2d-figure .state=${s} .dataSet=${this.dataSet}></flow-2d-figure>
+        <p>
+          Each training pair moves on a straight line, but the field at a place averages all the lines through it.
+          At first every training point is about as likely, so every particle heads for the middle of the data and
+          then turns towards the point it settles on: over the whole path the flow's particles are less straight
+          than DDIM's, and only the last stretch, once a particle has chosen its point, is straight. (Liu et al.
+          straighten the paths by training again on the model's own pairs of noise and sample, “reflow”.) Yet the
+          flow reaches its many-step samples in fewer steps, and with the exact field that is not the straightness
+          but where the steps fall: an Euler step of this flow is a DDIM step, rescaled, and DDIM run at the flow's
+          noise levels gives the flow's samples. Steps even in t spend more of the budget at low noise, where
+          particles choose their points; the linear schedule's timesteps spend most of it at high noise.
+        </p>
+        <h3>Guidance in two dimensions</h3>
+        <p>
+          Now give the points labels: each of the two moons is a class. A conditional denoiser sees only its class's
+          points, E[${term('x0')} | ${term('xt')}, c]; the unconditional one sees them all. Classifier-free guidance
+          (Ho &amp; Salimans 2022) extrapolates from the second past the first, ε̂ = ε̂<sub>u</sub> + s·(ε̂<sub>c</sub> − ε̂<sub>u</sub>).
+          The noise prediction points down the log density, so this samples p(${term('xt')})·p(c | ${term('xt')})<sup>s</sup>:
+          s = 0 ignores the label, s = 1 is the conditional model, and a larger s sharpens the classifier hidden in the
+          two denoisers, pushing samples to where their class is most certain, away from the other moon.
+        </p>
+        <guidance-2d-figure .state=${s}></guidance-2d-figure>
+        <p>
+          Because this conditional denoiser is exact, s = 1 already puts every sample on its own moon; a larger s only
+          takes variety away, as the samples crowd onto the parts of their moon farthest from the other. Early in
+          sampling the guided guess x̂<sub>0</sub> lies far past the data (draw the guided field at a large t), and
+          here the exact denoisers pull the particles back onto training points in the last steps. A trained network
+          has no such exact pull: in an image the overshoot stays, as over-saturated colours, which Imagen clips
+          (Saharia et al. 2022) and guidance rescale damps (Lin et al. 2023). This is the picture behind the guidance
+          slider of <a href="#conditioning">chapter 6</a>.
         </p>
       </chapter-section>
     `;

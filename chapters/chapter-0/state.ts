@@ -4,7 +4,9 @@
 import { css } from 'lit';
 import { makeSchedule } from '../../pipeline/diffusion';
 import { DATASETS_2D, IdealDenoiser, MAX_DRAWN_POINTS, SAMPLERS_2D, builtInDataset, decodePoints, type Points2D } from '../../pipeline/lessons/toy2d';
-import { defineSchema, integer, oneOf, text, type StateOf } from '../../pipeline/url-state';
+import { defineSchema, integer, number, oneOf, text, type StateOf } from '../../pipeline/url-state';
+import { FLOW_MAX_STEPS } from '../../pipeline/lessons/flow2d';
+import { GUIDANCE_FIELDS, GUIDE_MAX_SCALE, MOON_CLASSES } from '../../pipeline/lessons/guidance2d';
 
 export const T = 1000;
 /** Points in each built-in data set: few enough that memorising them shows. */
@@ -29,6 +31,16 @@ export const chapter0Schema = defineSchema({
   steps: integer(1, T, 50),
   /** The sampling step shown (0 = pure noise, steps = the samples). */
   at: integer(0, T, T),
+  // the flow and guidance figures
+  /** Steps of each sampler in the flow figure (Euler for the flow, DDIM beside it), and their seed. */
+  fsteps: integer(1, FLOW_MAX_STEPS, 6),
+  fseed: integer(0, 99_999, 1),
+  /** The guidance scale s, which field is drawn (for which class, at which timestep), and the samples' seed. */
+  gscale: number(0, GUIDE_MAX_SCALE, 3),
+  gfield: oneOf(GUIDANCE_FIELDS, 'guided'),
+  gclass: oneOf(MOON_CLASSES, 'upper'),
+  gt: integer(0, T - 1, 500),
+  gseed: integer(0, 99_999, 1),
 });
 export type Chapter0State = StateOf<typeof chapter0Schema>;
 

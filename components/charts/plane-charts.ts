@@ -106,7 +106,7 @@ export function stepErrorSpec(series: readonly StepErrorSeries[], yLabel: string
     marginRight: 14,
     marginBottom: 36,
     x: { type: 'log', label: 'sampling steps →', domain: [1, Math.max(...series.flatMap((s) => s.steps))] },
-    y: { type: 'log', label: yLabel, domain: [Math.min(...all) * 0.8, Math.max(...all) * 1.2], grid: true },
+    y: { type: 'log', label: yLabel, domain: [Math.min(...all) * 0.8, Math.max(...all) * 1.2], grid: true, tickFormat: (d: number) => String(d) },
     color: colours,
     marks: [
       Plot.line(rows, { x: 'steps', y: 'error', stroke: 'name', strokeWidth: 2 }),

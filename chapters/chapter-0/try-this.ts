@@ -5,6 +5,9 @@ import { html } from 'lit';
 import type { Reference, TryThis } from '../../components/shell/chapter-section';
 import { encodePoints } from '../../pipeline/lessons/toy2d';
 import type { Sampling2dFigure } from './sampling-2d-figure';
+import type { Flow2dFigure } from './flow-2d-figure';
+import type { Guidance2dFigure } from './guidance-2d-figure';
+import { FLOW_MAX_STEPS, FLOW_REFERENCE_STEPS, FLOW_TOLERANCE, stepsToReach } from '../../pipeline/lessons/flow2d';
 import { MEMORISED, SAMPLE_PARTICLES, type Chapter0State } from './state';
 
 /** The end of the sampling figure's run as it reads now: how many samples are training points (answers 1–3). */
@@ -13,6 +16,30 @@ function samplesOnData(figure: HTMLElement): string | undefined {
   const run = f.run;
   if (!run) return undefined;
   return `${f.state.sampler.toUpperCase()}, ${f.state.steps} step${f.state.steps > 1 ? 's' : ''}: ${run.onData} of ${SAMPLE_PARTICLES} samples lie within ${MEMORISED} of a training point; the nearest is ${run.meanDistance.toFixed(3)} away on average.`;
+}
+
+/** The flow figure's errors at its step count, and the step counts that come within the tolerance (flow answer 1). */
+function flowSteps(figure: HTMLElement): string | undefined {
+  const f = figure as Flow2dFigure;
+  const e = f.errors, c = f.comparison;
+  if (!e || !c) return undefined;
+  const reach = (err: number[]) => stepsToReach(c.stepCounts, err, FLOW_TOLERANCE) ?? `more than ${FLOW_MAX_STEPS}`;
+  return `${f.state.fsteps} steps: the flow's samples ${e.flow.toFixed(3)} from the ${FLOW_REFERENCE_STEPS}-step ones, DDIM's ${e.ddim.toFixed(3)}; within ${FLOW_TOLERANCE} from ${reach(c.flowError)} steps (flow) and ${reach(c.ddimError)} (DDIM).`;
+}
+
+/** The flow figure's straightness ratios (flow answer 2). */
+function flowStraightness(figure: HTMLElement): string | undefined {
+  const st = (figure as Flow2dFigure).comparison?.straightness;
+  if (!st) return undefined;
+  return `length ÷ distance, whole paths: flow ${st.flow.toFixed(2)}, DDIM ${st.ddim.toFixed(2)}; last stretch: flow ${st.flowLate.toFixed(2)}, DDIM ${st.ddimLate.toFixed(2)}.`;
+}
+
+/** The guidance figure's measures at its scale (guidance answers). */
+function guided(figure: HTMLElement): string | undefined {
+  const f = figure as Guidance2dFigure;
+  const run = f.run, m = run?.measures;
+  if (!run || !m || run.key !== `${f.state.gscale}|${f.state.gseed}`) return undefined;
+  return `s = ${f.state.gscale}: ${Math.round(100 * m.classShare)}% of the samples nearer their own class, ${m.meanDistance.toFixed(3)} from its nearest point; spread ${m.spread.toFixed(2)}; first guess ${run.firstGuess.toFixed(2)} from the class.`;
 }
 
 export const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
@@ -53,6 +80,60 @@ export const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
     </p>`,
     live: { read: samplesOnData },
   },
+  {
+    question: 'Flow matching with 4 steps: how far are its samples, and DDIM’s, from where 500 steps take them? How many steps does each need to come within 0.05?',
+    state: { fsteps: 4 },
+    figure: 'flow-2d-figure',
+    answer: html`<p>
+      The flow’s samples are much closer, at every step count from 2 up, and it needs fewer steps to come within
+      ${FLOW_TOLERANCE} of its ${FLOW_REFERENCE_STEPS}-step samples. With the exact field this is not because its paths are
+      straight (see the next question): an Euler step of the flow is a DDIM step in rescaled coordinates. What differs
+      is where the steps fall. Steps even in t put more of them at low noise, where each particle picks its training
+      point; the linear schedule’s timesteps put most of them at high noise, and DDIM’s last step starts from a noisier
+      place.
+    </p>`,
+    live: { read: flowSteps },
+  },
+  {
+    question: 'Are the flow’s paths straighter than DDIM’s? Compare the two ratios under the figure, and follow where the wide, 500-step flow paths go first.',
+    state: { fsteps: 100 },
+    figure: 'flow-2d-figure',
+    answer: html`<p>
+      Not over the whole path: the flow’s ratio is well above DDIM’s. Each training pair moves on a straight line, but
+      at a place the field averages every line through it. Near t = 1 all training points are about equally likely,
+      so every particle first heads for the middle of the data, then turns towards the point it settles on. Only the
+      last stretch, once the posterior has picked one point, is a straight line to it, and there the flow is the
+      straighter of the two. Rectified flow’s “reflow” (Liu et al. 2023) straightens the whole path by training again on
+      pairs of noise and the sample it gave.
+    </p>`,
+    live: { read: flowStraightness },
+  },
+  {
+    question: 'Set the guidance scale to 0, then to 1. What share of the samples lands nearer the class they asked for?',
+    state: { gscale: 0 },
+    figure: 'guidance-2d-figure',
+    answer: html`<p>
+      At s = 0 about half: guidance at 0 is the unconditional denoiser, which ignores the label, so a sample lands on
+      either moon. At s = 1 all of them: that is the conditional denoiser, which knows only its class’s points. Because
+      it is exact here, s = 1 is already a perfect conditional model; a trained network is not, which is why real
+      models use s above 1.
+    </p>`,
+    live: { read: guided },
+  },
+  {
+    question: 'Raise s to 8 and draw the guided field at t = 900. Where does the guess point, what happens to the spread, and where do the samples end?',
+    state: { gscale: 8, gfield: 'guided', gt: 900 },
+    figure: 'guidance-2d-figure',
+    answer: html`<p>
+      The guided guess points far past the data, away from the other moon: at the first step it lies several units
+      from the class’s points. The spread falls well below the data’s: each class’s samples crowd onto the part of
+      their moon farthest from the other, since s sharpens p(c | x)<sup>s</sup> and rewards being unmistakable. The
+      samples still end on training points, because the exact denoisers pull them back in the last steps; a network has
+      no such exact pull, and in an image the overshoot stays, as the over-saturated colours of
+      <a href="#conditioning">chapter 6</a>’s largest scales.
+    </p>`,
+    live: { read: guided },
+  },
 ];
 export const REFERENCES: Reference[] = [
   { title: 'Sohl-Dickstein et al. 2015, Deep Unsupervised Learning using Nonequilibrium Thermodynamics', href: 'https://arxiv.org/abs/1503.03585', note: 'where diffusion models began, with a 2-D spiral' },
@@ -61,4 +142,10 @@ export const REFERENCES: Reference[] = [
   { title: 'Karras et al. 2022, Elucidating the Design Space of Diffusion-Based Generative Models', href: 'https://arxiv.org/abs/2206.00364', note: 'the ideal denoiser of a finite data set' },
   { title: 'Kadkhodaie et al. 2024, Generalization in diffusion models arises from geometry-adaptive harmonic representations', href: 'https://arxiv.org/abs/2310.02557', note: 'when networks memorise, and when they generalise' },
   { title: 'Carlini et al. 2023, Extracting Training Data from Diffusion Models', href: 'https://arxiv.org/abs/2301.13188', note: 'memorisation in real image models' },
+  { title: 'Lipman et al. 2023, Flow Matching for Generative Modeling', href: 'https://arxiv.org/abs/2210.02747', note: 'regressing the velocity of a path from noise to data' },
+  { title: 'Liu, Gong & Liu 2023, Flow Straight and Fast: Learning to Generate and Transfer Data with Rectified Flow', href: 'https://arxiv.org/abs/2209.03003', note: 'straight paths, and reflow' },
+  { title: 'Esser et al. 2024, Scaling Rectified Flow Transformers for High-Resolution Image Synthesis', href: 'https://arxiv.org/abs/2403.03206', note: 'Stable Diffusion 3: rectified flow at scale' },
+  { title: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance', href: 'https://arxiv.org/abs/2207.12598', note: 'the guidance scale' },
+  { title: 'Saharia et al. 2022, Photorealistic Text-to-Image Diffusion Models with Deep Language Understanding', href: 'https://arxiv.org/abs/2205.11487', note: 'Imagen: large guidance and dynamic thresholding' },
+  { title: 'Lin et al. 2023, Common Diffusion Noise Schedules and Sample Steps are Flawed', href: 'https://arxiv.org/abs/2305.08891', note: 'guidance rescale against over-exposure' },
 ];

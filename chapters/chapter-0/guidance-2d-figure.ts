@@ -193,7 +193,7 @@ export class Guidance2dFigure extends LitElement {
         <choice-picker label="Field drawn" .options=${FIELD_OPTIONS} .value=${s.gfield} @choice-change=${(e: CustomEvent<{ value: string }>) => this.set({ gfield: e.detail.value as Chapter0State['gfield'] })}></choice-picker>
         <choice-picker label="For the class" .options=${CLASS_OPTIONS} .value=${s.gclass} @choice-change=${(e: CustomEvent<{ value: string }>) => this.set({ gclass: e.detail.value as Chapter0State['gclass'] })}></choice-picker>
         <labelled-slider
-          label="Field at timestep t"
+          label="Field shown at t"
           min="0"
           max=${T - 1}
           number-box

@@ -158,8 +158,8 @@ test('guidance figure: samples and measures equal Node’s; scale and field by k
     await page.keyboard.press('ArrowRight');
     await ch.getByRole('radio', { name: 'Upper moon' }).focus();
     await page.keyboard.press('ArrowRight');
-    await ch.getByRole('spinbutton', { name: 'Field at timestep t, exact value' }).fill('900');
-    await ch.getByRole('spinbutton', { name: 'Field at timestep t, exact value' }).press('Enter');
+    await ch.getByRole('spinbutton', { name: 'Field shown at t, exact value' }).fill('900');
+    await ch.getByRole('spinbutton', { name: 'Field shown at t, exact value' }).press('Enter');
     await page.waitForFunction(() => {
       const p = new URLSearchParams(location.search);
       return p.get('c0.gfield') === 'cond' && p.get('c0.gclass') === 'lower' && p.get('c0.gt') === '900';

@@ -33,6 +33,7 @@ import './edit-figure';
 import './extend-figure';
 import './make-figure';
 import './measure-figure';
+import './physics-figure';
 import './scale-figure';
 import type { ClipWantedDetail, MadeClip, MadeClips } from './clips';
 import { cellKey, chapter7Schema, chapter7Styles, CHECKPOINTS, MAKE_MODELS, type Chapter7Cell, type Chapter7State, type Measurable } from './state';
@@ -49,6 +50,7 @@ const FIGURES = {
   connect: 'connect-figure',
   scale: 'scale-figure',
   measure: 'measure-figure',
+  physics: 'physics-figure',
 } as const satisfies Record<Chapter7Cell, keyof HTMLElementTagNameMap>;
 type FigureOf<K extends Chapter7Cell> = HTMLElementTagNameMap[(typeof FIGURES)[K]];
 
@@ -83,7 +85,7 @@ export class Chapter7 extends LitElement {
   /** Every figure's latest result, for tests. */
   get results() {
     const r = <K extends Exclude<Chapter7Cell, 'measure'>>(id: K): FigureOf<K>['result'] => this.figure(id)?.result ?? null;
-    return { make: r('make'), animate: r('animate'), extend: r('extend'), edit: r('edit'), connect: r('connect'), scale: r('scale') };
+    return { make: r('make'), animate: r('animate'), extend: r('extend'), edit: r('edit'), connect: r('connect'), scale: r('scale'), physics: r('physics') };
   }
 
   /** The pipeline figure's stages, timed. */
@@ -129,7 +131,7 @@ export class Chapter7 extends LitElement {
   private onTryThis(e: CustomEvent<TryThisDetail>) {
     this.url.clearProblems();
     this.url.set(e.detail.state as Partial<Chapter7State>);
-    const cell = ({ scalePrompt: 'scale', source: 'animate', editPrompt: 'edit' } as Record<string, Chapter7Cell>)[Object.keys(e.detail.state)[0]];
+    const cell = ({ scalePrompt: 'scale', source: 'animate', editPrompt: 'edit', physicsPrompt: 'physics' } as Record<string, Chapter7Cell>)[Object.keys(e.detail.state)[0]];
     if (cell) {
       this.cell(cell).scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'start' });
       void this.ensure(cell);
@@ -247,6 +249,18 @@ export class Chapter7 extends LitElement {
           size, is in every frame. These are the two video categories in this explainer's scores.
         </p>
         <measure-figure .state=${s} .clips=${this.clips} @clip-wanted=${wanted}></measure-figure>
+
+        <h3>Physics: what the caption does not say</h3>
+        <p>
+          A video model has to get right what no caption states: an object that is there stays there, and a moving
+          one keeps its course and its speed. The Shapes World has one such law: every object moves in a straight
+          line at a constant 1.5 to 2.5 px a frame, or stays put, and is in every frame. Sora's report counts its own
+          failures of this kind among its limits: objects that appear from nowhere, interactions such as glass
+          breaking whose physics it gets wrong. Here eight of the DiT's clips are measured against the law beside
+          eight of the world's own, and beside the judge, which checks the caption (a net move of at least 4 px the
+          right way) and so passes clips that speed up, stall or drift.
+        </p>
+        <physics-figure .state=${s} .models=${this.models}></physics-figure>
 
         <h3>What differs from Sora</h3>
         <p>The ideas are Sora's; almost every number here is smaller by orders of magnitude.</p>

@@ -10,7 +10,7 @@ import { MOTIONS } from '../../pipeline/world/spec';
 /** Frames of every clip this chapter makes. */
 export const FRAMES = 8;
 export const MAKE_MODELS = ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'];
-export const CELLS = ['make', 'animate', 'extend', 'edit', 'connect', 'scale', 'measure'] as const;
+export const CELLS = ['make', 'animate', 'extend', 'edit', 'connect', 'scale', 'measure', 'physics'] as const;
 export type Chapter7Cell = (typeof CELLS)[number];
 /** The figures whose clip the measuring figure can read. */
 export const MEASURABLE = ['make', 'animate', 'extend', 'edit', 'connect'] as const;
@@ -43,6 +43,9 @@ export const chapter7Schema = defineSchema({
   seeds: integer(1, 8, 4),
   /** Which clip the measuring cell reads. */
   measure: oneOf(MEASURABLE, 'make'),
+  /** The law of motion: one object and its motion, and the first of the seeds. */
+  physicsPrompt: text(160, 'a red circle moving right'),
+  physicsSeed: integer(0, 99_999, 0),
 });
 export type Chapter7State = StateOf<typeof chapter7Schema>;
 
@@ -66,6 +69,8 @@ export function cellKey(s: Chapter7State, id: Chapter7Cell): string {
       return `${s.scalePrompt}|${s.scaleSeed}|${s.seeds}|${s.steps}`;
     case 'measure':
       return `${s.measure}|${cellKey(s, s.measure)}`;
+    case 'physics':
+      return `${s.physicsPrompt}|${s.physicsSeed}|${s.steps}`;
   }
 }
 

@@ -4,6 +4,7 @@
 import { html } from 'lit';
 import type { Reference, TryThis } from '../../components/shell/chapter-section';
 import type { EditFigure } from './edit-figure';
+import type { PhysicsFigure } from './physics-figure';
 import type { ScaleFigure } from './scale-figure';
 import { cellKey, type Chapter7State } from './state';
 
@@ -23,6 +24,13 @@ function editShown(figure: HTMLElement): string | undefined {
   if (!r || r.key !== cellKey(f.state, 'edit') || !v) return undefined;
   const start = (f.shadowRoot?.querySelector('#sdedit-start')?.textContent ?? '').match(/t = (\d+)/)?.[1];
   return `${f.state.strength} %${start ? `, from t = ${start}` : ''}: the edited clip ${v.pass ? 'PASS' : `FAIL — ${v.reasons.join('; ')}`} (held to “${r.clip.prompt}”).`;
+}
+
+/** The law's and the judge's counts for both sources, as the figure says them (answer 4). */
+function lawCounts(figure: HTMLElement): string | undefined {
+  const f = figure as PhysicsFigure;
+  if (!f.result || f.result.key !== cellKey(f.state, 'physics') || f.result.dit.some((r) => !r)) return undefined;
+  return `“${f.state.physicsPrompt}”: ${f.shadowRoot?.querySelector('#physics-summary')?.textContent?.replace(/\s+/g, ' ').trim()}`;
 }
 
 export const TRY_THIS: TryThis<Partial<Chapter7State>>[] = [
@@ -63,6 +71,21 @@ export const TRY_THIS: TryThis<Partial<Chapter7State>>[] = [
       is noise again and the new prompt decides nearly all of it: the circle turns blue, but the motion and
       the place are the model's new choice, no longer the clip's. That is SDEdit's dial (Meng et al.): less
       noise keeps more of the input, more noise follows the prompt better.
+    </p>`,
+  },
+  {
+    question: 'Make “a blue square moving up” eight times. How many clips does the judge pass, and how many obey the world’s law of motion?',
+    state: { physicsPrompt: 'a blue square moving up', physicsSeed: 0 },
+    figure: 'physics-figure',
+    live: { read: lawCounts },
+    answer: html`<p>
+      The judge passes more clips than obey the law. The judge asks what the caption asks: a blue square, and a
+      net move of at least 4 px upwards over the eight frames. The law asks what every clip of the world does
+      without being told: the same speed every frame on a straight path. In the chart the world's clips are
+      straight lines, all of them; many of the DiT's bend: the square starts slowly and then hurries, or jumps
+      between two frames. Nothing in the DiT's loss names constant speed: it learned motion only as far as
+      eight-frame clips of the world showed it, and the rarer a mistake is in the loss, the longer it takes to
+      go. Sora's report lists the same kind of failure at its scale.
     </p>`,
   },
 ];

@@ -17,6 +17,7 @@ import { motionPrompt, phrasesOfReading, summarizeTracks } from '../../pipeline/
 import { denoiserSettings } from '../../pipeline/runtime/manifest';
 import { createRandom, fillNormal } from '../../pipeline/random';
 import { generateClip, parsePrompt, readFrames } from '../../pipeline/world';
+import { distanceTravelled, motionLaw } from '../../pipeline/lessons/motion-law';
 import { drawingToRgb, encodeDrawing } from '../../pipeline/drawing';
 import { liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
@@ -28,7 +29,7 @@ const PROMPT = 'a red circle moving right';
 
 const suite = chapterSuite(test, { tag: 'chapter-7', hash: 'text-to-video' });
 
-type Cell = 'make' | 'animate' | 'extend' | 'edit' | 'connect' | 'scale' | 'measure';
+type Cell = 'make' | 'animate' | 'extend' | 'edit' | 'connect' | 'scale' | 'measure' | 'physics';
 
 /** Runs a cell for the page's current state and waits for it. */
 const ensure = (page: Page, cell: Cell) => suite.ensure(page, cell);
@@ -422,6 +423,53 @@ suite.withModels(MAIN, 'try this: each button sets its state and runs its cell; 
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.seeds === 8);
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px window`);
+    assertClean(w);
+  } finally {
+    await w.close();
+  }
+});
+
+suite.withModels(MAIN, 'the law of motion: the world\'s 8 clips all obey it, the DiT\'s 8 are Node\'s clips measured the same way (frames present, path, speed, the judge), the readout, chart and try-this answer say the counts', async () => {
+  const prompt = 'a blue square moving up';
+  const w = await suite.open(`&c7.physicsPrompt=${encodeURIComponent(prompt)}`);
+  const { page } = w;
+  try {
+    await ensure(page, 'physics');
+    const got = await page.evaluate(() => {
+      const el = document.querySelector('chapter-7')!;
+      const r = el.results.physics!;
+      const root = el.shadowRoot!.querySelector('physics-figure')!.shadowRoot!;
+      // no named helper inside evaluate: the test's transpiler would wrap it in a function the page lacks
+      return {
+        world: [...r.world, ...r.dit].map((x) => (x ? { seed: x.seed, pass: x.pass, obeys: x.law?.obeys ?? null, present: x.law?.present.length ?? 0, offPath: x.law?.offPath ?? null, speed: x.law?.speed ?? null, travelled: x.travelled } : null)),
+        summary: root.querySelector('#physics-summary')!.textContent!.replace(/\s+/g, ' ').trim(),
+        rows: root.querySelectorAll('#physics-table tbody tr').length,
+        alt: root.querySelector('plot-chart#physics-chart')!.getAttribute('alt')!,
+      };
+    });
+    const dit = got.world.splice(8);
+    assert.is(got.world.length, 8);
+    assert.ok(got.world.every((r) => r!.obeys && r!.pass && r!.present === 8), 'every world clip obeys the law and passes the judge');
+    let obey = 0, pass = 0;
+    for (let k = 0; k < 8; k++) {
+      const clip = await node({ prompt, seed: k });
+      const track = clip.verdict!.reading.tracks.find((t) => t.colour === 'blue');
+      const law = track ? motionLaw(track, true) : null;
+      const r = dit[k]!;
+      assert.is(r.seed, k);
+      assert.is(r.pass, clip.verdict!.pass, `seed ${k}: the judge as in Node`);
+      assert.is(r.obeys, law?.obeys ?? null, `seed ${k}: the law as in Node`);
+      assert.is(r.offPath, law?.offPath ?? null, `seed ${k}: off the path`);
+      assert.equal(r.travelled, track ? distanceTravelled(track, 'up') : [], `seed ${k}: distance travelled`);
+      if (law?.obeys) obey++;
+      if (clip.verdict!.pass) pass++;
+    }
+    const expected = `The world: 8 of 8 obey the law; the judge passes 8. The DiT: ${obey} of 8 obey the law; the judge passes ${pass}.`;
+    assert.is(got.summary, expected);
+    assert.is(got.rows, 16, 'a row a clip, world and DiT');
+    assert.ok(got.alt.includes(`The DiT: ${obey} of 8 obey the law`));
+    console.log(`      "${prompt}", seeds 0–7: the judge passes ${pass} of the DiT's clips, ${obey} obey the law of motion (the world's: 8 of 8)`);
+    await liveAnswer(page, 'chapter-7', 3, `“${prompt}”: ${expected}`);
     assertClean(w);
   } finally {
     await w.close();

@@ -14,6 +14,8 @@
 //   model-worker-<hash>.js             the Web Worker every model runs in (pipeline/worker/model-worker.ts),
 //                                      named by a hash of its code like the chunks (bundle below);
 //                                      model-worker.js in development
+//   mlp-worker-<hash>.js               chapter 0's training worker (pipeline/worker/mlp-worker.ts), named
+//                                      the same way (FIGURE_WORKERS below)
 //   ort-wasm-simd-threaded.{mjs,wasm}  onnxruntime-web's runtime for `onnxruntime-web/wasm` (WASM sessions)
 //   ort-wasm-simd-threaded.asyncify.{mjs,wasm}
 //                                      and for `onnxruntime-web/webgpu` (WebGPU sessions), next to the
@@ -66,6 +68,15 @@ const WORKER_NAME = 'model-worker';
 const WORKER_DEFINE = '__MODEL_WORKER__';
 /** The worker's file name in a production build (`workerFileName`). */
 export const MODEL_WORKER_FILE = /^model-worker-[A-Z2-7]{8}\.js$/;
+/**
+ * Workers of one figure each, bundled and named like the model worker (a hash of their code): name →
+ * entry, and the identifier their page-side client reads the file name from. mlp-worker trains chapter
+ * 0's small network (pipeline/worker/mlp-client.ts starts it).
+ */
+export const FIGURE_WORKERS = { 'mlp-worker': { entry: 'pipeline/worker/mlp-worker.ts', define: '__MLP_WORKER__' } };
+/** Every hashed worker: the model worker first. */
+const WORKERS = [{ name: WORKER_NAME, define: WORKER_DEFINE }, ...Object.entries(FIGURE_WORKERS).map(([name, w]) => ({ name, define: w.define }))];
+const figureWorkerEntries = () => Object.fromEntries(Object.entries(FIGURE_WORKERS).map(([name, w]) => [name, w.entry]));
 const ORT_DIST = path.join(root, 'node_modules', 'onnxruntime-web', 'dist');
 
 const LIVE_RELOAD_PATH = '__live-reload';
@@ -77,7 +88,7 @@ function esbuildOptions({ dev, outdir }) {
   return {
     absWorkingDir: root,
     // The model worker is an entry point of its own (a module worker sharing chunks with the page).
-    entryPoints: { main: 'main.ts', ...WORKER_ENTRY },
+    entryPoints: { main: 'main.ts', ...WORKER_ENTRY, ...figureWorkerEntries() },
     outdir,
     bundle: true,
     splitting: true, // chapters are dynamic imports in main.ts: each becomes its own chunk
@@ -96,7 +107,7 @@ function esbuildOptions({ dev, outdir }) {
     metafile: true,
     logLevel: 'warning',
     // development keeps the plain name (its server sends no-cache); `bundle` names it by its hash
-    define: { [WORKER_DEFINE]: JSON.stringify(`${WORKER_NAME}.js`) },
+    define: Object.fromEntries(WORKERS.map((w) => [w.define, JSON.stringify(`${w.name}.js`)])),
   };
 }
 
@@ -108,7 +119,7 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * left out. Its code imports the shared chunks by their hashed names, so a change in any of
  * them changes the worker's name too.
  */
-export function workerFileName(code) {
+export function workerFileName(code, name = WORKER_NAME) {
   const text = typeof code === 'string' ? code : Buffer.from(code).toString('utf8');
   const body = text.replace(/\/\/# sourceMappingURL=[^\n]*\n?$/, '');
   const digest = createHash('sha256').update(body).digest();
@@ -125,53 +136,57 @@ export function workerFileName(code) {
     if (out.length === 8) break;
     value &= (1 << bits) - 1;
   }
-  return `${WORKER_NAME}-${out}.js`;
+  return `${name}-${out}.js`;
 }
 
 /**
- * Bundles the entry points and the model worker into `outdir` (production: minified, and the
- * worker named by `workerFileName`). The page's code must know the worker's name before it is
- * bundled, and the worker's code does not depend on it (pipeline/worker/client.ts, which reads
- * it, is not part of the worker), so: a first pass in memory gives the worker's code and so its
- * name; the second, with that name defined for the page, is written, the worker under its name.
- * A worker whose code changed between the passes (it imported the page's client) is an error.
- * `worker` replaces the worker's entry (tests).
+ * Bundles the entry points and the workers (the model worker, FIGURE_WORKERS) into `outdir`
+ * (production: minified, each worker named by `workerFileName`). The page's code must know the
+ * workers' names before it is bundled, and a worker's code does not depend on them (the clients that
+ * read them, pipeline/worker/client.ts and mlp-client.ts, are not part of any worker), so: a first
+ * pass in memory gives each worker's code and so its name; the second, with those names defined for
+ * the page, is written, each worker under its name. A worker whose code changed between the passes
+ * (it imported a page's client) is an error. `worker` replaces the model worker's entry (tests).
  */
 export async function bundle({ outdir = DIST, entryPoints = { main: 'main.ts' }, worker = WORKER_ENTRY[WORKER_NAME], dev = false } = {}) {
-  const options = { ...esbuildOptions({ dev, outdir }), entryPoints: { ...entryPoints, [WORKER_NAME]: worker } };
+  const options = { ...esbuildOptions({ dev, outdir }), entryPoints: { ...entryPoints, ...figureWorkerEntries(), [WORKER_NAME]: worker } };
   if (dev) return { ...(await esbuild.build(options)), workerFile: `${WORKER_NAME}.js` };
-  const plain = path.join(path.resolve(outdir), `${WORKER_NAME}.js`);
-  const workerOf = (result) => {
-    const f = result.outputFiles.find((o) => o.path === plain);
-    if (!f) throw new Error(`bundle: esbuild wrote no ${WORKER_NAME}.js`);
-    return f;
+  const plainOf = (name) => path.join(path.resolve(outdir), `${name}.js`);
+  const codeOf = (result, name) => {
+    const f = result.outputFiles.find((o) => o.path === plainOf(name));
+    if (!f) throw new Error(`bundle: esbuild wrote no ${name}.js`);
+    return f.text;
   };
   const first = await esbuild.build({ ...options, write: false });
-  const workerFile = workerFileName(workerOf(first).text);
-  const result = await esbuild.build({ ...options, write: false, define: { [WORKER_DEFINE]: JSON.stringify(workerFile) } });
-  if (workerFileName(workerOf(result).text) !== workerFile) {
-    throw new Error(`bundle: the model worker's code depends on its own file name (does it import pipeline/worker/client.ts?)`);
-  }
-  const hashed = path.join(path.dirname(plain), workerFile);
-  for (const f of result.outputFiles) {
-    let file = f.path;
-    let contents = f.contents;
-    if (file === plain) {
-      file = hashed;
-      contents = f.text.replace(`//# sourceMappingURL=${WORKER_NAME}.js.map`, `//# sourceMappingURL=${workerFile}.map`);
-    } else if (file === `${plain}.map`) {
-      file = `${hashed}.map`;
+  const files = Object.fromEntries(WORKERS.map((w) => [w.name, workerFileName(codeOf(first, w.name), w.name)]));
+  const define = Object.fromEntries(WORKERS.map((w) => [w.define, JSON.stringify(files[w.name])]));
+  const result = await esbuild.build({ ...options, write: false, define });
+  for (const w of WORKERS) {
+    if (workerFileName(codeOf(result, w.name), w.name) !== files[w.name]) {
+      throw new Error(`bundle: the ${w.name}'s code depends on its own file name (does it import its page-side client?)`);
     }
+  }
+  // plain name → hashed name, for each worker and its source map
+  const renames = new Map();
+  for (const w of WORKERS) {
+    const hashed = path.join(path.dirname(plainOf(w.name)), files[w.name]);
+    renames.set(plainOf(w.name), { to: hashed, name: w.name });
+    renames.set(`${plainOf(w.name)}.map`, { to: `${hashed}.map` });
+  }
+  for (const f of result.outputFiles) {
+    const rename = renames.get(f.path);
+    let contents = f.contents;
+    if (rename?.name) contents = f.text.replace(`//# sourceMappingURL=${rename.name}.js.map`, `//# sourceMappingURL=${files[rename.name]}.map`);
+    const file = rename?.to ?? f.path;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, contents);
   }
   // the metafile names the files as written
   const key = (p) => path.relative(root, p).split(path.sep).join('/');
+  const renamedKeys = new Map([...renames].map(([from, r]) => [key(from), key(r.to)]));
   const outputs = {};
-  for (const [k, v] of Object.entries(result.metafile.outputs)) {
-    outputs[k === key(plain) ? key(hashed) : k === key(`${plain}.map`) ? key(`${hashed}.map`) : k] = v;
-  }
-  return { ...result, outputFiles: undefined, metafile: { ...result.metafile, outputs }, workerFile };
+  for (const [k, v] of Object.entries(result.metafile.outputs)) outputs[renamedKeys.get(k) ?? k] = v;
+  return { ...result, outputFiles: undefined, metafile: { ...result.metafile, outputs }, workerFile: files[WORKER_NAME], workerFiles: files };
 }
 
 function copyIfChanged(from, to) {

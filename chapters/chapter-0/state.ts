@@ -7,6 +7,7 @@ import { DATASETS_2D, IdealDenoiser, MAX_DRAWN_POINTS, SAMPLERS_2D, builtInDatas
 import { defineSchema, integer, number, oneOf, text, type StateOf } from '../../pipeline/url-state';
 import { FLOW_MAX_STEPS } from '../../pipeline/lessons/flow2d';
 import { GUIDANCE_FIELDS, GUIDE_MAX_SCALE, MOON_CLASSES } from '../../pipeline/lessons/guidance2d';
+import { TRAIN_STEPS_MAX } from '../../pipeline/lessons/mlp2d-train';
 
 export const T = 1000;
 /** Points in each built-in data set: few enough that memorising them shows. */
@@ -31,6 +32,13 @@ export const chapter0Schema = defineSchema({
   steps: integer(1, T, 50),
   /** The sampling step shown (0 = pure noise, steps = the samples). */
   at: integer(0, T, T),
+  // the learning figure (learning-2d-figure)
+  /** The small network's seed: its first weights, its training batches and its samples' starting noise. */
+  netSeed: integer(0, 99_999, 1),
+  /** Adam steps it has trained: a link trains a fresh network to here in the page's worker (the same weights). */
+  trained: integer(0, TRAIN_STEPS_MAX, 0),
+  /** The timestep of the two fields drawn side by side. */
+  netT: integer(0, T - 1, 30),
   // the flow and guidance figures
   /** Steps of each sampler in the flow figure (Euler for the flow, DDIM beside it), and their seed. */
   fsteps: integer(1, FLOW_MAX_STEPS, 6),

@@ -19,6 +19,7 @@ export interface ChapterEntry {
 export const CHAPTERS: readonly ChapterEntry[] = [
   { tag: 'chapter-0', id: 'diffusion-2d', number: '0', title: 'Diffusion in two dimensions', load: () => import('./chapter-0/chapter-0') },
   { tag: 'chapter-1', id: 'forward-noising', number: '1', title: 'Forward noising', load: () => import('./chapter-1/chapter-1') },
+  { tag: 'chapter-training', id: 'training', number: '2', title: 'Training a denoiser', load: () => import('./chapter-training/chapter-training') },
   { tag: 'chapter-2', id: 'denoising', number: '2', title: 'Denoising, step by step', load: () => import('./chapter-2/chapter-2') },
   { tag: 'chapter-3', id: 'latent-space', number: '3', title: 'The latent space', load: () => import('./chapter-3/chapter-3') },
   { tag: 'chapter-4', id: 'spacetime-patches', number: '4', title: 'Spacetime patches', load: () => import('./chapter-4/chapter-4') },

@@ -74,6 +74,8 @@ export class ChannelRasters extends LitElement {
   @property({ type: Number }) digits = 2;
   /** What the planes are, for the text alternatives ("the latent of the frame"). */
   @property() subject = '';
+  /** Leave the colour scale out (a second set of planes on the same scale shows it). */
+  @property({ type: Boolean, attribute: 'no-legend' }) noLegend = false;
 
   /** Each plane's minimum, maximum, mean and standard deviation (for the readouts and tests). */
   stats: PlaneStats[] = [];
@@ -149,7 +151,7 @@ export class ChannelRasters extends LitElement {
           </figure>`;
         })}
       </div>
-      <div class="legend"><plot-chart .spec=${this.legendSpec} alt="Colour scale: ${this.legend}, from ${fmt(this.domain[0])} to ${fmt(this.domain[1])}"></plot-chart></div>
+      ${this.noLegend ? '' : html`<div class="legend"><plot-chart .spec=${this.legendSpec} alt="Colour scale: ${this.legend}, from ${fmt(this.domain[0])} to ${fmt(this.domain[1])}"></plot-chart></div>`}
     `;
   }
 }

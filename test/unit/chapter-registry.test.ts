@@ -10,7 +10,7 @@ const shell = readFileSync(new URL('../../index.html', import.meta.url), 'utf8')
 
 test('the build reads the registry as the page does: tag, id, number and title of each chapter, in order', () => {
   assert.equal(chapterList(), CHAPTERS.map(({ tag, id, number, title }) => ({ tag, id, number, title })));
-  assert.equal(CHAPTERS.map((c) => c.tag), ['chapter-0', 'chapter-1', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7']);
+  assert.equal(CHAPTERS.map((c) => c.tag), ['chapter-0', 'chapter-1', 'chapter-training', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7']);
   assert.is(new Set(CHAPTERS.map((c) => c.id)).size, CHAPTERS.length, 'ids are unique');
   assert.is(chapterByTag('chapter-7')?.id, 'text-to-video');
   assert.ok(CHAPTERS.every((c) => typeof c.load === 'function'));
@@ -20,8 +20,8 @@ test('index.html gets a line of the contents and an element for every chapter, i
   const html = fillChapters(shell);
   assert.not.match(html, /<!-- chapters:/);
   const toc = [...html.matchAll(/<li><a href="#([\w-]+)"><span class="n">([^<]*)<\/span><span>([^<]*)<\/span><\/a><\/li>/g)].map((m) => [m[1], m[2], m[3]]);
-  assert.equal(toc, [['pipeline', '·', 'The pipeline at a glance'], ...CHAPTERS.map((c) => [c.id, c.number, c.title]), ['notation', '·', 'Notation']]);
-  const elements = [...html.matchAll(/<(chapter-\d+) id="([\w-]+)" class="chapter" data-number="(\d+)" data-title="([^"]*)">\s*<h2>([^<]*)<\/h2>/g)].map((m) => m.slice(1));
+  assert.equal(toc, [['pipeline', '·', 'The pipeline at a glance'], ...CHAPTERS.map((c) => [c.id, c.number, c.title]), ['notation', '·', 'Notation'], ['engine', '·', 'Engine']]);
+  const elements = [...html.matchAll(/<(chapter-[\w-]+) id="([\w-]+)" class="chapter" data-number="(\d+)" data-title="([^"]*)">\s*<h2>([^<]*)<\/h2>/g)].map((m) => m.slice(1));
   assert.equal(elements, CHAPTERS.map((c) => [c.tag, c.id, c.number, c.title, `${c.number}. ${c.title}`]));
   assert.ok(html.indexOf('<first-screen') < html.indexOf('<chapter-0') && html.indexOf('</chapter-7>') < html.indexOf('id="notation"'), 'after the first screen, before the notation');
 });

@@ -177,7 +177,8 @@ export class Chapter0 extends LitElement {
           Now give the points labels: each of the two moons is a class. A conditional denoiser sees only its class's
           points, E[${term('x0')} | ${term('xt')}, c]; the unconditional one sees them all. Classifier-free guidance
           (Ho &amp; Salimans 2022) extrapolates from the second past the first, ε̂ = ε̂<sub>u</sub> + s·(ε̂<sub>c</sub> − ε̂<sub>u</sub>).
-          The noise prediction points down the log density, so this samples p(${term('xt')})·p(c | ${term('xt')})<sup>s</sup>:
+          The noise prediction points down the log density, so the guided one follows the gradient of
+          log p(${term('xt')})·p(c | ${term('xt')})<sup>s</sup>:
           s = 0 ignores the label, s = 1 is the conditional model, and a larger s sharpens the classifier hidden in the
           two denoisers, pushing samples to where their class is most certain, away from the other moon.
         </p>

@@ -24,6 +24,8 @@ import {
 } from '../../pipeline/lessons/flow2d';
 import { chapter0Styles, schedule, type Chapter0State, type DataSet } from './state';
 
+/** The state this figure's Reset puts back. */
+const FLOW_PARAMS = ['fsteps', 'fseed'];
 /** Particles whose paths are drawn, in each plane. */
 const FLOW_TRAILS = 30;
 export const FLOW_COLOUR = OKABE_ITO[0];
@@ -231,7 +233,7 @@ export class Flow2dFigure extends LitElement {
       : null;
     const reach = c ? { flow: stepsToReach(c.stepCounts, c.flowError, FLOW_TOLERANCE), ddim: stepsToReach(c.stepCounts, c.ddimError, FLOW_TOLERANCE) } : null;
     const st = c?.straightness;
-    return html`<live-cell id="flow-cell" label="Flow matching beside DDIM"><div class="cell-body">
+    return html`<live-cell id="flow-cell" label="Flow matching beside DDIM" .params=${FLOW_PARAMS}><div class="cell-body">
       <div class="controls">
         <labelled-slider
           label="Steps, each sampler"

@@ -27,6 +27,8 @@ import { chapter0Styles, DATA_POINTS, FIELD_CELLS, schedule, T, type Chapter0Sta
 
 export const CLASS_COLOURS = [OKABE_ITO[0], OKABE_ITO[1]] as const;
 const CLASS_NAMES = ['upper moon', 'lower moon'] as const;
+/** The state this figure's Reset puts back. */
+const GUIDE_PARAMS = ['gscale', 'gfield', 'gclass', 'gt', 'gseed'];
 /** Particles of each class whose paths are drawn. */
 const GUIDE_TRAILS = 15;
 
@@ -177,7 +179,7 @@ export class Guidance2dFigure extends LitElement {
     const fieldName = FIELD_OPTIONS.find((o) => o.value === s.gfield)!.label.toLowerCase();
     const m = run?.measures;
     const n = 2 * GUIDE_PER_CLASS;
-    return html`<live-cell id="guidance-cell" label="Guidance in two dimensions"><div class="cell-body">
+    return html`<live-cell id="guidance-cell" label="Guidance in two dimensions" .params=${GUIDE_PARAMS}><div class="cell-body">
       <div class="controls">
         <labelled-slider
           label="Guidance scale s"

@@ -201,7 +201,6 @@ export class ChapterTraining extends LitElement {
           token states and drew independent noise for each frame; each reads its own kind of states here.)
         </p>
         <snapshots-figure .models=${this.models} .manifest=${m} .made=${this.made}></snapshots-figure>
-        ${this.models.renderBackend()}
       </chapter-section>
     `;
   }

@@ -34,7 +34,7 @@ export const chapterTrainingSchema = defineSchema({
   /** The frame whose latents the step figure shows (1-based). */
   frame: integer(1, 8, 1),
   /** Draws of the loss-against-t figure. */
-  draws: oneOf(DRAWS, '192'),
+  draws: oneOf(DRAWS, '96'),
 });
 export type ChapterTrainingState = StateOf<typeof chapterTrainingSchema>;
 

@@ -151,7 +151,7 @@ export class Chapter0 extends LitElement {
         </p>
         <h3>Flow matching: straight lines to the data</h3>
         <p>
-          Stable Diffusion 3 (Esser et al. 2024) and most recent video transformers use a simpler path. Flow
+          Stable Diffusion 3 (Esser et al. 2024) and many recent video transformers use a simpler path. Flow
           matching (Lipman et al. 2023), or rectified flow (Liu et al. 2023), mixes a point and its noise along a
           straight line, x<sub>t</sub> = (1 − t)·${term('x0')} + t·${term('eps')} for t from 0 to 1, and trains the
           network to predict the line's velocity, ${term('eps')} − ${term('x0')}. The ideal prediction is again a

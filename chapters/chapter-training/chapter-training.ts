@@ -170,7 +170,9 @@ export class ChapterTraining extends LitElement {
         <p>
           The timesteps still compete for one network. Min-SNR-γ (Hang et al. 2023) caps the weight on the x<sub>0</sub> error at
           γ = 5: min(SNR, 5). On the v-loss that is a factor min(SNR, 5)/(SNR + 1), at most 5/6 where SNR = 5, falling to 0 at both
-          ends. Hang et al. found training converged several times faster; this DiT used it from its first step.
+          ends. Put the other way: past SNR = 5 (${term('t')} above about 260 here) the weighted loss is exactly the ε-loss, and
+          below it five times the x₀-loss; compare the step's numbers above. Hang et al. found training converged several
+          times faster; this DiT used it from its first step.
         </p>
         <loss-weights-figure .state=${s} .manifest=${m}></loss-weights-figure>
         <h3>The loss against t, and the learning curve</h3>

@@ -39,6 +39,9 @@ export interface Sweep {
 
 type Curves = typeof import('./learning-curves');
 
+/** 1870 → '1.9k': a checkpoint's step, short enough to label a narrow chart. */
+const kilo = (step: number) => (step >= 1000 ? `${(step / 1000).toFixed(1)}k` : String(step));
+
 const sweepKey = (s: ChapterTrainingState) => `${s.clip}|${s.world}|${s.noise}|${s.draws}`;
 
 @customElement('loss-sweep-figure')
@@ -140,14 +143,15 @@ export class LossSweepFigure extends LitElement {
     const c = this.curves;
     if (!c) return html`<p class="status">Reading the learning curve…</p>`;
     const marks = [
-      { step: c.SNAPSHOT_STEPS.dit_snap16, label: '1/16' },
-      { step: c.SNAPSHOT_STEPS.dit_snap4, label: '1/4' },
+      { step: c.SNAPSHOT_STEPS.dit_snap16, label: kilo(c.SNAPSHOT_STEPS.dit_snap16) },
+      { step: c.SNAPSHOT_STEPS.dit_snap4, label: kilo(c.SNAPSHOT_STEPS.dit_snap4) },
     ];
     const last = meanLossBetween(c.CURVE, c.SHIPPED_STEP - 900, c.SHIPPED_STEP);
     const spec = this.runs.memo(`curve`, level, () => learningCurveSpec(c.CURVE, c.SMOOTH, marks, level));
     return html`<div>
       <ul class="keys">
         <li style="--key:#0072B2">each logged batch, and a running mean</li>
+        <li style="--key:#000">the checkpoints below</li>
         ${level !== undefined ? html`<li style="--key:#D55E00">this clip's mean min-SNR loss</li>` : nothing}
       </ul>
       <plot-chart

@@ -67,7 +67,7 @@ export const trainingStyles = css`
   }
   .losses {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
     gap: 0.5rem 1rem;
     margin: 0.6rem 0 0;
     font-variant-numeric: tabular-nums;
@@ -75,6 +75,9 @@ export const trainingStyles = css`
   .losses div {
     border-left: 3px solid var(--rule, #ccc);
     padding-left: 0.5rem;
+  }
+  .losses span {
+    font-size: 0.88rem;
   }
   .losses strong {
     display: block;

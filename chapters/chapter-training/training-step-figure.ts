@@ -209,7 +209,7 @@ export class TrainingStepFigure extends LitElement {
           .labels=${Array.from({ length: n }, (_, i) => `frame ${4 * r + i + 1}`)}
           .domain=${[0, max] as [number, number]}
           scheme="sequential"
-          digits="3"
+          digits="2"
           legend="squared error"
           subject="the DiT's error"
           ?no-legend=${r < rows.length - 1}

@@ -4,7 +4,7 @@
 // field; and DDPM or DDIM sampling with it, the particles flowing back along
 // their paths. No weights: everything is computed from the data set itself
 // (pipeline/lessons/toy2d.ts). Prose and layout: each figure is an element of
-// this folder (forward-2d-figure, sampling-2d-figure, flow-2d-figure,
+// this folder (forward-2d-figure, sampling-2d-figure, learning-2d-figure, flow-2d-figure,
 // guidance-2d-figure), the charts
 // components/charts/plane-charts.ts.
 import { LitElement, css, html, type PropertyValues } from 'lit';
@@ -17,9 +17,10 @@ import { controls, layout, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/controllers/url-state-controller';
 import './forward-2d-figure';
 import './sampling-2d-figure';
+import './learning-2d-figure';
 import './flow-2d-figure';
 import './guidance-2d-figure';
-import { chapter0Schema, dataSetKey, makeDataSet, schedule, T, type Chapter0State, type DataSet } from './state';
+import { chapter0Schema, dataSetKey, makeDataSet, MEMORISED, schedule, T, type Chapter0State, type DataSet } from './state';
 import { REFERENCES, TRY_THIS } from './try-this';
 
 export { chapter0Schema, type Chapter0State } from './state';
@@ -133,6 +134,28 @@ export class Chapter0 extends LitElement {
           from the noisiest timestep (diffusers calls this ${term('trailing', '“trailing”')} spacing).
         </p>
         <sampling-2d-figure .state=${s} .dataSet=${this.dataSet}></sampling-2d-figure>
+        <h3>A network learns the denoiser</h3>
+        <p>
+          A diffusion model does not compute that average: it is a neural network trained to predict the noise.
+          Below, a small one learns the data set chosen above while you watch, in a worker of this page. It is a
+          multilayer perceptron of 5,762 weights (two hidden layers of 64 units) that reads a noisy point
+          ${term('xt')} and the timestep ${term('t')} (as a few sines and cosines) and outputs ε̂, its guess of the
+          noise ${term('eps')}. Each training step draws 32 training points, a random ${term('t')} and fresh noise for
+          each, forms their ${term('xt')}, and moves the weights a little (with Adam) to shrink the loss, the mean
+          squared error of the guess, ‖ε̂ − ${term('eps')}‖² (Ho et al. 2020). A guess of the noise is a guess of the
+          point: x̂<sub>0</sub> = (${term('xt')} − √(1 − ${term('alphaBar')})·ε̂) / √${term('alphaBar')}, so the same
+          samplers run with it.
+        </p>
+        <learning-2d-figure .state=${s} .dataSet=${this.dataSet}></learning-2d-figure>
+        <p>
+          In a few hundred steps the loss falls from about 1 (guessing no noise at all) to near 0.22, then creeps
+          down, and stays above the dashed line: the ideal denoiser's own loss on these points, which no smooth
+          network reaches. Once trained, the network's arrows agree with the ideal denoiser's at every ${term('t')}
+          as far as the eye can tell: it has learned where the data lies. The difference is in the fine detail,
+          and the samples show it. From the same starting noise, with the same sampler, the ideal denoiser puts
+          close to half of them within ${MEMORISED} of a training point; the spiral's trained network about one
+          in ten, as many as new points drawn from the spiral itself would (8 in 100).
+        </p>
         <h3>Why this is not yet a generative model</h3>
         <p>
           The ideal denoiser is perfect for its data set, and that is the problem: with enough steps every
@@ -141,7 +164,7 @@ export class Chapter0 extends LitElement {
           few neighbours, so samples fall between close points, along the shape but never anywhere new.
         </p>
         <p>
-          A neural network trained with the same loss cannot represent this function exactly: it is smooth,
+          The network above, trained with the same loss, cannot represent that function exactly: it is smooth,
           has limited capacity, and sees each training point only through noisy copies. What it learns is a
           smoothed denoiser whose samples fill in the shape between the training points: it generalises. With
           enough data for its size, networks trained on different halves of a data set learn nearly the same

@@ -9,6 +9,8 @@ import type { Flow2dFigure } from './flow-2d-figure';
 import type { Guidance2dFigure } from './guidance-2d-figure';
 import { FLOW_MAX_STEPS, FLOW_REFERENCE_STEPS, FLOW_TOLERANCE, stepsToReach } from '../../pipeline/lessons/flow2d';
 import { MEMORISED, SAMPLE_PARTICLES, type Chapter0State } from './state';
+import type { Learning2dFigure } from './learning-2d-figure';
+import { COMPARE_PARTICLES } from '../../pipeline/lessons/mlp2d-train';
 
 /** The end of the sampling figure's run as it reads now: how many samples are training points (answers 1–3). */
 function samplesOnData(figure: HTMLElement): string | undefined {
@@ -40,6 +42,22 @@ function guided(figure: HTMLElement): string | undefined {
   const run = f.run, m = run?.measures;
   if (!run || !m || run.key !== `${f.state.gscale}|${f.state.gseed}`) return undefined;
   return `s = ${f.state.gscale}: ${Math.round(100 * m.classShare)}% of the samples nearer their own class, ${m.meanDistance.toFixed(3)} from its nearest point; spread ${m.spread.toFixed(2)}; first guess ${run.firstGuess.toFixed(2)} from the class.`;
+}
+
+/** The learning figure's sample counts once it stops training (its questions). */
+function learnedSamples(figure: HTMLElement): string | undefined {
+  const f = figure as Learning2dFigure;
+  const v = f.view;
+  if (!v || f.training || !v.network || !v.exact || v.network.step !== v.steps) return undefined;
+  return `after ${v.steps.toLocaleString('en-US')} steps, ${v.network.onData} of the network's ${COMPARE_PARTICLES} samples lie within ${MEMORISED} of a training point; ${v.exact.onData} of the ideal denoiser's.`;
+}
+
+/** The learning figure's loss (mean of the last 200 steps) against the ideal denoiser's. */
+function learnedLoss(figure: HTMLElement): string | undefined {
+  const f = figure as Learning2dFigure;
+  const v = f.view;
+  if (!v || f.training || v.steps < 200 || v.exactLoss === null) return undefined;
+  return `after ${v.steps.toLocaleString('en-US')} steps the network's loss is ${f.recentLoss.toFixed(3)} (the mean of the last 200 steps); the ideal denoiser's is ${v.exactLoss.toFixed(3)}.`;
 }
 
 export const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
@@ -133,6 +151,47 @@ export const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
       <a href="#conditioning">chapter 6</a>’s largest scales.
     </p>`,
     live: { read: guided },
+  },
+  {
+    question: 'Train the network on the spiral to the end, 20,000 steps (“Show me” does it in half a minute or so). How many of its samples land on a training point, and how many of the ideal denoiser’s?',
+    state: { data: 'spiral', netSeed: 1, trained: 20_000 },
+    figure: 'learning-2d-figure',
+    answer: html`<p>
+      The ideal denoiser puts close to half of its ${COMPARE_PARTICLES} samples within ${MEMORISED} of a training point,
+      the network about one in ten. That is what a model that generalises should give: new points drawn from the
+      same spiral land that close to one of its 250 training points about 8 times in 100, by chance. The network's
+      samples follow the curve, between the training points as often as on them; its smooth function cannot single
+      out 250 points the way the softmax of the ideal denoiser does at small t. (They are a little more spread out
+      than the spiral itself: 5,762 weights and 20,000 steps are not much.)
+    </p>`,
+    live: { read: learnedSamples },
+  },
+  {
+    question: 'Draw three points and train the network to the end. Does it still generalise?',
+    state: { data: 'drawn', points: encodePoints([-1, -0.8, 1, -0.8, 0, 1]), trained: 20_000 },
+    figure: 'learning-2d-figure',
+    answer: html`<p>
+      No: by the end most of its samples sit on the three points, as all of the ideal denoiser's do (after 3,000
+      steps only a few, in blurred blobs around them; press Reset network and Start training to watch it happen).
+      With three points there is no shape between them to fill in, and a smooth function can fit three points
+      exactly; the longer it trains, the more it memorises. A network generalises when it has too much data to
+      memorise for its size (Kadkhodaie et al. 2024); image models trained on few images, or on images repeated many
+      times, reproduce them (Carlini et al. 2023).
+    </p>`,
+    live: { read: learnedSamples },
+  },
+  {
+    question: 'Does the network’s loss ever reach the dashed line, the ideal denoiser’s loss on the same points?',
+    state: { data: 'spiral', netSeed: 1, trained: 20_000 },
+    figure: 'learning-2d-figure',
+    answer: html`<p>
+      No, it stays a little above it. Most of the loss cannot be removed by anyone: at small t the noise along
+      the curve could have come from any nearby point, so even the best guess is often wrong. The gap that
+      remains is what knowing the 250 points exactly is worth. The ideal denoiser is the lowest loss any
+      function can have on these points, and it is reached only by memorising them; the loss does not reward
+      generalising, and a network that closed the gap would sample only training points.
+    </p>`,
+    live: { read: learnedLoss },
   },
 ];
 export const REFERENCES: Reference[] = [

@@ -29,6 +29,7 @@ const SITE = path.join(path.dirname(DIST), '.cache', 'browser-test', 'sliders-si
 const CHAPTERS: Record<string, { id: string; models: string[]; state?: string }> = {
   'chapter-0': { id: 'diffusion-2d', models: [] },
   'chapter-1': { id: 'forward-noising', models: [] },
+  'chapter-training': { id: 'training', models: ['vae_encoder', 'text_encoder', 'dit', 'vae_decoder'], state: 'ct.draws=96' },
   'chapter-2': { id: 'denoising', models: ['text_encoder', 'dit', 'vae_decoder'], state: 'c2.steps=8' },
   'chapter-3': { id: 'latent-space', models: ['vae_encoder', 'vae_decoder'] },
   'chapter-4': { id: 'spacetime-patches', models: ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'], state: 'c4.seeds=3' },

@@ -20,12 +20,12 @@ export const CHAPTERS: readonly ChapterEntry[] = [
   { tag: 'chapter-0', id: 'diffusion-2d', number: '0', title: 'Diffusion in two dimensions', load: () => import('./chapter-0/chapter-0') },
   { tag: 'chapter-1', id: 'forward-noising', number: '1', title: 'Forward noising', load: () => import('./chapter-1/chapter-1') },
   { tag: 'chapter-training', id: 'training', number: '2', title: 'Training a denoiser', load: () => import('./chapter-training/chapter-training') },
-  { tag: 'chapter-2', id: 'denoising', number: '2', title: 'Denoising, step by step', load: () => import('./chapter-2/chapter-2') },
-  { tag: 'chapter-3', id: 'latent-space', number: '3', title: 'The latent space', load: () => import('./chapter-3/chapter-3') },
-  { tag: 'chapter-4', id: 'spacetime-patches', number: '4', title: 'Spacetime patches', load: () => import('./chapter-4/chapter-4') },
-  { tag: 'chapter-5', id: 'unet-vs-dit', number: '5', title: 'U-Net versus Diffusion Transformer', load: () => import('./chapter-5/chapter-5') },
-  { tag: 'chapter-6', id: 'conditioning', number: '6', title: 'Conditioning on text', load: () => import('./chapter-6/chapter-6') },
-  { tag: 'chapter-7', id: 'text-to-video', number: '7', title: 'Text to video', load: () => import('./chapter-7/chapter-7') },
+  { tag: 'chapter-2', id: 'denoising', number: '3', title: 'Denoising, step by step', load: () => import('./chapter-2/chapter-2') },
+  { tag: 'chapter-3', id: 'latent-space', number: '4', title: 'The latent space', load: () => import('./chapter-3/chapter-3') },
+  { tag: 'chapter-4', id: 'spacetime-patches', number: '5', title: 'Spacetime patches', load: () => import('./chapter-4/chapter-4') },
+  { tag: 'chapter-5', id: 'unet-vs-dit', number: '6', title: 'U-Net versus Diffusion Transformer', load: () => import('./chapter-5/chapter-5') },
+  { tag: 'chapter-6', id: 'conditioning', number: '7', title: 'Conditioning on text', load: () => import('./chapter-6/chapter-6') },
+  { tag: 'chapter-7', id: 'text-to-video', number: '8', title: 'Text to video', load: () => import('./chapter-7/chapter-7') },
 ];
 
 /** The live first screen (in the page's opening section, not a chapter of the contents): loaded the same way. */

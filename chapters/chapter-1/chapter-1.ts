@@ -151,7 +151,7 @@ export class Chapter1 extends LitElement {
           one jump. That is why training is cheap: pick a picture, a ${term('t')} and an ${term('eps')}, make
           ${term('xt')}, and ask the network what went in. DDPM asked for ${term('eps')} back; every denoiser
           trained for this page is asked instead for the <em>velocity</em> v = √${term('alphaBar')}·${term('eps')} −
-          √(1 − ${term('alphaBar')})·${term('x0')}, from which both ${term('eps')} and ${term('x0')} follow (chapter 2).
+          √(1 − ${term('alphaBar')})·${term('x0')}, from which both ${term('eps')} and ${term('x0')} follow (chapter 3).
           v is a sensible target at every noise level (Salimans &amp; Ho 2022): at ${term('alphaBar')} = 0,
           ${term('xt')} is all ${term('eps')}, so asking for ${term('eps')} teaches nothing about the picture, while
           v is −${term('x0')}.

@@ -49,7 +49,7 @@ const TRY_THIS: TryThis<Partial<Chapter2State>>[] = [
       prompt and draws something like an average training clip. At 1 it is the plain conditional model, the
       prompt read once. At 10 each step is pushed ten times as far from the unconditional guess towards the
       prompt's: the sample follows the prompt harder, and samples of different seeds look more alike.
-      Chapter 6 measures both.
+      Chapter 7 measures both.
     </p>`,
   },
   {
@@ -179,7 +179,7 @@ export class Chapter2 extends LitElement {
           Chapter 1 noised a picture in one jump. Sampling goes the other way, in steps: start from pure noise
           ${term('xt')} at ${term('t')} = 999 and ask the denoiser, again and again, what it sees. The denoiser here
           is this page’s small Diffusion Transformer (${this.paramsText()}, trained on the Shapes World in the VAE’s
-          latent space, which chapter 3 explains). Given ${term('xt')}, ${term('t')} and the prompt, it predicts the
+          latent space, which chapter 4 explains). Given ${term('xt')}, ${term('t')} and the prompt, it predicts the
           <em>velocity</em> v = √${term('alphaBar')}·${term('eps')} − √(1 − ${term('alphaBar')})·${term('x0')}, and
           from v̂ and ${term('xt')} follow both the noise it sees and the clean picture it guesses:
         </p>
@@ -202,9 +202,9 @@ export class Chapter2 extends LitElement {
         <p class="eq"><span>ε̂ = ε̂<sub>uncond</sub> + ${term('s')}·(ε̂<sub>cond</sub> − ε̂<sub>uncond</sub>)</span></p>
         <p>
           The figure runs the whole text-to-video model, so four of its parts are taken on trust until their chapters: it
-          denoises the VAE’s latents, not pixels (<a href="#latent-space">chapter 3</a>), cut into spacetime patches
-          (<a href="#spacetime-patches">chapter 4</a>), with a transformer (<a href="#unet-vs-dit">chapter 5</a>) that reads
-          the prompt through cross-attention and is steered by guidance (<a href="#conditioning">chapter 6</a>). None of them
+          denoises the VAE’s latents, not pixels (<a href="#latent-space">chapter 4</a>), cut into spacetime patches
+          (<a href="#spacetime-patches">chapter 5</a>), with a transformer (<a href="#unet-vs-dit">chapter 6</a>) that reads
+          the prompt through cross-attention and is steered by guidance (<a href="#conditioning">chapter 7</a>). None of them
           changes the loop above; set ${term('s')} to 1 and guidance is off.
         </p>
         ${this.models.renderWeights()}

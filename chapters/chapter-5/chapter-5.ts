@@ -139,11 +139,11 @@ export class Chapter5 extends LitElement {
       <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
-          Chapter 2 treated the denoiser as a box: ${term('xt')}, ${term('t')} and the prompt go in, a prediction comes out. Two designs
+          Chapter 3 treated the denoiser as a box: ${term('xt')}, ${term('t')} and the prompt go in, a prediction comes out. Two designs
           fill that box. The <strong>U-Net</strong>, the denoiser of DDPM and of Stable Diffusion, is a stack of convolutions that
           halves the picture’s resolution on the way down and doubles it on the way up, with skip connections across; the timestep is
           added inside every residual block, and the text enters through ${term('crossAttention')} at each resolution. The
-          <strong>Diffusion Transformer</strong> (DiT) cuts the latent into patches, as chapter 4 did, and runs a plain transformer
+          <strong>Diffusion Transformer</strong> (DiT) cuts the latent into patches, as chapter 5 did, and runs a plain transformer
           over them: every token attends to every other token, and the timestep steers each block through adaptive layer norm
           (${term('adaln')}: the scales and shifts around each layer norm are computed from the timestep; its formula is below). Sora
           is a DiT over spacetime patches.

@@ -13,11 +13,11 @@ import { ditAnatomy, DIT_CONFIG, unetAnatomy, UNET_CONFIG } from '../../pipeline
 
 /** Where each part is shown live: figure links (#chapter-id--cell-key). */
 export const DIT_LINKS: Record<Exclude<DitLinkPart, 'head'>, FigureLinkTo> = {
-  patchify: { href: '#spacetime-patches--patches', label: 'chapter 4’s spacetime patches' },
+  patchify: { href: '#spacetime-patches--patches', label: 'chapter 5’s spacetime patches' },
   adaln: { href: '#unet-vs-dit--adaln', label: 'the adaLN figure below' },
   self: { href: '#unet-vs-dit--attn', label: 'the self-attention figure below' },
-  text: { href: '#conditioning--tokens', label: 'chapter 6’s token states' },
-  cross: { href: '#conditioning--attention', label: 'chapter 6’s cross-attention maps' },
+  text: { href: '#conditioning--tokens', label: 'chapter 7’s token states' },
+  cross: { href: '#conditioning--attention', label: 'chapter 7’s cross-attention maps' },
 };
 
 /** The U-Net's sizes for an 8 × 8 latent frame. */

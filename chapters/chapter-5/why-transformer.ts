@@ -89,16 +89,16 @@ export class WhyTransformer extends LitElement {
       <p>
         If a U-Net does as well, why is Sora a transformer? The DiT paper’s answer is scaling. Peebles and Xie trained DiTs of four
         sizes, each with three patch sizes, and set sample quality (FID, lower is better) against Gflops, the compute of one forward
-        pass: however the Gflops grew, through a deeper and wider network or through more tokens from smaller patches (chapter 4’s
+        pass: however the Gflops grew, through a deeper and wider network or through more tokens from smaller patches (chapter 5’s
         knob), FID fell. Smaller patches barely change the parameters, so compute per call, not parameter count, predicted quality;
         and more sampling steps did not let a small DiT catch a larger one. Their largest, DiT-XL/2, beat every earlier diffusion
         model on class-conditional ImageNet, U-Nets included.
       </p>
       <p>
-        The second reason is chapter 4’s: a transformer treats any number of tokens alike. A block maps a sequence of
+        The second reason is chapter 5’s: a transformer treats any number of tokens alike. A block maps a sequence of
         ${DIT_CONFIG.width}-wide tokens to another of the same length, whatever it is; a token’s place is only in its sin-cos
         position features. The same ${DIT_CONFIG.depth} blocks denoise an image as ${image.tokens} tokens and an 8-frame clip as
-        ${clip.tokens}, and chapter 4 <a href="#spacetime-patches--shape-wide">asks them</a> for lengths and a width they never
+        ${clip.tokens}, and chapter 5 <a href="#spacetime-patches--shape-wide">asks them</a> for lengths and a width they never
         trained on. Sora’s report builds on this: it trains on videos and images at their native durations, resolutions and aspect
         ratios, and sets a video’s size at sampling time by the grid of noise patches it starts from. A U-Net’s convolutions slide
         over any size too, but time is not one of its axes until layers across frames are added.
@@ -107,7 +107,7 @@ export class WhyTransformer extends LitElement {
         Honestly, at this page’s tiny compute ${this.verdict()}. ${this.costs()} And a convolution builds in that neighbouring
         pixels belong together, which a transformer must learn from data; that pays only with plenty of data and compute
         (Dosovitskiy et al. found the same for image classifiers). What more training compute does for this DiT,
-        <a href="#text-to-video--scale">chapter 7’s checkpoints</a> let you judge, as Sora’s report shows one prompt and seed at 1,
+        <a href="#text-to-video--scale">chapter 8’s checkpoints</a> let you judge, as Sora’s report shows one prompt and seed at 1,
         4 and 32 times its base compute.
       </p>
       <table id="image-scores">

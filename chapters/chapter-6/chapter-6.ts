@@ -157,7 +157,7 @@ export class Chapter6 extends LitElement {
           such captions) as in “a green triangle and a cyan square”, so a patch that attends to “triangle” learns nothing there
           about its colour. Two more blocks, trained so that every word carries the words of its own phrase, give the text encoder
           a second output in which those two states differ (cosine ${BINDING_PROBE.phrases}); open it under the figure, and the
-          words of one phrase turn alike in the similarity map. The U-Net of chapters 3 and 5 and the DiT of this chapter read that
+          words of one phrase turn alike in the similarity map. The U-Net of chapters 4 and 6 and the DiT of this chapter read that
           one, and draw the right colour on the right shape far more often for it (the judge, colour-binding prompts on images: the
           U-Net ${BINDING_GAIN.unet.before} before, ${BINDING_GAIN.unet.after} after its recipes ${BINDING_GAIN.unet.recipes} on it;
           the DiT ${BINDING_GAIN.dit.before} before, ${BINDING_GAIN.dit.after} after its recipes ${BINDING_GAIN.dit.recipes}; the

@@ -237,7 +237,7 @@ export class Chapter7 extends LitElement {
           training recipe was run a second time to save two early checkpoints${this.shareNote()}. With the final DiT they
           are the same network, sampled the same way, on the same prompts and seeds, but not the same recipe: the
           snapshots read the text encoder's first, bag-of-words output, and the final DiT, after later recipes that
-          changed the mix of data and the learning rate, reads its second (chapter 6). So this figure mixes more compute
+          changed the mix of data and the learning rate, reads its second (chapter 7). So this figure mixes more compute
           with changes of recipe. The judge counts how many clips do what the prompt says.
         </p>
         <scale-figure .state=${s} .backend=${this.models.backend}></scale-figure>

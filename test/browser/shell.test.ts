@@ -12,6 +12,7 @@ import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } fro
 const CHAPTERS = [
   ['chapter-0', 'diffusion-2d', 'Diffusion in two dimensions'],
   ['chapter-1', 'forward-noising', 'Forward noising'],
+  ['chapter-training', 'training', 'Training a denoiser'],
   ['chapter-2', 'denoising', 'Denoising, step by step'],
   ['chapter-3', 'latent-space', 'The latent space'],
   ['chapter-4', 'spacetime-patches', 'Spacetime patches'],

@@ -30,7 +30,7 @@ const uvuBin = path.join(root, 'node_modules', 'uvu', 'bin.js');
 
 // Browser test files that run no real model: light enough to run beside another file.
 // Every other file runs real models in Chromium, one such file at a time.
-const LIGHT = new Set(['shell', 'components', 'presenter', 'chapter-0', 'chapter-0-flow', 'chapter-1', 'ort', 'access'].map((n) => `${n}.test.ts`));
+const LIGHT = new Set(['shell', 'components', 'presenter', 'chapter-0', 'chapter-0-flow', 'chapter-0-learning', 'chapter-1', 'ort', 'access'].map((n) => `${n}.test.ts`));
 
 const suites = [
   { name: 'unit', dir: 'test/unit' },

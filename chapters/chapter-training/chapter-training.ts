@@ -111,6 +111,14 @@ export class ChapterTraining extends LitElement {
     return m?.models.dit ? String(trainedSharedNoise(m, 'dit')) : 'the manifest’s shared_noise_trained';
   }
 
+  /** ', 0.5 here' for the DiT's a, or nothing before the manifest. */
+  private sharedCorrelation(): string {
+    const m = this.models.manifest;
+    if (!m?.models.dit) return '';
+    const a = trainedSharedNoise(m, 'dit');
+    return `, ${Number(((a * a) / (1 + a * a)).toFixed(2))} here`;
+  }
+
   protected firstUpdated() {
     this.dataset.ready = 'true';
   }
@@ -145,7 +153,7 @@ export class ChapterTraining extends LitElement {
         </p>
         <p>
           The eight frames of a clip do not get independent noise: each frame's ε is (a·ε<sub>shared</sub> + ε<sub>own</sub>)/√(1 + a²)
-          with a = ${this.sharedA()}, as the DiT was trained (Ge et al. 2023), so two frames' noise has a correlation of a²/(1 + a²). Below is one such step of the
+          with a = ${this.sharedA()}, as the DiT was trained (Ge et al. 2023): two frames' noise has a correlation of a²/(1 + a²)${this.sharedCorrelation()}. Below is one such step of the
           real DiT, run in your browser: the same numbers PyTorch computes in the training loop.
         </p>
         ${this.models.renderWeights()}
@@ -178,14 +186,14 @@ export class ChapterTraining extends LitElement {
         <h3>The loss against t, and the learning curve</h3>
         <p>
           One step is one draw of (${term('t')}, ε), and its loss is noisy; training sees a batch, and the next batch draws again.
-          Draw a few hundred for this clip and the loss shows its shape in t: left, each dot a draw, the lines the means over
-          tenths of t. Its mean, weighted, is this clip's share of what training minimised; right, the loss of the batches the DiT
-          was trained on, logged every 100 steps, with that mean drawn across it.
+          Draw a few hundred for this clip and the loss shows its shape in t: in the first chart each dot is a draw, the lines the means over
+          tenths of t. Its mean, weighted, is this clip's share of what training minimised; the second chart is the loss of the
+          batches the DiT was trained on, logged every 100 steps, with that mean drawn across it.
         </p>
         <loss-sweep-figure .state=${s} .models=${this.models} .manifest=${m}></loss-sweep-figure>
         <p>
           The plain v-loss is large at both ends of ${term('t')} and smallest in between; weighted, it is nearly flat over
-          most of ${term('t')}, which is what the weight is for. On the right, the loss fell fast in the first few thousand
+          most of ${term('t')}, which is what the weight is for. In the training log, the loss fell fast in the first few thousand
           steps and slowly for tens of thousands more; the step up at the very end is the last fine-tune, on noise the frames
           share, a new target at first. Each logged value is one batch of clips with captions shortened at random (one in ten
           dropped), so one clip with its full caption need not sit on the curve.

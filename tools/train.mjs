@@ -42,6 +42,8 @@ const STAGES = [
     // recipe 6: 60 more minutes as recipe 5
     ['--model', 'dit', '--minutes', '423', '--clip-share', '0.5', '--clip-batch', '24', '--image-batch', '96', '--lr', '3e-4', '--decay-minutes', '15', '--captions', 'styled', '--text', 'phrases'],
   ], 423],
+  // the one-shot GPU run of the DiT (issue 19, item 6) runs on a GPU machine (weights/train/gpu_oneshot.sh); here, only its tiny mode
+  ['gpu_oneshot', null, [], 0],
   ['unet', 'train_denoiser.py', [
     // recipe 1: batches of 96 images, lr 1e-3, cosine decay over the last 8 min
     ['--model', 'unet', '--minutes', '30', '--decay-minutes', '8'],
@@ -104,6 +106,11 @@ for (const [name, script, args] of stages) {
       if (existsSync(path.join(dataDir, set, 'meta.json')) && !tiny) continue;
       run('npx', ['tsx', 'tools/dataset.ts', '--count', String(tiny ? 64 : count), '--frames', String(frames), '--seed', String(seed), '--out', path.join(dataDir, set)]);
     }
+    continue;
+  }
+  if (name === 'gpu_oneshot') {
+    if (tiny) run('bash', ['weights/train/gpu_oneshot.sh', 'tiny'], env);
+    else console.log('\ngpu_oneshot: runs on a GPU machine through the device tool (weights/cards/dit.md, "A one-shot GPU run"); skipped here');
     continue;
   }
   const phases = Array.isArray(args[0]) ? args : [args];

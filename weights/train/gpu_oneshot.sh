@@ -7,8 +7,14 @@
 #   bash weights/train/gpu_oneshot.sh export [MIB]    # here: latents + objects -> weights/.work/gpu-carry/dit-data.npz (default 56 MiB)
 #   bash weights/train/gpu_oneshot.sh gpu [MINUTES]   # there: train MINUTES (default 8), write $OUT/dit-gpu-ema-fp16.pt, dit-gpu.jsonl, train.log
 #   bash weights/train/gpu_oneshot.sh tiny            # here: the whole path in miniature (tiny latents, 4 steps, load, one step, ONNX)
+#   bash weights/train/gpu_oneshot.sh slim | unslim   # here, just before and just after the device call: see below
 #
-# The device call (weights/cards/src/dit.md, "A one-shot GPU run"): command
+# The tracked files alone are over the device tool's 64 MiB (the ONNX files and checkpoints, ~80 MB).
+# `slim` takes the files the run does not need out of git's index (git rm --cached, the files stay on
+# disk) and into .git/info/exclude, so they do not travel; the text encoder's checkpoints stay. `unslim`
+# puts them back. Between the two, commit nothing: a commit would record those files as deleted.
+#
+# The device call (weights/cards/src/dit.md, "A one-shot GPU run"), between `slim` and `unslim`: command
 #   bash weights/train/gpu_oneshot.sh gpu 8
 # carry ["weights/.work/gpu-carry"], timeout_s 600.
 set -euo pipefail
@@ -32,8 +38,29 @@ size() { # bytes a device call sends: tracked files, untracked files git does no
   [ "$total" -le "$LIMIT" ]
 }
 
+SLIM_LIST=weights/.work/gpu-slim.list
+EXCLUDE=.git/info/exclude
+slim_paths() { # what the GPU run does not read: every ONNX file, every checkpoint but the text encoder's, goldens, verdict tables
+  git ls-files -- 'weights/*.onnx' 'weights/checkpoints/*' 'weights/golden/*' 'weights/eval/**/*.tsv' | grep -v -e '^weights/checkpoints/clip-fp16.pt$' -e '^weights/checkpoints/context-fp16.pt$'
+}
+
 case "${1:-}" in
   size) size ;;
+  slim)
+    if [ -e "$SLIM_LIST" ]; then echo "slim: already slim ($SLIM_LIST); run unslim first" >&2; exit 1; fi
+    mkdir -p "$(dirname "$SLIM_LIST")"
+    slim_paths > "$SLIM_LIST"
+    xargs -d '\n' git rm -q --cached -- < "$SLIM_LIST"
+    { echo '# gpu_oneshot.sh slim: begin'; cat "$SLIM_LIST"; echo '# gpu_oneshot.sh slim: end'; } >> "$EXCLUDE"
+    echo "slim: $(wc -l < "$SLIM_LIST") files out of the index (still on disk); commit nothing until unslim"
+    size ;;
+  unslim)
+    if [ ! -e "$SLIM_LIST" ]; then echo "unslim: not slim" >&2; exit 1; fi
+    sed -i '/^# gpu_oneshot.sh slim: begin$/,/^# gpu_oneshot.sh slim: end$/d' "$EXCLUDE"
+    xargs -d '\n' git reset -q -- < "$SLIM_LIST"
+    rm -f "$SLIM_LIST"
+    git status --short -- weights | head -5
+    echo "unslim: the files are tracked again" ;;
   export)
     $HERE_PY weights/train/gpu_data.py --max-mib "${2:-56}" --out "$CARRY/dit-data.npz"
     size || echo "export: written, but the call would not fit (see above)" ;;

@@ -150,11 +150,15 @@ export class Chapter0 extends LitElement {
         <p>
           In a few hundred steps the loss falls from about 1 (guessing no noise at all) to near 0.22, then creeps
           down, and stays above the dashed line: the ideal denoiser's own loss on these points, which no smooth
-          network reaches. Once trained, the network's arrows agree with the ideal denoiser's at every ${term('t')}
-          as far as the eye can tell: it has learned where the data lies. The difference is in the fine detail,
-          and the samples show it. From the same starting noise, with the same sampler, the ideal denoiser puts
-          close to half of them within ${MEMORISED} of a training point; the spiral's trained network about one
-          in ten, as many as new points drawn from the spiral itself would (8 in 100).
+          network reaches. At middle timesteps the trained network's arrows agree with the ideal denoiser's (at
+          ${term('t')} = 300 to within a few degrees): it has learned where the data lies. At the largest
+          ${term('t')} they part: there √${term('alphaBar')} is nearly 0 (0.006 at ${term('t')} = 999), and turning
+          ε̂ into x̂<sub>0</sub> divides its small error by it, one reason many models predict v instead (Salimans
+          &amp; Ho 2022). The samples hardly feel this, since a sampling step there takes only √${term('alphaBar')} of
+          that guess. Where the two differ is in the samples: from the same starting noise, with the same
+          sampler, the ideal denoiser puts close to half of them within ${MEMORISED} of a training point, the
+          spiral's trained network about one in ten, as many as new points drawn from the spiral itself would
+          (8 in 100).
         </p>
         <h3>Why this is not yet a generative model</h3>
         <p>

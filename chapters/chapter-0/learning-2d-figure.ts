@@ -212,13 +212,15 @@ export class Learning2dFigure extends LitElement {
     const status = !v
       ? empty
         ? 'No data to learn: draw some points above first.'
-        : 'Starting the training worker…'
+        : this.runs.visible
+          ? 'Starting the training worker…'
+          : 'The network trains in a worker of this page once the figure is on screen.'
       : html`Step <strong>${n0(v.steps)}</strong> of ${n0(TRAIN_STEPS_MAX)}${Number.isFinite(recent) ? html`, loss ${recent.toFixed(3)} (mean of the last ${Math.min(200, v.steps)} steps)` : nothing}${v.exactLoss !== null ? html`; the ideal denoiser's ${v.exactLoss.toFixed(3)}` : nothing}.
         ${rate ? html`<span class="muted">${n0(rate)} steps a second in the worker, ${TRAIN_BATCH} examples a step.</span>` : nothing}
         ${restoring ? html`<em>Training to step ${n0(v.target)}, as the link says…</em>` : nothing}`;
     const net = v?.network ?? null, exact = v?.exact ?? null;
     const sampleNote = (x: SampleSet | null, who: string) =>
-      x ? html`<strong>${x.onData} of ${COMPARE_PARTICLES}</strong> samples (${pct(x)}%) lie within ${MEMORISED} of a training point${x.outside ? `; ${x.outside} lie outside the picture` : ''}${x.step >= 0 ? html` <span class="muted">(weights of step ${n0(x.step)})</span>` : nothing}.` : `${who}: sampling…`;
+      x ? html`<strong>${x.onData} of ${COMPARE_PARTICLES}</strong> samples (${pct(x)}%) lie within ${MEMORISED} of a training point${x.outside ? `; ${x.outside} ${x.outside === 1 ? 'lies' : 'lie'} outside the picture` : ''}${x.step >= 0 ? html` <span class="muted">(weights of step ${n0(x.step)})</span>` : nothing}.` : `${who}: sampling…`;
     return html`<live-cell id="learning-cell" label="A network learns the denoiser" .params=${['netSeed', 'trained', 'netT']}><div class="cell-body">
       <div class="controls">
         <div class="row">

@@ -207,4 +207,6 @@ export const REFERENCES: Reference[] = [
   { title: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance', href: 'https://arxiv.org/abs/2207.12598', note: 'the guidance scale' },
   { title: 'Saharia et al. 2022, Photorealistic Text-to-Image Diffusion Models with Deep Language Understanding', href: 'https://arxiv.org/abs/2205.11487', note: 'Imagen: large guidance and dynamic thresholding' },
   { title: 'Lin et al. 2023, Common Diffusion Noise Schedules and Sample Steps are Flawed', href: 'https://arxiv.org/abs/2305.08891', note: 'guidance rescale against over-exposure' },
+  { title: 'Kingma & Ba 2015, Adam: A Method for Stochastic Optimization', href: 'https://arxiv.org/abs/1412.6980', note: 'the optimiser the small network trains with' },
+  { title: 'Salimans & Ho 2022, Progressive Distillation for Fast Sampling of Diffusion Models', href: 'https://arxiv.org/abs/2202.00512', note: 'v-prediction, and why ε-prediction fails at the highest noise' },
 ];

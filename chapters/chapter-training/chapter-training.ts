@@ -76,7 +76,10 @@ export class ChapterTraining extends LitElement {
 
   /** Runs a figure for the current state unless that run has started: resolves when it ends. */
   async ensure(tag: Exclude<FigureTag, 'loss-weights-figure'>): Promise<unknown> {
-    await this.updateComplete; // a step just made reaches the snapshots figure on this render
+    // a figure cannot run before the manifest is read (its key is null, and its ensure() would end at once)
+    if (!this.models.manifest) await this.models.refreshStatus();
+    this.requestUpdate();
+    await this.updateComplete; // the figures have the manifest, and a step just made reaches the snapshots figure
     const f = this.figureEl(tag);
     if (!f) return;
     await f.updateComplete;

@@ -132,7 +132,8 @@ export class TrainingStepFigure extends LitElement {
   }
 
   private renderControls(s: ChapterTrainingState, frames: number) {
-    const abar = this.manifest ? scheduleOf(this.manifest, MODEL).alphasCumprod : null;
+    // no schedule to read while the manifest lacks the DiT (the cell says so): t alone
+    const abar = this.manifest?.models[MODEL] ? scheduleOf(this.manifest, MODEL).alphasCumprod : null;
     const tText = (t: number) => (abar ? `t = ${t}: ᾱ = ${fmt(abar[t], 3)}, SNR ${fmt(snrOf(abar[t]), 3)}` : `t = ${t}`);
     return html`<div class="controls">
       <choice-picker

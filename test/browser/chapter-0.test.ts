@@ -314,7 +314,15 @@ test('notation terms: focus, hover or a first tap shows the one-line definition 
     await link.scrollIntoViewIfNeeded();
     assert.is(await tip.isVisible(), false, 'hidden at first');
     assert.is(await link.getAttribute('aria-describedby'), await tip.getAttribute('id'), 'the link is described by its popover');
-    const before = await link.boundingBox();
+    // the page around it settles first (the first screen and the chapter's figures draw as they load, which can
+    // move the term by a subpixel); then showing the popover must not move it
+    let before = await link.boundingBox();
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(250);
+      const now = await link.boundingBox();
+      if (JSON.stringify(now) === JSON.stringify(before)) break;
+      before = now;
+    }
     const inWindow = async (what: string) => {
       const box = (await tip.boundingBox())!;
       const view = await page.evaluate(() => ({ width: document.documentElement.clientWidth, height: innerHeight }));
@@ -327,7 +335,8 @@ test('notation terms: focus, hover or a first tap shows the one-line definition 
     await tip.waitFor({ state: 'visible' });
     assert.match((await tip.textContent()) ?? '', /DDIM\s+Denoising Diffusion Implicit Models \(Song et al\. 2021\)/);
     await inWindow('focus');
-    assert.equal(await link.boundingBox(), before, 'the term does not move');
+    const after = (await link.boundingBox())!;
+    assert.ok(Math.abs(after.x - before!.x) < 1 && Math.abs(after.y - before!.y) < 1 && after.width === before!.width, `the term does not move: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert.ok(widths.scroll <= widths.client, `no sideways scrolling with the popover open (${widths.scroll} px)`);
     await page.keyboard.press('Escape');

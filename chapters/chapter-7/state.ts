@@ -3,6 +3,7 @@
 // figures share.
 import { css } from 'lit';
 import type { Manifest } from '../../pipeline/runtime/manifest';
+import { shareOfTraining } from '../../components/controllers/engine-state';
 import type { TextToVideoOptions } from '../../pipeline/text-to-video/clip';
 import { defineSchema, integer, oneOf, text, type StateOf } from '../../pipeline/url-state';
 import { MOTIONS } from '../../pipeline/world/spec';
@@ -82,17 +83,11 @@ export function clipOptions(s: Chapter7State, prompt: string, seed: number, extr
 /** The scaling figure's checkpoints: two early snapshots of the DiT's first recipe, and the DiT. */
 export const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'] as const;
 
-/** What share of the final DiT's training time a checkpoint had: 1/16 for 26.4 of 423 minutes (null before the manifest). */
-function computeShare(model: string, manifest: Manifest | null): number | null {
-  const part = Number(manifest?.models[model]?.train_minutes);
-  const whole = Number(manifest?.models.dit?.train_minutes);
-  return part > 0 && whole > 0 ? Math.max(1, Math.round(whole / part)) : null;
-}
 
 /** A checkpoint's name, with the share of the compute it was trained with as the manifest says. */
 export function checkpointName(model: string, manifest: Manifest | null): string {
   if (model === 'dit') return 'DiT, all of it';
-  const share = computeShare(model, manifest);
+  const share = shareOfTraining(model, 'dit', manifest); // 1/16 for 26.4 of 423 minutes
   return share ? `DiT at 1/${share}` : model === 'dit_snap16' ? 'DiT, early' : 'DiT, later';
 }
 

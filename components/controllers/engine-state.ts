@@ -27,13 +27,20 @@ const LABELS: Record<string, string> = {
   dit_adaln: 'DiT, text through adaLN',
 };
 
+/** What share of `whole`'s training minutes `model` had, as 1/N: N (at least 1), or null before the manifest lists both. */
+export function shareOfTraining(model: string, whole: string, manifest: Manifest | null): number | null {
+  const part = Number(manifest?.models[model]?.train_minutes);
+  const all = Number(manifest?.models[whole]?.train_minutes);
+  return part > 0 && all > 0 ? Math.max(1, Math.round(all / part)) : null;
+}
+
 /** A model's name for a reader: never its file name ('dit_snap16' is the DiT after 1/16 of its training, as the manifest's minutes say). */
 export function modelLabel(name: string, manifest: Manifest | null = null): string {
   const snap = /^(\w+)_snap\d+$/.exec(name);
   if (snap) {
-    const whole = Number(manifest?.models[snap[1]]?.train_minutes), part = Number(manifest?.models[name]?.train_minutes);
+    const share = shareOfTraining(name, snap[1], manifest);
     const base = LABELS[snap[1]] ?? snap[1];
-    return whole > 0 && part > 0 ? `${base} at 1/${Math.round(whole / part)} of its training` : `${base}, an earlier checkpoint`;
+    return share ? `${base} at 1/${share} of its training` : `${base}, an earlier checkpoint`;
   }
   return LABELS[name] ?? name.replace(/_/g, ' ');
 }

@@ -3,7 +3,8 @@
 // link into it. index.html holds one element per chapter, in reading order.
 
 import { registerServiceWorker } from './components/shell/service-worker-client';
-import { CHAPTERS as REGISTRY, FIRST_SCREEN } from './chapters/registry';
+import { CHAPTERS as REGISTRY, FIRST_SCREEN, MOVED } from './chapters/registry';
+import { followMoves } from './components/shell/location';
 
 /** Chapter elements and their code (chapters/registry.ts); esbuild makes each dynamic import its own chunk. The
  *  first screen (the whole pipeline, live, above the chapters) loads the same way, at once when the page opens at the top. */
@@ -89,6 +90,8 @@ function chapterForHash(hash: string): HTMLElement | null {
 }
 
 function start() {
+  // an old link to a figure that has moved (chapters/registry.ts, MOVED) is rewritten before any chapter reads it
+  followMoves(MOVED);
   const elements = chapterElements();
   if ('IntersectionObserver' in window) {
     // "Near" is within one screen above or below what is visible.
@@ -110,6 +113,7 @@ function start() {
   document.addEventListener('chapter-wanted', (e) => void loadChapter((e as CustomEvent<HTMLElement>).detail));
   markCurrentSection();
   const followHash = () => {
+    followMoves(MOVED); // a fragment typed or followed later may be an old one too (presenter mode reads it after this)
     const el = chapterForHash(location.hash);
     if (el) void loadChapter(el).then(() => el.scrollIntoView());
   };

@@ -1,14 +1,13 @@
-// Chapter 6: Conditioning on text. How a prompt gets into the picture: the
-// tokens and the text encoder's states (and how alike they are); where in the
-// frame, and when in a clip, each word is read (cross-attention maps from the
-// very run that made the sample); the guidance scale, the empty and the
-// negative prompt, with the judge's pass rate and the samples' diversity
-// measured over a few seeds; three ways to wire text into a DiT (adaLN,
-// cross-attention, in context) drawn, beside the DiT paper's ablation and the
-// three small models trained here; and prompt expansion by visible rules.
-// Prose and layout: each figure is an element of this folder, the maps are
-// pipeline/lessons/cross-attention.ts, the rules pipeline/lessons/prompt-expansion.ts,
-// the sweep pipeline/lessons/guidance-sweep.ts, the charts components/charts/conditioning-charts.ts.
+// Chapter 6: the text encoder and cross-attention. How a prompt gets into the
+// picture: the tokens and the text encoder's states (and how alike they are);
+// where in the frame, and when in a clip, each word is read (cross-attention
+// maps from the very run that made the sample), checked over 16 seeds; three
+// ways to wire text into a DiT (adaLN, cross-attention, in context) drawn,
+// beside the DiT paper's ablation and the three small models trained here.
+// Guidance and prompt expansion follow in their own chapter
+// (chapters/chapter-guidance/). Prose and layout: each figure is an element of
+// this folder, the maps are pipeline/lessons/cross-attention.ts, the charts
+// components/charts/conditioning-charts.ts.
 //
 // Every figure runs by itself when it comes into view (and again when its state
 // changes), or on its button, from its state in the URL (prefix c6), so a link
@@ -29,10 +28,6 @@ import { controls, figureBox, layout, modelLines, prose } from '../../components
 import { UrlStateController } from '../../components/controllers/url-state-controller';
 import { parsePrompt } from '../../pipeline/world/caption';
 import './cross-attention-figure';
-import './expansion-figure';
-import './expansion-tally-figure';
-import './guidance-figure';
-import './guidance-sweep-figure';
 import './peaks-figure';
 import './token-states-figure';
 import './ways-figure';
@@ -51,12 +46,8 @@ const FIGURES = {
   tokens: 'token-states-figure',
   attention: 'cross-attention-figure',
   tally: 'peaks-figure',
-  strip: 'guidance-figure',
-  sweep: 'guidance-sweep-figure',
   compare: 'ways-figure',
   ways: 'ways-tally-figure',
-  expand: 'expansion-figure',
-  expandTally: 'expansion-tally-figure',
 } as const satisfies Record<Chapter6Cell, keyof HTMLElementTagNameMap>;
 type FigureOf<K extends Chapter6Cell> = HTMLElementTagNameMap[(typeof FIGURES)[K]];
 
@@ -101,12 +92,8 @@ export class Chapter6 extends LitElement {
       tokens: result('tokens'),
       attention: result('attention'),
       tally: result('tally'),
-      strip: result('strip'),
-      sweep: result('sweep'),
       compare: result('compare'),
       ways: result('ways'),
-      expand: result('expand'),
-      expandTally: result('expandTally'),
     };
   }
 
@@ -140,8 +127,9 @@ export class Chapter6 extends LitElement {
         <p>
           A denoiser that only knew the timestep ${term('t')} would make a shape, any shape, anywhere. To make “a red circle in the
           top left” it has to read the prompt. This chapter follows the prompt in: into tokens, into the text encoder's numbers,
-          through cross-attention into each patch of the picture, and through classifier-free guidance, which decides how hard the
-          prompt pulls. Then three ways to wire text into a transformer, and why Sora rewrites short prompts before it reads them.
+          and through cross-attention into each patch of the picture. Then three ways to wire text into a transformer. How hard
+          the prompt pulls (classifier-free guidance) and what it should say (prompt expansion) are the
+          <a href="#guidance">next chapter</a>.
         </p>
         ${this.models.renderWeights()}
         <h3>Tokens, and what the text encoder makes of them</h3>
@@ -174,7 +162,7 @@ export class Chapter6 extends LitElement {
           reusing only the early steps' maps): for “${ATTENTION_PEAK.prompt}”, seeds 0–${ATTENTION_PEAK.seeds - 1}, the peak of “${ATTENTION_PEAK.word}” lies inside the ${ATTENTION_PEAK.word} object for ${ATTENTION_PEAK.layout.inside} of ${ATTENTION_PEAK.seeds} seeds averaged over
           steps ${ATTENTION_PEAK.layout.steps} and for ${ATTENTION_PEAK.late.inside} over steps ${ATTENTION_PEAK.late.steps} alone (one frame each); an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
           sampler calls the DiT's inspect twin (the same file, with its attention as an output) in the DiT's place, on
-          ${term('xt')} for both halves of guidance, and keeps the maps of the prompt's half.
+          ${term('xt')} for both halves of guidance (the <a href="#guidance">next chapter</a>), and keeps the maps of the prompt's half.
         </p>
         <cross-attention-figure .state=${s} .models=${this.models}></cross-attention-figure>
         <p>
@@ -184,27 +172,6 @@ export class Chapter6 extends LitElement {
             : ''}
         </p>
         <peaks-figure .state=${s} .models=${this.models}></peaks-figure>
-        <h3>Guidance: how hard the prompt pulls</h3>
-        <p>
-          In training, the prompt was replaced by the empty prompt 10 % of the time, so one network learned both the conditional
-          prediction and the unconditional one. Classifier-free guidance runs both at each step and pushes past the conditional one,
-          away from the unconditional:
-        </p>
-        <p class="formula">ε̂ = ε̂<sub>uncond</sub> + ${term('s')} · (ε̂<sub>cond</sub> − ε̂<sub>uncond</sub>)</p>
-        <p>
-          (the DiT here predicts v, and the same combination is taken of v). At ${term('s')} = 0 the prompt is never read; at 1 it
-          is plain conditional sampling; above 1 the difference the prompt makes is amplified. A negative prompt takes the empty
-          prompt's place on the unconditional side, so the sample is pushed away from it (and at ${term('s')} = 0, only the negative
-          prompt is read).
-        </p>
-        <guidance-figure .state=${s} .models=${this.models}></guidance-figure>
-        <p>
-          Guidance buys faithfulness and pays in variety. Ho &amp; Salimans found a trade of fidelity for diversity, not a free
-          gain: as the scale grows the Inception Score (how clearly each sample shows its class) keeps rising, while FID, which
-          also counts what the samples miss, is best at a small scale and worse beyond it. Measure both here, over a few seeds
-          of the same prompt.
-        </p>
-        <guidance-sweep-figure .state=${s} .models=${this.models}></guidance-sweep-figure>
         <h3>Three ways in: adaLN, cross-attention, in context</h3>
         <p>
           Peebles and Xie tried four designs of a DiT block to bring the condition (a class label, for them) in: the three ways
@@ -238,20 +205,6 @@ export class Chapter6 extends LitElement {
         ${waysReady ? this.ways.renderWeights() : nothing}
         <ways-figure .state=${s} .models=${this.ways} .manifest=${this.ways.manifest}></ways-figure>
         ${waysReady ? html`<ways-tally-figure .state=${s} .models=${this.ways}></ways-tally-figure>` : nothing}
-        <h3>Prompt expansion</h3>
-        <p>
-          A model follows best the kind of text it learned from. DALL·E 3 was trained on long, descriptive captions, and Sora
-          on re-captioned videos; both use a language model to turn a user's short prompt into such a caption before the model reads
-          it. The world here has a tiny grammar, so a few visible rules do that job: synonyms into the world's words, the grammar's
-          “a” and order, one phrase an object, and every attribute the prompt leaves open filled in from a seed, as the training
-          captions stated them (each part was dropped only a third of the time).
-        </p>
-        <expansion-figure .state=${s} .models=${this.models}></expansion-figure>
-        <expansion-tally-figure .state=${s} .models=${this.models}></expansion-tally-figure>
-        <p>
-          The expansion is held to what was asked, not only to itself: filling in “big” or “in the top left” is the rule's choice,
-          and any picture that obeys the expansion also obeys the short prompt.
-        </p>
       </chapter-section>
     `;
   }

@@ -23,7 +23,8 @@ import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose } from '../../components/styles';
 import { combineMaps, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap, type AttentionClip, type PeakCheck } from '../../pipeline/lessons/cross-attention';
 import { COLOURS } from '../../pipeline/world/spec';
-import { chapter6Styles, sameDims, STEPS, type Chapter6State } from './state';
+import { conditioningStyles, sameDims, STEPS } from '../shared/conditioning';
+import type { Chapter6State } from './state';
 
 export interface AttentionResult {
   /** prompt|seed|frames */
@@ -77,7 +78,7 @@ export class CrossAttentionFigure extends LitElement {
     prose,
     controls,
     layout,
-    chapter6Styles,
+    conditioningStyles,
     css`
       .attn {
         display: grid;

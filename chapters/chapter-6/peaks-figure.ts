@@ -14,7 +14,8 @@ import { CHART_COLOURS } from '../../components/charts/plot-chart';
 import { controls, layout, prose } from '../../components/styles';
 import { combineMaps, keysOfWord, layoutSteps, peakInsideObject, textToVideoWithAttention, tokenMap } from '../../pipeline/lessons/cross-attention';
 import type { Colour } from '../../pipeline/world/spec';
-import { chapter6Styles, colourWords, STEPS, TALLY_SEEDS, type Chapter6State } from './state';
+import { conditioningStyles, STEPS } from '../shared/conditioning';
+import { colourWords, TALLY_SEEDS, type Chapter6State } from './state';
 
 export interface TallyRow {
   seed: number;
@@ -31,7 +32,7 @@ export interface TallyResult {
 
 @customElement('peaks-figure')
 export class PeaksFigure extends LitElement {
-  static styles = [prose, controls, layout, chapter6Styles];
+  static styles = [prose, controls, layout, conditioningStyles];
 
   @property({ attribute: false }) state!: Chapter6State;
   @property({ attribute: false }) models!: ModelController;

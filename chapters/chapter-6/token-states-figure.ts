@@ -14,7 +14,8 @@ import type { ModelController } from '../../components/controllers/model-control
 import type { PromptDetail } from '../../components/widgets/prompt-field';
 import { controls, layout, prose } from '../../components/styles';
 import type { EncodedText } from '../../pipeline/text-to-video/prompt';
-import { chapter6Styles, type Chapter6State } from './state';
+import { conditioningStyles } from '../shared/conditioning';
+import type { Chapter6State } from './state';
 
 const EXAMPLES = ['a red circle and a blue square', 'a big green triangle in the top right', 'a small purple square moving left', 'a red circle made of glass'];
 
@@ -30,7 +31,7 @@ export class TokenStatesFigure extends LitElement {
     prose,
     controls,
     layout,
-    chapter6Styles,
+    conditioningStyles,
     css`
       details.phrases {
         margin-top: 0.75rem;

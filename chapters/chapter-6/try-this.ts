@@ -2,21 +2,23 @@
 // from the figure it changes where it can) and the chapter's references. The
 // chapter (chapter-6.ts) hands both to its <chapter-section>.
 import { html } from 'lit';
-import type { Reference, TryThis } from '../../components/shell/chapter-section';
+import { shownText, type Reference, type TryThis } from '../../components/shell/chapter-section';
 import type { WordMap } from '../../components/widgets/attention-maps';
+import type { TokenEmbeddings } from '../../components/widgets/token-embeddings';
 import type { CrossAttentionFigure } from './cross-attention-figure';
-import { expansionKey, type ExpansionFigure } from './expansion-figure';
-import type { GuidanceFigure } from './guidance-figure';
-import { fmtScale, type Chapter6State } from './state';
+import type { Chapter6State } from './state';
+import type { WaysTallyFigure } from './ways-tally-figure';
 
-/** The judge on each sample of the guidance strip made so far, for the prompt and seed it shows (answer 1). */
-function stripVerdicts(figure: HTMLElement): string | undefined {
-  const f = figure as GuidanceFigure;
-  const s = f.state, r = f.result;
-  if (!s || !r || !r.key.startsWith(`${s.gprompt}|${s.gneg}|${s.gseed}|`) || !r.clips.size) return undefined;
-  const made = [...r.clips.entries()].sort(([a], [b]) => a - b).filter(([, c]) => c.verdict);
-  if (!made.length) return undefined;
-  return `seed ${s.gseed}: ${made.map(([scale, c]) => `s = ${fmtScale(scale)} ${c.verdict!.pass ? 'PASS' : 'FAIL'}`).join(', ')}.`;
+/** The cosine of the prompt's first two “a”s in both outputs of the text encoder, as the similarity maps show it (answer 1). */
+function twoAs(figure: HTMLElement): string | undefined {
+  const maps = [...(figure.shadowRoot?.querySelectorAll<TokenEmbeddings>('token-embeddings') ?? [])];
+  const cosine = (m: TokenEmbeddings | undefined) => {
+    const at = m?.pieces.flatMap((p, i) => (p.text === 'a' ? [i] : [])) ?? [];
+    return m?.similarity && at.length >= 2 ? m.similarity[at[0] * m.pieces.length + at[1]] : undefined;
+  };
+  const hidden = cosine(maps.find((m) => m.id !== 'phrases')), phrases = cosine(maps.find((m) => m.id === 'phrases'));
+  if (hidden === undefined || phrases === undefined) return undefined;
+  return `the two “a”s: cosine ${hidden.toFixed(2)} in the encoder's output, ${phrases.toFixed(2)} after the context blocks.`;
 }
 
 /** Where each colour word's peak lies in the maps shown, and for which layer (answer 2). */
@@ -29,28 +31,26 @@ function colourWordPeak(figure: HTMLElement): string | undefined {
   return `${f.state.layer === 0 ? 'all layers, averaged' : `layer ${f.state.layer}`}: ${notes.join('; ')}.`;
 }
 
-/** Both samples of the expansion figure held to what was asked (answer 3). */
-function expansionVerdicts(figure: HTMLElement): string | undefined {
-  const f = figure as ExpansionFigure;
+/** Each way's passes once all its seeds are judged, as the tally's line says them (answer 3). */
+function waysTally(figure: HTMLElement): string | undefined {
+  const f = figure as WaysTallyFigure;
   const r = f.result;
-  if (!r || r.key !== expansionKey(f.state) || !r.shortVsIntent || !r.expandedVsIntent) return undefined;
-  const v = (x: { pass: boolean }) => (x.pass ? 'PASS' : 'FAIL');
-  return `seed ${f.state.sseed}: the short prompt ${v(r.shortVsIntent)}, the expanded one ${v(r.expandedVsIntent)}.`;
+  if (!r || r.key !== f.key || Object.values(r.passes).some((p) => p.length < r.of)) return undefined;
+  return shownText(f, '#ways-readout');
 }
 
 export const TRY_THIS: TryThis<Partial<Chapter6State>>[] = [
   {
-    question: 'Turn the guidance scale down to 0, then up to 15. At 0 the model never reads the prompt: what does it draw? Where does the judge start passing, and what happens to the variety between seeds?',
-    state: { gscale: 0, gprompt: 'a big yellow triangle in the center', gneg: '', gseed: 0 },
-    figure: 'guidance-figure',
-    live: { read: stripVerdicts },
+    question: 'In “a red circle and a blue square”, the word “a” comes twice. How alike are its two states in the text encoder’s output? Open the context blocks’ output under the figure: and there?',
+    state: { prompt: 'a red circle and a blue square' },
+    figure: 'token-states-figure',
+    live: { read: twoAs },
     answer: html`<p>
-      At 0 only the unconditional half runs: the model gets the empty prompt and draws what a caption-less
-      training clip looks like, some shape in some colour, rarely the yellow triangle. At 1 it is the plain
-      conditional model. Above 1 each step is pushed further from the unconditional guess towards the
-      prompt's, so the judge passes from some scale on (the line above says which, for this seed), while
-      samples of different seeds grow more alike. That is Ho &amp; Salimans' trade-off, fidelity to the prompt
-      against diversity; the sweep below measures both over many seeds.
+      In the encoder's output the two are the same state (cosine 1.00, the line above): trained only to match a
+      whole caption to its clip, it learned a bag of words, and a word's state hardly depends on its neighbours.
+      After the two context blocks, trained so that every word carries the words of its own phrase, the first “a”
+      belongs to “a red circle” and the second to “a blue square”, and their cosine drops well below 1. That is what
+      lets a patch that attends to “square” also read that it is blue, not red.
     </p>`,
   },
   {
@@ -66,17 +66,18 @@ export const TRY_THIS: TryThis<Partial<Chapter6State>>[] = [
     </p>`,
   },
   {
-    question: 'Expand “two tiny boxes falling” as a clip. Which rules fire? Does the expanded prompt pass the judge, held to what you asked, more often than the short one?',
-    state: { eprompt: 'two tiny boxes falling', emode: 'clip', eseed: 3, sseed: 0 },
-    figure: 'expansion-figure',
-    live: { read: expansionVerdicts },
+    question: 'Judge 8 seeds of each way on “a big green circle”. Which way passes least often? What does it read of the prompt that the other two do not?',
+    state: { cprompt: 'a big green circle', cseed: 0 },
+    figure: 'ways-tally-figure',
+    live: { read: waysTally },
     answer: html`<p>
-      Five kinds of rule fire: “tiny” becomes small and “boxes” square (the world's words), “falling” becomes
-      moving down, “two” becomes two phrases joined by “and”, each with “a”, and the colours nobody asked for
-      are filled in from the seed. Whether the expanded prompt passes more often is for the judge: the line
-      above holds this seed's two samples to what you asked; the tally below counts 8 seeds of each. The
-      expanded prompt reads like the captions the model was trained on, which is why it should help; DALL·E 3
-      and Sora expand short prompts for the same reason.
+      The adaLN model reads the prompt as one pooled vector, which sets the same shifts and scales for every patch; the
+      other two read the word states, each patch taking what it needs (through cross-attention, or as extra tokens in
+      its self-attention). When this was written, seeds 0–7 of this prompt gave adaLN 2 passes of 8 and both others 8
+      (the line above has the count for your seeds); on “a red square in the top left” 4 against 8 and 8, while on
+      “a small blue triangle in the bottom right” adaLN passed all 8: one object's few words fit in one vector, but
+      not reliably. For a class label, where one vector is all there is to read, Peebles and Xie found adaLN a little
+      ahead of cross-attention (the chart above). With two objects (“a red circle and a blue square”) none of these three small models passed a seed of 8.
     </p>`,
   },
 ];
@@ -86,11 +87,8 @@ export const REFERENCES: Reference[] = [
   { title: 'Rombach et al. 2022, High-Resolution Image Synthesis with Latent Diffusion Models', href: 'https://arxiv.org/abs/2112.10752', note: 'text through cross-attention' },
   { title: 'Hertz et al. 2022, Prompt-to-Prompt Image Editing with Cross Attention Control', href: 'https://arxiv.org/abs/2208.01626', note: 'cross-attention maps' },
   { title: 'Tang et al. 2022, What the DAAM: Interpreting Stable Diffusion Using Cross Attention', href: 'https://arxiv.org/abs/2210.04885', note: 'word-to-pixel attribution, summed over layers, heads and steps' },
-  { title: 'Ho & Salimans 2022, Classifier-Free Diffusion Guidance', href: 'https://arxiv.org/abs/2207.12598', note: 'the guidance scale, and its trade of fidelity for diversity' },
   { title: 'Peebles & Xie 2023, Scalable Diffusion Models with Transformers', href: 'https://arxiv.org/abs/2212.09748', note: 'adaLN-Zero, cross-attention, in context: their ablation of block designs' },
   { title: 'Saharia et al. 2022, Photorealistic Text-to-Image Diffusion Models with Deep Language Understanding (Imagen)', href: 'https://arxiv.org/abs/2205.11487', note: 'a pooled text vector added to the timestep embedding, and cross-attention to the word states' },
   { title: 'Podell et al. 2023, SDXL', href: 'https://arxiv.org/abs/2307.01952', note: 'the pooled CLIP text embedding as a condition beside cross-attention' },
   { title: 'Chen et al. 2023, PixArt-α', href: 'https://arxiv.org/abs/2310.00426', note: 'a DiT with cross-attention to text, as the DiT here' },
-  { title: 'Betker et al. 2023, Improving Image Generation with Better Captions (DALL·E 3)', href: 'https://cdn.openai.com/papers/dall-e-3.pdf', note: 'descriptive captions, and prompts upsampled by a language model' },
-  { title: 'OpenAI 2024, Video generation models as world simulators', href: 'https://openai.com/index/video-generation-models-as-world-simulators/', note: 're-captioning, and short prompts expanded by GPT' },
 ];

@@ -18,7 +18,8 @@ import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose } from '../../components/styles';
 import type { Manifest } from '../../pipeline/runtime/manifest';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
-import { chapter6Styles, sameDims, WAY_NAMES, WAYS, type Chapter6State, type Way } from './state';
+import { conditioningStyles, sameDims } from '../shared/conditioning';
+import { WAY_NAMES, WAYS, type Chapter6State, type Way } from './state';
 
 const EXAMPLES = ['a red square in the top left', 'a small green circle', 'a big blue triangle in the bottom right'];
 
@@ -39,7 +40,7 @@ export class WaysFigure extends LitElement {
     prose,
     controls,
     layout,
-    chapter6Styles,
+    conditioningStyles,
     css`
       .three {
         display: grid;

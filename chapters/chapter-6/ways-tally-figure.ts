@@ -7,7 +7,8 @@ import { FigureRunController } from '../../components/figure/figure-run-controll
 import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
-import { chapter6Styles, WAY_NAMES, WAY_SEEDS, WAYS, type Chapter6State, type Way } from './state';
+import { conditioningStyles } from '../shared/conditioning';
+import { WAY_NAMES, WAY_SEEDS, WAYS, type Chapter6State, type Way } from './state';
 import { missingWays } from './ways-figure';
 
 export interface WaysTally {
@@ -19,7 +20,7 @@ export interface WaysTally {
 
 @customElement('ways-tally-figure')
 export class WaysTallyFigure extends LitElement {
-  static styles = [prose, controls, layout, chapter6Styles];
+  static styles = [prose, controls, layout, conditioningStyles];
 
   @property({ attribute: false }) state!: Chapter6State;
   /** The comparison's models (the three ways, the text encoder and the decoder). */

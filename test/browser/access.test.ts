@@ -13,7 +13,7 @@ import { DIST, type StaticServer } from '../../build.mjs';
 import { CHART_COLOURS, OKABE_ITO } from '../../components/charts/plot-chart';
 import { assertClean, launchChromium, serve, watchedPage, type WatchedPage } from '../helpers/browser';
 
-const CHAPTERS = ['first-screen', 'chapter-0', 'chapter-1', 'chapter-training', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7'];
+const CHAPTERS = ['first-screen', 'chapter-0', 'chapter-1', 'chapter-training', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-guidance', 'chapter-7'];
 const CONTROL_ROLES = new Set(['button', 'textbox', 'searchbox', 'slider', 'spinbutton', 'checkbox', 'radio', 'switch', 'combobox', 'listbox', 'menuitem', 'tab']);
 
 let browser: Browser;

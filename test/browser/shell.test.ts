@@ -17,7 +17,8 @@ const CHAPTERS = [
   ['chapter-3', 'latent-space', 'The latent space'],
   ['chapter-4', 'spacetime-patches', 'Spacetime patches'],
   ['chapter-5', 'unet-vs-dit', 'U-Net versus Diffusion Transformer'],
-  ['chapter-6', 'conditioning', 'Conditioning on text'],
+  ['chapter-6', 'conditioning', 'The text encoder and cross-attention'],
+  ['chapter-guidance', 'guidance', 'Guidance and prompt expansion'],
   ['chapter-7', 'text-to-video', 'Text to video'],
 ] as const;
 

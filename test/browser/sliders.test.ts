@@ -34,7 +34,8 @@ const CHAPTERS: Record<string, { id: string; models: string[]; state?: string }>
   'chapter-3': { id: 'latent-space', models: ['vae_encoder', 'vae_decoder'] },
   'chapter-4': { id: 'spacetime-patches', models: ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'], state: 'c4.seeds=3' },
   'chapter-5': { id: 'unet-vs-dit', models: ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'], state: 'c5.steps=8' },
-  'chapter-6': { id: 'conditioning', models: ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'], state: 'c6.gseeds=3' },
+  'chapter-6': { id: 'conditioning', models: ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'] },
+  'chapter-guidance': { id: 'guidance', models: ['text_encoder', 'dit', 'vae_decoder'], state: 'cg.gseeds=3' },
   'chapter-7': { id: 'text-to-video', models: ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'], state: 'c7.steps=8&c7.seeds=2' },
 };
 const TESTED = (process.env.SLIDER_CHAPTERS ?? Object.keys(CHAPTERS).join(',')).split(',').filter((c) => CHAPTERS[c]);

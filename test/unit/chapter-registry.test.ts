@@ -10,7 +10,7 @@ const shell = readFileSync(new URL('../../index.html', import.meta.url), 'utf8')
 
 test('the build reads the registry as the page does: tag, id, number and title of each chapter, in order', () => {
   assert.equal(chapterList(), CHAPTERS.map(({ tag, id, number, title }) => ({ tag, id, number, title })));
-  assert.equal(CHAPTERS.map((c) => c.tag), ['chapter-0', 'chapter-1', 'chapter-training', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-7']);
+  assert.equal(CHAPTERS.map((c) => c.tag), ['chapter-0', 'chapter-1', 'chapter-training', 'chapter-2', 'chapter-3', 'chapter-4', 'chapter-5', 'chapter-6', 'chapter-guidance', 'chapter-7']);
   assert.is(new Set(CHAPTERS.map((c) => c.id)).size, CHAPTERS.length, 'ids are unique');
   assert.is(chapterByTag('chapter-7')?.id, 'text-to-video');
   assert.ok(CHAPTERS.every((c) => typeof c.load === 'function'));

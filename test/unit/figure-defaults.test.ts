@@ -1,8 +1,8 @@
 // A class sees each figure at its default state first: where that figure makes an image with a
 // model, the judge passes it (issue 24, "defaults that work"). Each default is read from the
 // chapter's own URL schema and run through textToVideo in Node, which the browser tests show the
-// page equals byte for byte (chapter-2, -5 and -6 tests). The first screen's and chapter 7's clips
-// are checked in their browser tests; chapter 4's unseen shapes and chapter 6's s = 0 are failures
+// page equals byte for byte (chapter-2, -5, -6 and -guidance tests). The first screen's and chapter 7's clips
+// are checked in their browser tests; chapter 4's unseen shapes and the guidance chapter's s = 0 are failures
 // shown on purpose, named in their figures.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,11 +13,13 @@ import { defaults } from '../../pipeline/url-state';
 import { chapter2Schema, runSettings } from '../../chapters/chapter-2/state';
 import { chapter5Schema, duelSettings } from '../../chapters/chapter-5/state';
 import { chapter6Schema } from '../../chapters/chapter-6/state';
+import { chapterGuidanceSchema } from '../../chapters/chapter-guidance/state';
 
 const manifest = readManifestIfAny();
 const c2 = runSettings(defaults(chapter2Schema));
 const c5 = duelSettings(defaults(chapter5Schema));
 const c6 = defaults(chapter6Schema);
+const cg = defaults(chapterGuidanceSchema);
 
 /** Each figure's default image: what it is, and the options the figure samples it with. */
 const DEFAULTS: [string, TextToVideoOptions][] = [
@@ -27,7 +29,7 @@ const DEFAULTS: [string, TextToVideoOptions][] = [
     { prompt: c5.prompt, seed: c5.seed, model, sampler: c5.sampler, steps: c5.steps, guidance: c5.guidance, frames: 1 },
   ]),
   ['chapter 6, where each word looks', { prompt: c6.prompt, seed: c6.seed, model: 'dit', frames: Number(c6.frames) }],
-  ['chapter 6, guidance', { prompt: c6.gprompt, seed: c6.gseed, model: 'dit', guidance: c6.gscale, frames: 1 }],
+  ['the guidance chapter, the strip', { prompt: cg.gprompt, seed: cg.gseed, model: 'dit', guidance: cg.gscale, frames: 1 }],
   ...(['dit_adaln', 'dit_cross', 'dit_in_context', 'dit'] as const).map((model): [string, TextToVideoOptions] => [
     `chapter 6, three ways in: ${model}`,
     { prompt: c6.cprompt, seed: c6.cseed, model, frames: 1 },

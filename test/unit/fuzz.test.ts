@@ -271,7 +271,7 @@ test(`URL state: 10,000 hostile queries of any size (100,000-character values, 4
 const FRAGMENT_BOUND_MS = 50;
 
 test(`figure links: 10,000 hostile fragments (up to 1,000,000 characters) each parsed in under ${FRAGMENT_BOUND_MS} ms; a link found is one the page makes`, () => {
-  const CHAPTERS = ['diffusion-2d', 'forward-noising', 'denoising', 'latent-space', 'spacetime-patches', 'unet-vs-dit', 'conditioning', 'text-to-video'];
+  const CHAPTERS = ['diffusion-2d', 'forward-noising', 'denoising', 'latent-space', 'spacetime-patches', 'unet-vs-dit', 'conditioning', 'guidance', 'text-to-video'];
   let slowest = 0;
   fuzz('figure link', Math.max(1000, ROUNDS * 5), (rng) => {
     const r = rng.uniform();

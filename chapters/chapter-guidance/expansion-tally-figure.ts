@@ -10,7 +10,8 @@ import type { ModelController } from '../../components/controllers/model-control
 import { controls, layout, prose } from '../../components/styles';
 import { scoreClip } from '../../pipeline/text-to-video/clip';
 import { expansionKey, expansionOf } from './expansion-figure';
-import { chapter6Styles, sameDims, STEPS, type Chapter6State } from './state';
+import { conditioningStyles, sameDims, STEPS } from '../shared/conditioning';
+import type { ChapterGuidanceState } from './state';
 
 /** Seeds of each prompt judged. */
 const SEEDS = 8;
@@ -25,9 +26,9 @@ export interface ExpandTally {
 
 @customElement('expansion-tally-figure')
 export class ExpansionTallyFigure extends LitElement {
-  static styles = [prose, controls, layout, chapter6Styles];
+  static styles = [prose, controls, layout, conditioningStyles];
 
-  @property({ attribute: false }) state!: Chapter6State;
+  @property({ attribute: false }) state!: ChapterGuidanceState;
   @property({ attribute: false }) models!: ModelController;
 
   /** Each prompt's verdicts so far, seed by seed, and the state they are for. */

@@ -18,7 +18,8 @@ import type { SeedDetail } from '../../components/widgets/seed-control';
 import { controls, layout, prose } from '../../components/styles';
 import { STRIP_SCALES } from '../../pipeline/lessons/guidance-sweep';
 import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
-import { chapter6Styles, fmtScale, sameDims, STEPS, type Chapter6State } from './state';
+import { conditioningStyles, sameDims, STEPS } from '../shared/conditioning';
+import { fmtScale, type ChapterGuidanceState } from './state';
 
 const GUIDANCE_EXAMPLES = ['a big yellow triangle in the center', 'a small red circle in the top left', 'a blue square and a green circle'];
 const NEGATIVE_EXAMPLES = ['a triangle', 'yellow', 'a big yellow triangle'];
@@ -36,7 +37,7 @@ export class GuidanceFigure extends LitElement {
     prose,
     controls,
     layout,
-    chapter6Styles,
+    conditioningStyles,
     css`
       .strip {
         display: grid;
@@ -53,7 +54,7 @@ export class GuidanceFigure extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) state!: Chapter6State;
+  @property({ attribute: false }) state!: ChapterGuidanceState;
   @property({ attribute: false }) models!: ModelController;
 
   /** The samples of the prompt, negative prompt and seed, by scale. */
@@ -82,7 +83,7 @@ export class GuidanceFigure extends LitElement {
     return this.renderRoot.querySelector<LiveCell>('live-cell#strip')!;
   }
 
-  private set(partial: Partial<Chapter6State>) {
+  private set(partial: Partial<ChapterGuidanceState>) {
     setFigureState(this, partial);
   }
 

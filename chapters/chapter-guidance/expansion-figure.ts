@@ -21,7 +21,8 @@ import { controls, layout, prose } from '../../components/styles';
 import { expandPrompt, type Expansion } from '../../pipeline/lessons/prompt-expansion';
 import { scoreClip, type GeneratedClip } from '../../pipeline/text-to-video/clip';
 import type { Verdict } from '../../pipeline/world/judge';
-import { chapter6Styles, sameDims, STEPS, type Chapter6State } from './state';
+import { conditioningStyles, sameDims, STEPS } from '../shared/conditioning';
+import type { ChapterGuidanceState } from './state';
 
 const EXAMPLES = ['red ball', 'two tiny boxes falling', 'crimson disc in the upper left corner', 'a teal pyramid rolling to the right'];
 
@@ -37,12 +38,12 @@ export interface ExpandResult {
 }
 
 /** The expansion of the state's short prompt, with its seed and mode. */
-export function expansionOf(s: Chapter6State): Expansion {
+export function expansionOf(s: ChapterGuidanceState): Expansion {
   return expandPrompt(s.eprompt, { seed: s.eseed, mode: s.emode });
 }
 
 /** The key of the expansion cells' state: prompt, mode, the seed of the filled-in words, the seed of the samples. */
-export function expansionKey(s: Chapter6State): string {
+export function expansionKey(s: ChapterGuidanceState): string {
   return `${s.eprompt}|${s.emode}|${s.eseed}|${s.sseed}`;
 }
 
@@ -52,7 +53,7 @@ export class ExpansionFigure extends LitElement {
     prose,
     controls,
     layout,
-    chapter6Styles,
+    conditioningStyles,
     css`
       .two {
         display: grid;
@@ -68,7 +69,7 @@ export class ExpansionFigure extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) state!: Chapter6State;
+  @property({ attribute: false }) state!: ChapterGuidanceState;
   @property({ attribute: false }) models!: ModelController;
 
   /** Both prompts' samples and verdicts, and the state they are for. */
@@ -89,7 +90,7 @@ export class ExpansionFigure extends LitElement {
     return this.renderRoot.querySelector<LiveCell>('live-cell#expand')!;
   }
 
-  private set(partial: Partial<Chapter6State>) {
+  private set(partial: Partial<ChapterGuidanceState>) {
     setFigureState(this, partial);
   }
 
@@ -129,7 +130,7 @@ export class ExpansionFigure extends LitElement {
           label="Make"
           .options=${[{ value: 'image', label: 'An image' }, { value: 'clip', label: 'A clip (8 frames)' }]}
           .value=${s.emode}
-          @choice-change=${(ev: CustomEvent<{ value: string }>) => this.set({ emode: ev.detail.value as Chapter6State['emode'] })}
+          @choice-change=${(ev: CustomEvent<{ value: string }>) => this.set({ emode: ev.detail.value as ChapterGuidanceState['emode'] })}
         ></choice-picker>
         <seed-control label="Seed of the filled-in words" next="Expand again" basis="10rem" .value=${s.eseed} @seed-change=${(ev: CustomEvent<SeedDetail>) => this.set({ eseed: ev.detail.value })}></seed-control>
         <labelled-slider

@@ -14,7 +14,8 @@ import type { LiveCell } from '../../components/shell/live-cell';
 import type { ModelController } from '../../components/controllers/model-controller';
 import { controls, layout, prose } from '../../components/styles';
 import { summariseSweep, SWEEP_SCALES, wilson, type ScalePoint, type SweepSample } from '../../pipeline/lessons/guidance-sweep';
-import { chapter6Styles, fmtScale, STEPS, type Chapter6State } from './state';
+import { conditioningStyles, STEPS } from '../shared/conditioning';
+import { fmtScale, type ChapterGuidanceState } from './state';
 
 export interface SweepResult {
   /** gprompt|gneg|gseed|gseeds */
@@ -29,7 +30,7 @@ export class GuidanceSweepFigure extends LitElement {
     prose,
     controls,
     layout,
-    chapter6Styles,
+    conditioningStyles,
     css`
       .charts {
         display: grid;
@@ -44,7 +45,7 @@ export class GuidanceSweepFigure extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) state!: Chapter6State;
+  @property({ attribute: false }) state!: ChapterGuidanceState;
   @property({ attribute: false }) models!: ModelController;
 
   /** The samples made so far, each judged, and the state they are for. */
@@ -107,7 +108,7 @@ export class GuidanceSweepFigure extends LitElement {
           max="12"
           .value=${s.gseeds}
           .format=${(v: number) => `${v} (seeds ${s.gseed}–${s.gseed + v - 1})`}
-          @value-change=${(e: CustomEvent<{ value: number }>) => setFigureState<Chapter6State>(this, { gseeds: e.detail.value })}
+          @value-change=${(e: CustomEvent<{ value: number }>) => setFigureState<ChapterGuidanceState>(this, { gseeds: e.detail.value })}
         ></labelled-slider>
         <div class="row">
           <button type="button" id="run-sweep" @click=${() => void this.ensure()}>Make ${total} images</button>

@@ -217,7 +217,7 @@ export class Chapter0 extends LitElement {
           here the exact denoisers pull the particles back onto training points in the last steps. A trained network
           has no such exact pull: in an image the overshoot stays, as over-saturated colours, which Imagen clips
           (Saharia et al. 2022) and guidance rescale damps (Lin et al. 2023). This is the picture behind the guidance
-          slider of <a href="#conditioning">chapter 7</a>.
+          slider of <a href="#guidance">chapter 8</a>.
         </p>
       </chapter-section>
     `;

@@ -148,7 +148,7 @@ export const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
       their moon farthest from the other, since s sharpens p(c | x)<sup>s</sup> and rewards being unmistakable. The
       samples still end on training points, because the exact denoisers pull them back in the last steps; a network has
       no such exact pull, and in an image the overshoot stays, as the over-saturated colours of
-      <a href="#conditioning">chapter 7</a>’s largest scales.
+      <a href="#guidance">chapter 8</a>’s largest scales.
     </p>`,
     live: { read: guided },
   },

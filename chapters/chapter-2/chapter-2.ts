@@ -49,7 +49,7 @@ const TRY_THIS: TryThis<Partial<Chapter2State>>[] = [
       prompt and draws something like an average training clip. At 1 it is the plain conditional model, the
       prompt read once. At 10 each step is pushed ten times as far from the unconditional guess towards the
       prompt's: the sample follows the prompt harder, and samples of different seeds look more alike.
-      Chapter 7 measures both.
+      <a href="#guidance">Chapter 8</a> measures both.
     </p>`,
   },
   {
@@ -201,10 +201,10 @@ export class Chapter2 extends LitElement {
         </p>
         <p class="eq"><span>ε̂ = ε̂<sub>uncond</sub> + ${term('s')}·(ε̂<sub>cond</sub> − ε̂<sub>uncond</sub>)</span></p>
         <p>
-          The figure runs the whole text-to-video model, so four of its parts are taken on trust until their chapters: it
+          The figure runs the whole text-to-video model, so five of its parts are taken on trust until their chapters: it
           denoises the VAE’s latents, not pixels (<a href="#latent-space">chapter 4</a>), cut into spacetime patches
           (<a href="#spacetime-patches">chapter 5</a>), with a transformer (<a href="#unet-vs-dit">chapter 6</a>) that reads
-          the prompt through cross-attention and is steered by guidance (<a href="#conditioning">chapter 7</a>). None of them
+          the prompt through cross-attention (<a href="#conditioning">chapter 7</a>) and is steered by guidance (<a href="#guidance">chapter 8</a>). None of them
           changes the loop above; set ${term('s')} to 1 and guidance is off.
         </p>
         ${this.models.renderWeights()}

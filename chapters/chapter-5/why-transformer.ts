@@ -107,7 +107,7 @@ export class WhyTransformer extends LitElement {
         Honestly, at this page’s tiny compute ${this.verdict()}. ${this.costs()} And a convolution builds in that neighbouring
         pixels belong together, which a transformer must learn from data; that pays only with plenty of data and compute
         (Dosovitskiy et al. found the same for image classifiers). What more training compute does for this DiT,
-        <a href="#text-to-video--scale">chapter 8’s checkpoints</a> let you judge, as Sora’s report shows one prompt and seed at 1,
+        <a href="#text-to-video--scale">chapter 9’s checkpoints</a> let you judge, as Sora’s report shows one prompt and seed at 1,
         4 and 32 times its base compute.
       </p>
       <table id="image-scores">

@@ -79,7 +79,7 @@ const PANELS: Panel[] = [
     title: 'Through cross-attention',
     model: 'dit_cross (and the DiT of this page)',
     words:
-      'After self-attention, each patch token asks a question (a query) and every text token answers (keys and values from the text encoder’s 24 states). A patch mixes in the words whose keys match its query, so different places can read different words. The timestep still comes in through adaLN. This is the DiT of chapters 2, 3, 5, 6 and 8, and where the maps above come from.',
+      'After self-attention, each patch token asks a question (a query) and every text token answers (keys and values from the text encoder’s 24 states). A patch mixes in the words whose keys match its query, so different places can read different words. The timestep still comes in through adaLN. This is the DiT of chapters 2, 3, 5, 6, 8 and 9, and where the maps above come from.',
     draw: () => svg`
       ${block(svg`
         ${box(38, 236, 130, 26, 'self-attention', PATCH)}

@@ -8,7 +8,7 @@
 // chapter); the same parts, sizes, parameters and links are listed in words
 // under the drawing, which is what a screen reader and the keyboard use.
 //
-//   <dit-diagram .anatomy=${ditAnatomy(DIT_CONFIG, image)} .links=${{ patchify: { href: '#spacetime-patches--patches', label: 'chapter 4' } }}></dit-diagram>
+//   <dit-diagram .anatomy=${ditAnatomy(DIT_CONFIG, image)} .links=${{ patchify: { href: '#spacetime-patches--patches', label: 'chapter 5' } }}></dit-diagram>
 import { LitElement, html, nothing, svg, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { CONTEXT_TOKENS, ditAnatomy, shortCount, type DitAnatomy } from '../../pipeline/lessons/denoiser-anatomy';

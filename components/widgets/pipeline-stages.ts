@@ -4,7 +4,7 @@
 //
 //   <pipeline-stages .stages=${[
 //     { id: 'encode', name: 'Text encoder', detail: '24 × 128 numbers', status: 'done', ms: 12,
-//       links: [{ href: '#conditioning', label: 'Chapter 6' }] },
+//       links: [{ href: '#conditioning', label: 'Chapter 7' }] },
 //     { id: 'denoise', name: 'DiT', detail: 'step 12 of 30', status: 'running', progress: 0.4, links: […] },
 //   ]}></pipeline-stages>
 //
@@ -225,12 +225,12 @@ export interface RunInfo {
 
 /** The links from each stage to the chapter that explains it (ids in index.html). */
 export const STAGE_LINKS: Record<PipelineStage, { href: string; label: string }[]> = {
-  tokens: [{ href: '#conditioning', label: 'Ch. 6' }],
-  encode: [{ href: '#conditioning', label: 'Ch. 6' }],
+  tokens: [{ href: '#conditioning', label: 'Ch. 7' }],
+  encode: [{ href: '#conditioning', label: 'Ch. 7' }],
   noise: [{ href: '#diffusion-2d', label: 'Ch. 0' }, { href: '#forward-noising', label: '1' }],
-  denoise: [{ href: '#denoising', label: 'Ch. 2' }, { href: '#spacetime-patches', label: '4' }, { href: '#unet-vs-dit', label: '5' }],
-  decode: [{ href: '#latent-space', label: 'Ch. 3' }],
-  judge: [{ href: '#forward-noising', label: 'Ch. 1' }, { href: '#text-to-video', label: '7' }],
+  denoise: [{ href: '#denoising', label: 'Ch. 3' }, { href: '#spacetime-patches', label: '5' }, { href: '#unet-vs-dit', label: '6' }],
+  decode: [{ href: '#latent-space', label: 'Ch. 4' }],
+  judge: [{ href: '#forward-noising', label: 'Ch. 1' }, { href: '#text-to-video', label: '9' }],
 };
 
 /** The six stages of text to video, from a StageClock and what the run is. */

@@ -2,7 +2,7 @@
 // the contents and chapter elements it writes into index.html from it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chapterList, fillChapters } from '../../build.mjs';
 import { CHAPTERS, chapterByTag } from '../../chapters/registry';
 
@@ -31,6 +31,32 @@ test('text is escaped, and a shell without the marks is an error', () => {
   assert.match(html, /data-title="A &#60;b&#62;bold&#60;\/b&#62; &#38; &#34;quoted&#34; title"/);
   assert.not.match(html, /<b>bold/);
   assert.throws(() => fillChapters('<html></html>'), /no <!-- chapters: contents/);
+});
+
+/** Every .ts file under a folder of the repository. */
+function sources(dir: URL): URL[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(new URL(`${e.name}/`, dir)) : e.name.endsWith('.ts') ? [new URL(e.name, dir)] : []));
+}
+
+test('a link that names a chapter by number says the number the registry gives it (index.html, the chapters, the components)', () => {
+  const numberOf = new Map(CHAPTERS.map((c) => [c.id, c.number]));
+  const files = [new URL('../../index.html', import.meta.url), ...sources(new URL('../../chapters/', import.meta.url)), ...sources(new URL('../../components/', import.meta.url))];
+  const links = [
+    /<a href="#([\w-]+?)(?:--[\w-]+)?">(?:[Cc]hapter|Ch\.) (\d+)/g, // <a href="#guidance">chapter 8</a>
+    /href: '#([\w-]+?)(?:--[\w-]+)?', label: '(?:(?:[Cc]hapter|Ch\.) )?(\d+)/g, // { href: '#conditioning', label: 'Ch. 7' }
+  ];
+  let seen = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const re of links) {
+      for (const [link, id, n] of text.matchAll(re)) {
+        if (!numberOf.has(id)) continue;
+        seen++;
+        assert.is(n, numberOf.get(id), `${file.pathname.split('/').slice(-2).join('/')}: ${link} (#${id} is chapter ${numberOf.get(id)})`);
+      }
+    }
+  }
+  assert.ok(seen >= 20, `${seen} numbered links found`);
 });
 
 test.run();

@@ -104,8 +104,14 @@ test(`Start and Pause train in the page's worker: on seed 1 the loss falls below
       return w.gaps;
     });
     const longest = Math.max(...gaps);
-    console.log(`    trained ${k} steps in the worker; ${gaps.length} frames meanwhile, the longest gap ${longest.toFixed(0)} ms`);
-    assert.ok(longest < 500, `the page froze for ${longest} ms while training`);
+    const median = [...gaps].sort((a, b) => a - b)[gaps.length >> 1];
+    console.log(`    trained ${k} steps in the worker; ${gaps.length} frames meanwhile, median gap ${median.toFixed(0)} ms, the longest ${longest.toFixed(0)} ms`);
+    // Training runs in the worker, so frames keep coming. A main thread that trained would stall every
+    // frame; a loaded machine (another test beside this one) delays a few: so the median gap is the test,
+    // and the longest only catches a freeze (one gap of 550 ms was seen with both cores busy).
+    assert.ok(gaps.length >= 20, `${gaps.length} frames while training`);
+    assert.ok(median < 50, `the page's frames came every ${median} ms (median) while training`);
+    assert.ok(longest < 2000, `the page froze for ${longest} ms while training`);
     // the loss, as the chapter states it
     assert.ok(f.losses.length === k);
     const loss = smoothedLoss(f.losses, LOSS_WITHIN, LOSS_WINDOW);

@@ -135,6 +135,16 @@ suite.withModels(MODELS, 'the chapters below stay usable while the models run: c
     await page.waitForSelector('chapter-1[data-ready="true"]', { state: 'attached' });
     const slider = page.locator('chapter-1').getByRole('slider', { name: 'Timestep t' });
     await slider.focus();
+    // In the page: from each key's event to the first frame that has the slider's new state (the test's own
+    // round trips, which grow with whatever else the machine runs, are printed but not judged).
+    // (a string: the test runner's transform would wrap a named function in a helper the page lacks)
+    await page.evaluate(`window.keyMs = [];
+      document.addEventListener('keydown', (e) => {
+        const ch = document.querySelector('chapter-1');
+        const before = ch.state.t;
+        const check = () => (ch.state.t !== before ? window.keyMs.push(performance.now() - e.timeStamp) : requestAnimationFrame(check));
+        requestAnimationFrame(check);
+      }, true);`);
     const delays: number[] = [];
     let runningDuring = 0;
     for (let i = 0; i < 12; i++) {
@@ -145,10 +155,15 @@ suite.withModels(MODELS, 'the chapters below stay usable while the models run: c
       delays.push(Date.now() - t0);
       if ((await page.evaluate(() => (document.querySelector('first-screen') as unknown as { phase: string }).phase)) === 'running') runningDuring++;
     }
-    const sorted = [...delays].sort((a, b) => a - b);
-    console.log(`      chapter 1's slider while the first screen denoises: ${sorted[6]} ms median, ${sorted[11]} ms slowest (round trips from the test); running during ${runningDuring} of 12 keys`);
+    const inPage = await page.waitForFunction(() => {
+      const ms = (window as unknown as { keyMs: number[] }).keyMs;
+      return ms.length >= 12 && ms;
+    });
+    const sorted = ((await inPage.jsonValue()) as number[]).map(Math.round).sort((a, b) => a - b);
+    const trips = [...delays].sort((a, b) => a - b);
+    console.log(`      chapter 1's slider while the first screen denoises: key to frame ${sorted[6]} ms median, ${sorted[11]} ms slowest in the page (round trips from the test ${trips[6]} and ${trips[11]} ms); running during ${runningDuring} of 12 keys`);
     assert.ok(runningDuring >= 1, 'the model ran while the slider moved');
-    assert.ok(sorted[6] < 150, `the median key took ${sorted[6]} ms`);
+    assert.ok(sorted[6] < 150, `the median key took ${sorted[6]} ms to its frame`);
     await waitForClip(page);
     assertClean(w);
   } finally {

@@ -21,6 +21,7 @@ import { tokenize } from '../../pipeline/world/tokenizer';
 import { liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
+import { sameBytes, close, differs } from '../helpers/compare';
 
 const MAIN = ['text_encoder', 'dit', 'dit_inspect', 'vae_decoder'];
 const WAYS = ['dit_adaln', 'dit_cross', 'dit_in_context'];
@@ -33,24 +34,6 @@ const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('
 const setState = (page: Page, s: Record<string, unknown>) => page.evaluate((s) => document.querySelector('chapter-6')!.setState(s as never), s);
 const cellLocator = (page: Page, id: string) => page.locator('chapter-6').locator(`live-cell#${id}`);
 const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(suite.host, { frames: 1, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
-
-function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
-  assert.is(a.length, b.length, `${what}: lengths`);
-  let differing = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
-  assert.is(differing, 0, `${what}: ${differing} bytes differ between Chromium and Node`);
-}
-function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) {
-  assert.is(a.length, b.length, `${what}: lengths`);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  assert.ok(worst <= tol, `${what}: off by ${worst} (at most ${tol})`);
-}
-const differs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let n = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
-  return n + Math.abs(a.length - b.length);
-};
 
 suite.withModels(['text_encoder'], 'tokens as they are typed (unknown words and cuts marked); the states and their similarities are Node\'s for the text as typed; Enter submits it to the URL', async () => {
   const w = await suite.open();

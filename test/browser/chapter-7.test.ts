@@ -22,6 +22,7 @@ import { drawingToRgb, encodeDrawing } from '../../pipeline/drawing';
 import { liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
+import { sameBytes, differs } from '../helpers/compare';
 
 const MAIN = ['text_encoder', 'dit', 'vae_decoder', 'vae_encoder'];
 const CHECKPOINTS = ['dit_snap16', 'dit_snap4', 'dit'];
@@ -47,19 +48,6 @@ const shown = (page: Page, cell: 'make' | 'animate' | 'extend' | 'edit' | 'conne
 
 const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('chapter-7')!.state }));
 const setState = (page: Page, s: Record<string, unknown>) => page.evaluate((s) => document.querySelector('chapter-7')!.setState(s as never), s);
-
-function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
-  assert.is(a.length, b.length, `${what}: lengths`);
-  let differing = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
-  assert.is(differing, 0, `${what}: ${differing} bytes differ between Chromium and Node`);
-}
-
-const differs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let n = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
-  return n + Math.abs(a.length - b.length);
-};
 
 const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(suite.host, { frames: 8, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
 

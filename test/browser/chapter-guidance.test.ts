@@ -17,6 +17,7 @@ import { fmtScale } from '../../chapters/chapter-guidance/state';
 import { liveAnswer } from '../helpers/answers';
 import { assertClean } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
+import { sameBytes, close, differs } from '../helpers/compare';
 
 const suite = chapterSuite(test, { tag: 'chapter-guidance', hash: 'guidance', open: { reducedMotion: 'reduce' } });
 
@@ -26,25 +27,6 @@ const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('
 const setState = (page: Page, s: Record<string, unknown>) => page.evaluate((s) => document.querySelector('chapter-guidance')!.setState(s as never), s);
 const cellLocator = (page: Page, id: string) => page.locator('chapter-guidance').locator(`live-cell#${id}`);
 const node = (o: Omit<TextToVideoOptions, 'model'> & { model?: string }) => textToVideo(suite.host, { frames: 1, steps: 30, ...o, model: o.model ?? 'dit' }, { backend: 'wasm' });
-
-function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
-  assert.is(a.length, b.length, `${what}: lengths`);
-  let differing = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
-  assert.is(differing, 0, `${what}: ${differing} bytes differ between Chromium and Node`);
-}
-function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) {
-  assert.is(a.length, b.length, `${what}: lengths`);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  assert.ok(worst <= tol, `${what}: off by ${worst} (at most ${tol})`);
-}
-const differs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let n = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
-  return n + Math.abs(a.length - b.length);
-};
-
 
 suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is Node\'s at each scale; the scale by keyboard adds one; s = 0 ignores the prompt; the empty and the negative prompt; the sweep\'s pass rates and diversity are Node\'s', async () => {
   const w = await suite.open('&cg.gprompt=a%20big%20yellow%20triangle%20in%20the%20center&cg.gseed=0&cg.gseeds=2');
@@ -128,7 +110,6 @@ suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'guidance: the strip is
   }
 });
 
-
 suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the rules shown are the module\'s; both samples are Node\'s, held to the intent; the seeds and the mode by keyboard change the expansion; 8 seeds of each are judged as in Node', async () => {
   const w = await suite.open('&cg.eprompt=red%20ball&cg.eseed=3&cg.sseed=0');
   const { page } = w;
@@ -201,7 +182,6 @@ suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'prompt expansion: the 
     await w.close();
   }
 });
-
 
 suite.withModels(['text_encoder', 'dit', 'vae_decoder'], 'links: bad values are repaired and said; an old link into chapter 6 (c6.gscale, #conditioning--strip) opens the figure here, with its state', async () => {
   const bad = await suite.open('&cg.gscale=99&cg.emode=video&cg.bogus=1');

@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { textToVideo } from '../../pipeline/text-to-video';
 import { assertClean, CLASSROOM_HOST, CLASSROOM_RULE, launchChromium, watchedPage, within, type WatchedPage } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
+import { sameBytes } from '../helpers/compare';
 
 const MODELS = ['text_encoder', 'dit', 'vae_decoder'];
 const NOT_FOUND = /Failed to load resource: the server responded with a status of 404/;
@@ -47,13 +48,6 @@ const screen = (page: Page) =>
       alert: el.cell.shadowRoot!.querySelector('[role="alert"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? null,
     };
   });
-
-function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
-  assert.is(a.length, b.length, `${what}: lengths`);
-  let differing = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
-  assert.is(differing, 0, `${what}: ${differing} bytes differ between Chromium and Node`);
-}
 
 const waitForClip = (page: Page) =>
   page.waitForFunction(() => document.querySelector('first-screen')?.result != null, undefined, { timeout: 240_000, polling: 200 });

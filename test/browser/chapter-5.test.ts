@@ -140,13 +140,33 @@ const duelSnap = (page: Page): Promise<DuelSnap | null> =>
     } as DuelSnap;
   });
 
-/** Waits for a finished side by side newer than `after` (its serial). */
-async function duelDone(page: Page, after = 0): Promise<DuelSnap> {
-  await within(240_000, 'the side by side', page.waitForFunction((after) => {
+/** What the side by side's cell says, for a failure's message. */
+const duelCellState = (page: Page): Promise<string> =>
+  page.evaluate(() => {
+    const f = document.querySelector('chapter-5')!.shadowRoot!.querySelector('duel-figure');
+    const cell = f?.shadowRoot?.querySelector('live-cell#duel') as HTMLElement | null | undefined;
+    const status = f?.shadowRoot?.querySelector('#duel-status')?.textContent?.trim();
+    const error = cell?.shadowRoot?.querySelector('.error')?.textContent?.replace(/\s+/g, ' ').trim();
     const d = document.querySelector('chapter-5')!.figure.duel;
-    return !!d && d.serial > after && !d.running && !!d.entries;
-  }, after, { timeout: 240_000 }));
-  return (await duelSnap(page))!;
+    return JSON.stringify({ cell: cell?.dataset.status ?? null, status, error: error ?? null, scrollY: Math.round(scrollY), duel: d && { serial: d.serial, running: d.running, settings: d.settings, steps: d.steps, ended: !!d.entries } });
+  });
+
+/**
+ * Waits for a side by side newer than `after` (its serial) to end, and fails at once, saying what the
+ * cell shows, when it ended without a result (an error in its cell) or none came in 240 s.
+ */
+async function duelDone(page: Page, after = 0, what = 'the side by side'): Promise<DuelSnap> {
+  try {
+    await page.waitForFunction((after) => {
+      const d = document.querySelector('chapter-5')!.figure.duel;
+      return !!d && d.serial > after && !d.running;
+    }, after, { timeout: 240_000 });
+  } catch (e) {
+    throw new Error(`timed out after 240000 ms: ${what} (newer than run ${after}); the figure shows ${await within(10_000, 'the figure', duelCellState(page)).catch(() => '(unreadable)')}`, { cause: e });
+  }
+  const snap = (await duelSnap(page))!;
+  if (!snap.entries) throw new Error(`${what} ended without a result; the figure shows ${await duelCellState(page)}`);
+  return snap;
 }
 
 /** Node's samples of both denoisers for the same settings (the pipeline of `npm run generate`). */
@@ -160,7 +180,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
   const w = await suite.open('c5.steps=8&c5.seed=3', { at });
   const { page } = w;
   try {
-    let fig = await duelDone(page);
+    let fig = await duelDone(page, 0, 'the first side by side, as the page opens');
     assert.equal(fig.settings, { prompt: 'a green triangle', seed: 3, sampler: 'ddim', steps: 8, guidance: 4 });
     assert.equal(fig.steps, { unet: 8, dit: 8 });
     const node = await nodeDuel(h, fig.settings);
@@ -199,7 +219,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
       requestAnimationFrame(watch);
     })()`);
     await inChapter(page, '#run').click();
-    fig = await duelDone(page, fig.serial);
+    fig = await duelDone(page, fig.serial, 'the run started by Run');
     const watched = await page.evaluate(() => ({ ...(window as unknown as { lockstep: number; seen: number }) }));
     assert.ok(watched.lockstep <= 1, `one denoiser ran ${watched.lockstep} steps ahead of the other`);
     assert.ok(watched.seen > 0, 'the run was watched while it went');
@@ -228,7 +248,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     assert.is((await duelSnap(page))!.shown, 2);
     // Next seed: a new run, with the next seed; Node agrees
     await inChapter(page, '#next-seed').click();
-    fig = await duelDone(page, fig.serial);
+    fig = await duelDone(page, fig.serial, 'the run started by Next seed');
     assert.is(fig.settings.seed, 4);
     const node4 = await nodeDuel(h, fig.settings);
     for (const e of fig.entries!) assert.is(differing(e.frames, node4[e.model].frames), 0, `${e.model}, seed 4: differs from Node's`);
@@ -238,7 +258,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     assert.ok((await duelSnap(page))!.stale);
     await inChapter(page, '#duel-stale').waitFor();
     await page.keyboard.press('Shift+Enter');
-    const ddpmFig = await duelDone(page, fig.serial);
+    const ddpmFig = await duelDone(page, fig.serial, 'the DDPM run started by Shift+Enter');
     assert.is(ddpmFig.settings.sampler, 'ddpm');
     assert.is(await inChapter(page, '#duel-stale').count(), 0);
     const nodeDdpm = await nodeDuel(h, ddpmFig.settings);
@@ -250,7 +270,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     const prompt = inChapter(page, '#prompt');
     await prompt.fill('a big red circle in the top left');
     await prompt.press('Enter');
-    const red = await duelDone(page, ddpmFig.serial);
+    const red = await duelDone(page, ddpmFig.serial, 'the run started by Enter in the prompt');
     assert.is(red.settings.prompt, 'a big red circle in the top left');
     const nodeRed = await nodeDuel(h, red.settings);
     for (const e of red.entries!) assert.is(e.pass, nodeRed[e.model].verdict!.pass);
@@ -258,12 +278,15 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c5.prompt') === 'a big red circle in the top left');
     await page.reload();
     await page.waitForSelector('chapter-5[data-ready="true"]', { state: 'attached' });
-    const again = await duelDone(page);
+    // where a reload leaves the page is the browser's scroll restoration (it may land before the chapter's
+    // figures have their height); a reader who scrolls to the figure sees it run
+    await inChapter(page, 'live-cell#duel').scrollIntoViewIfNeeded();
+    const again = await duelDone(page, 0, 'the first side by side after a reload');
     assert.equal(again.settings, red.settings);
     for (const e of again.entries!) assert.is(differing(e.frames, red.entries!.find((x) => x.model === e.model)!.frames), 0);
     // try this 1: two colours bound to two shapes; the side by side runs, then the race starts with its settings
     await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).first().click();
-    const two = await duelDone(page, again.serial);
+    const two = await duelDone(page, again.serial, 'the run started by try this 1');
     assert.equal([two.settings.prompt, two.settings.steps, two.settings.seed], ['a red square and a green circle', 30, 0]);
     await within(60_000, 'the race to start', page.waitForFunction(() => (document.querySelector('chapter-5')!.figure.race?.samples.length ?? 0) >= 2));
     const started = await page.evaluate(() => document.querySelector('chapter-5')!.figure.race!.settings);

@@ -21,6 +21,8 @@
 //   serve(dir, options)   a static server (build.mjs startStaticServer), closed at the end
 //   site()                the production build served (once), its URL
 //   chromium()            one Chromium (playwright-core, /usr/bin/chromium), closed at the end
+//   freshChromium()       a Chromium of its own, started now, for a bench that wants nothing left from
+//                         an earlier visit (the caller closes it; it is closed at the end too)
 //   page(options)         a fresh page: { page, context, errors } (errors: console errors and uncaught exceptions)
 //   buildTestPage(opts)   build.mjs buildTestPage: a bundle of any entry, served with ctx.serve
 //   log(...)              progress lines
@@ -65,6 +67,11 @@ function makeContext() {
         return b;
       });
       return browserPromise;
+    },
+    async freshChromium() {
+      const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+      closers.push(() => b.close().catch(() => undefined));
+      return b;
     },
     async page({ width = 1280, height = 900, reducedMotion = 'reduce' } = {}) {
       const browser = await ctx.chromium();

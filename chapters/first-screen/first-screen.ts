@@ -27,7 +27,7 @@ import type { GeneratedClip } from '../../pipeline/text-to-video/clip';
 import type { Frames } from '../../pipeline/text-to-video/vae';
 import { parsePrompt } from '../../pipeline/world/caption';
 import { tokenize } from '../../pipeline/world/tokenizer';
-import { EXAMPLES, FIRST_SCREEN_MODELS, firstScreenSchema, PREVIEW_EVERY, type FirstScreenState } from './state';
+import { EXAMPLES, FIRST_SCREEN_MODELS, firstScreenSchema, PREVIEW_EVERY, STEPS, type FirstScreenState } from './state';
 
 export { FIRST_SCREEN_MODELS, firstScreenSchema, type FirstScreenState } from './state';
 
@@ -195,7 +195,7 @@ export class FirstScreen extends LitElement {
         current,
         prompt: s.prompt,
         models: FIRST_SCREEN_MODELS,
-        job: { options: { prompt: s.prompt, model: 'dit', seed: s.seed, frames: 8 }, preview: { every: PREVIEW_EVERY } },
+        job: { options: { prompt: s.prompt, model: 'dit', seed: s.seed, frames: 8, steps: STEPS }, preview: { every: PREVIEW_EVERY } },
         onStart: () => (this.phase = 'loading'),
         onLoaded: () => (this.phase = 'running'),
         onProgress: (p, began) => {
@@ -244,7 +244,7 @@ export class FirstScreen extends LitElement {
       tokens: tokenize(from.prompt).length,
       seed: from.seed,
       frames: 8,
-      steps: this.clip?.sample.options.steps ?? 30,
+      steps: this.clip?.sample.options.steps ?? STEPS,
       pass: this.clip && parsed.ok ? (this.clip.verdict?.pass ?? null) : null,
     });
     const showing = this.preview ?? this.clip;

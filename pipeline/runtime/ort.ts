@@ -257,6 +257,12 @@ export function createSession(bytes: Uint8Array, options: CreateSessionOptions):
     }
     const mod = await loadOrt(options.backend);
     const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
+      // WASM: onnxruntime's 'basic' graph optimisations, not its default 'all'. The first screen's clip is
+      // the same bytes either way, a warm clip is no slower (Node, 4 warm clips each, paired: 1.47 s with
+      // 'basic', 1.53 s with 'all'; the browser bench's runs of either spread 1.35–1.55 s), and a session is
+      // made sooner: the DiT's in 0.40–0.55 s instead of 0.55–0.74 s in a cold Chromium here, which a first
+      // visit waits for (npm run bench -- first-clip-cold: 4.25 s against 4.53 s, 16 steps both).
+      ...(options.backend === 'wasm' ? { graphOptimizationLevel: 'basic' as const } : {}),
       ...options.sessionOptions,
       executionProviders: [options.backend],
     };

@@ -15,6 +15,7 @@ import { textToVideo } from '../../pipeline/text-to-video';
 import { assertClean, CLASSROOM_HOST, CLASSROOM_RULE, launchChromium, watchedPage, within, type WatchedPage } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 import { sameBytes } from '../helpers/compare';
+import { STEPS as FIRST_SCREEN_STEPS } from '../../chapters/first-screen/state';
 
 const MODELS = ['text_encoder', 'dit', 'vae_decoder'];
 const NOT_FOUND = /Failed to load resource: the server responded with a status of 404/;
@@ -76,18 +77,18 @@ suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at on
     const done = await screen(page);
     assert.equal(done.state, { prompt: 'a red circle moving right', seed: 0 });
     assert.equal(done.trace.stages, ['encode', 'denoise', 'decode', 'judge'], 'the stages light up in order');
-    assert.equal(done.trace.previews, [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30], 'a preview every 2 steps');
+    assert.equal(done.trace.previews, [2, 4, 6, 8, 10, 12, 14, 16], 'a preview every 2 steps, of 16');
     assert.ok(done.stages.every((s) => s.status === 'done' && s.current === null), JSON.stringify(done.stages));
     assert.equal(done.stages.map((s) => s.id), ['tokens', 'encode', 'noise', 'denoise', 'decode', 'judge']);
     const missing = await page.evaluate((hrefs) => hrefs.filter((h) => !document.getElementById(h.slice(1))), done.links);
     assert.equal(missing, [], 'every stage links to a chapter that exists');
     assert.match(done.weights, /all downloaded \(kept in this browser\)/);
-    const expected = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 0, frames: 8 }, { backend: 'wasm' });
+    const expected = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 0, frames: 8, steps: FIRST_SCREEN_STEPS }, { backend: 'wasm' });
     sameBytes(done.frames!, expected.frames, 'the first screen\'s clip');
     assert.is(done.reason, expected.verdict!.reason);
     assert.ok(expected.verdict!.pass, `the default clip (what a class sees first) passes the judge: ${done.reason}`);
     console.log(`      first screen, "a red circle moving right", seed 0: ${done.reason}`);
-    assert.match((await page.locator('first-screen').locator('#summary').textContent())!, /Made in [\d.]+ (s|ms): 30 steps of the DiT/);
+    assert.match((await page.locator('first-screen').locator('#summary').textContent())!, /Made in [\d.]+ (s|ms): 16 steps of the DiT/);
     // the page's one engine panel (components/shell/engine-panel.ts): what ran each model, what this browser has, and the switch for every chapter
     await page.locator('#engine').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => !!document.querySelector('engine-panel')?.shadowRoot?.querySelector('tr[data-model="dit"]'), undefined, { timeout: 30_000 });
@@ -173,14 +174,14 @@ suite.withModels(MODELS, 'a link restores the clip; Another take is the next see
     await waitForClip(page);
     const first = await screen(page);
     assert.equal(first.state, { prompt, seed: 2 });
-    sameBytes(first.frames!, (await textToVideo(suite.host, { prompt, model: 'dit', seed: 2, frames: 8 }, { backend: 'wasm' })).frames, 'from the link');
+    sameBytes(first.frames!, (await textToVideo(suite.host, { prompt, model: 'dit', seed: 2, frames: 8, steps: FIRST_SCREEN_STEPS }, { backend: 'wasm' })).frames, 'from the link');
     await page.locator('first-screen').getByRole('button', { name: 'Another take' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('first-screen')!.state.seed === 3);
     await page.waitForFunction(() => document.querySelector('first-screen')!.result?.sample.options.seed === 3, undefined, { timeout: 240_000 });
     await page.waitForFunction(() => new URLSearchParams(location.search).get('fs.seed') === '3');
     const next = await screen(page);
-    sameBytes(next.frames!, (await textToVideo(suite.host, { prompt, model: 'dit', seed: 3, frames: 8 }, { backend: 'wasm' })).frames, 'another take');
+    sameBytes(next.frames!, (await textToVideo(suite.host, { prompt, model: 'dit', seed: 3, frames: 8, steps: FIRST_SCREEN_STEPS }, { backend: 'wasm' })).frames, 'another take');
     assertClean(w);
   } finally {
     await w.close();

@@ -1,8 +1,8 @@
 // A class sees each figure at its default state first: where that figure makes an image with a
 // model, the judge passes it (issue 24, "defaults that work"). Each default is read from the
 // chapter's own URL schema and run through textToVideo in Node, which the browser tests show the
-// page equals byte for byte (chapter-2, -5, -6 and -guidance tests). The first screen's and chapter 7's clips
-// are checked in their browser tests; chapter 4's unseen shapes and the guidance chapter's s = 0 are failures
+// page equals byte for byte (first-screen, chapter-2, -5, -6 and -guidance tests). Chapter 7's clips
+// are checked in its browser test; chapter 4's unseen shapes and the guidance chapter's s = 0 are failures
 // shown on purpose, named in their figures.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,8 +14,10 @@ import { chapter2Schema, runSettings } from '../../chapters/chapter-2/state';
 import { chapter5Schema, duelSettings } from '../../chapters/chapter-5/state';
 import { chapter6Schema } from '../../chapters/chapter-6/state';
 import { chapterGuidanceSchema } from '../../chapters/chapter-guidance/state';
+import { firstScreenSchema, STEPS as FIRST_SCREEN_STEPS } from '../../chapters/first-screen/state';
 
 const manifest = readManifestIfAny();
+const fs = defaults(firstScreenSchema);
 const c2 = runSettings(defaults(chapter2Schema));
 const c5 = duelSettings(defaults(chapter5Schema));
 const c6 = defaults(chapter6Schema);
@@ -23,6 +25,7 @@ const cg = defaults(chapterGuidanceSchema);
 
 /** Each figure's default image: what it is, and the options the figure samples it with. */
 const DEFAULTS: [string, TextToVideoOptions][] = [
+  ['the first screen, the clip a class sees first', { prompt: fs.prompt, seed: fs.seed, model: 'dit', frames: 8, steps: FIRST_SCREEN_STEPS }],
   ['chapter 2, the sampler', { prompt: c2.prompt, seed: c2.seed, model: 'dit', sampler: c2.sampler, eta: c2.eta, steps: c2.steps, guidance: c2.guidance, frames: c2.frames }],
   ...(['dit', 'unet'] as const).map((model): [string, TextToVideoOptions] => [
     `chapter 5, side by side: ${model}`,

@@ -73,6 +73,12 @@ MODELS = {
                           text="pooled"),
     "dit_cross": Denoiser(lambda: DiT(depth=4, conditioning="cross"), "images", "latent", "chapter 6: text through cross-attention"),
     "dit_in_context": Denoiser(lambda: DiT(depth=4, conditioning="in_context"), "images", "latent", "chapter 6: text tokens in the sequence"),
+    # Issue 19's finer-token probe (item 4), not shipped: 1 x 1 x 1 patches (64 tokens a frame) with attention
+    # factorised into spatial and temporal blocks, against its control, the shipped DiT's design; both from
+    # scratch, images only (train_denoiser.py --probe NAME --fresh).
+    "dit_fine": Denoiser(lambda: DiT(width=64, depth=8, heads=4, patch=(1, 1, 1), attention="factorised"), "images", "latent",
+                         "issue 19 probe: 1 x 1 x 1 patches, factorised attention (not shipped)"),
+    "dit_control": Denoiser(lambda: DiT(), "images", "latent", "issue 19 probe: the DiT's design from scratch on images, dit_fine's control (not shipped)"),
 }
 
 

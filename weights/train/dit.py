@@ -12,11 +12,22 @@ patches, each patch a token; an image is a one-frame clip.
   as PixArt-alpha does. `conditioning` also offers DiT's other two ways of
   conditioning for chapter 6: "adaln" (pooled text added to the timestep
   embedding) and "in_context" (text tokens appended to the sequence).
+- `attention="factorised"` (issue 19's finer tokens, Latte's variant 1, Ma et
+  al. 2024): blocks take turns, a spatial one (each frame its own sequence,
+  reading the text) then a temporal one (each place its own sequence across
+  the frames, no text). With 1 x 1 x 1 patches an 8 x 8 latent is 64 tokens a
+  frame, and full attention over a clip's 512 would cost too much.
 """
 import torch
 import torch.nn as nn
 
 from layers import CrossAttention, LayerNorm, SelfAttention, mlp, sincos_1d, split_last, timestep_embedding
+
+
+def repeat_rows(x, k):
+    """Each row of x k times in a row, (N, ...) -> (N * k, ...): repeat_interleave, in ops ONNX exports
+    without a loop."""
+    return x.unsqueeze(1).expand(x.shape[0], k, *x.shape[1:]).reshape(x.shape[0] * k, *x.shape[1:])
 
 
 def modulate(x, shift, scale):
@@ -70,10 +81,12 @@ class FinalLayer(nn.Module):
 
 class DiT(nn.Module):
     def __init__(self, channels=4, width=128, depth=6, heads=4, patch=(1, 2, 2), context_dim=128,
-                 pooled_dim=64, conditioning="cross"):
+                 pooled_dim=64, conditioning="cross", attention="full"):
         super().__init__()
-        assert conditioning in ("cross", "adaln", "in_context")
+        assert conditioning in ("cross", "adaln", "in_context") and attention in ("full", "factorised")
+        assert attention == "full" or conditioning == "cross", "factorised attention reads the text by cross-attention"
         self.channels, self.width, self.patch, self.conditioning = channels, width, patch, conditioning
+        self.attention = attention
         pt, ph, pw = patch
         self.embed = nn.Linear(pt * ph * pw * channels, width)
         self.t_embed = TimestepEmbedder(width)
@@ -81,7 +94,9 @@ class DiT(nn.Module):
             self.text_embed = nn.Sequential(nn.Linear(pooled_dim, width), nn.SiLU(), nn.Linear(width, width))
         if conditioning == "in_context":
             self.context_embed = nn.Linear(context_dim, width)
-        self.blocks = nn.ModuleList(DiTBlock(width, heads, context_dim, conditioning == "cross") for _ in range(depth))
+        # factorised: the even blocks spatial (with the text), the odd ones temporal (without)
+        self.blocks = nn.ModuleList(DiTBlock(width, heads, context_dim, conditioning == "cross" and (attention == "full" or i % 2 == 0))
+                                    for i in range(depth))
         self.final = FinalLayer(width, pt * ph * pw * channels)
         self.initialize()
 
@@ -115,6 +130,22 @@ class DiT(nn.Module):
         dw = self.width - dt - dh
         return torch.cat([sincos_1d(tt, dt), sincos_1d(hh, dh), sincos_1d(ww, dw)], dim=-1)
 
+    def factorised(self, x, cond, context, frames):
+        """The blocks in turn over (N, frames * places, width) tokens: a spatial block sees one frame's
+        places (and the text), a temporal block one place's frames; each sequence gets its sample's
+        timestep (and text) by repetition."""
+        n, tokens, d = x.shape
+        places = tokens // frames
+        for i, b in enumerate(self.blocks):
+            if i % 2 == 0:
+                y, _, _, _ = b(x.reshape(n * frames, places, d), repeat_rows(cond, frames), repeat_rows(context, frames))
+                x = y.reshape(n, tokens, d)
+            else:
+                y = x.reshape(n, frames, places, d).transpose(1, 2).reshape(n * places, frames, d)
+                y, _, _, _ = b(y, repeat_rows(cond, places), None)
+                x = y.reshape(n, places, frames, d).transpose(1, 2).reshape(n, tokens, d)
+        return x
+
     def patchify(self, x):
         n, f, c, h, w = x.shape
         pt, ph, pw = self.patch
@@ -139,6 +170,9 @@ class DiT(nn.Module):
         if self.conditioning == "adaln":
             cond = cond + self.text_embed(pooled)
         tokens = x.shape[1]
+        if self.attention == "factorised":
+            assert not inspect, "the inspect outputs are the full-attention model's"
+            return self.unpatchify(self.final(self.factorised(x, cond, context, f // pt), cond), f, h, w)
         if self.conditioning == "in_context":
             x = torch.cat([x, self.context_embed(context)], dim=1)
         self_ps, cross_ps, mods = [], [], []

@@ -62,11 +62,15 @@ def quality_table(doc):
     return out
 
 
-def probes_table(model):
+def probes_table(*models):
     """weights/eval/probes/<model>-*.json that hold judged scores (eval_denoiser.py --out probes/…) as one Markdown table: each probe's
-    pass rates with their samples and 95 % intervals, and the shared starting noise it was sampled with."""
-    files = sorted((C.WEIGHTS / "eval" / "probes").glob(f"{model}-*.json"))
-    docs = [(f.stem[len(model) + 1:], json.loads(f.read_text())) for f in files]
+    pass rates with their samples and 95 % intervals, and the shared starting noise it was sampled with. Several models' probes
+    go in one table, each row named <model> <probe>."""
+    docs = []
+    for model in models:
+        for f in sorted((C.WEIGHTS / "eval" / "probes").glob(f"{model}-*.json")):
+            name = f.stem[len(model) + 1:]
+            docs.append((name if len(models) == 1 else f"{model} {name}", json.loads(f.read_text())))
     docs = [(name, doc) for name, doc in docs if "scores" in doc]  # judged probes only (not the data-gap probe's losses)
     cats = []
     for _, doc in docs:
@@ -136,7 +140,7 @@ def main():
         sections = {"flops_row": [f"| FLOPs a call | {e['flops'] / 1e6:.1f} M at {e.get('flops_shapes')} (counted from the ONNX graph) |"
                                   if "flops" in e else "| FLOPs | not counted |"],
                     "measured": [], "snapshot": [], "quality": [], "curves": [], "limits": part("limits"),
-                    "probes": probes_table(base)}
+                    "probes": probes_table(base), "fine_probes": probes_table("dit_fine", "dit_control")}
         measured = {k: v for k, v in e.items() if k in ("heldout_psnr_db", "retrieval_top1", "judge_round_trip", "context_blocks")}
         if measured:
             sections["measured"] = ["## Measured", "", "```json", json.dumps(measured, indent=2), "```"]

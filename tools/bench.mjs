@@ -41,6 +41,7 @@ const suitesDir = path.join(root, 'tools', 'bench');
 const only = process.argv.slice(2);
 
 const CHROMIUM_ARGS = BASE_FLAGS; // the browser tests' flags (one list)
+const launch = () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 
 function makeContext() {
   const closers = [];
@@ -62,14 +63,14 @@ function makeContext() {
       return sitePromise;
     },
     chromium() {
-      browserPromise ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }).then((b) => {
+      browserPromise ??= launch().then((b) => {
         closers.push(() => b.close());
         return b;
       });
       return browserPromise;
     },
     async freshChromium() {
-      const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+      const b = await launch();
       closers.push(() => b.close().catch(() => undefined));
       return b;
     },

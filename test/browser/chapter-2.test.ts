@@ -21,6 +21,7 @@ import type { PixelView } from '../../components/widgets/pixel-view';
 import type { PlotChart } from '../../components/charts/plot-chart';
 import { assertClean, within } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
+import { differs } from '../helpers/compare';
 
 const SAMPLE = ['text_encoder', 'dit', 'vae_decoder'];
 const ALL = [...SAMPLE, 'vae_encoder'];
@@ -122,12 +123,6 @@ function nodeOptions(s: Record<string, number | string>): TextToVideoOptions {
   return { prompt: String(s.prompt), model: 'dit', seed: Number(s.seed), sampler: s.sampler as 'ddim' | 'ddpm', eta: Number(s.eta), steps: Number(s.steps), guidance: Number(s.guidance), frames: Number(s.frames) };
 }
 
-const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
-  return n + Math.abs(a.length - b.length);
-};
-
 suite.withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm run generate's, every step's x̂₀ and ε̂ are Node's; scrubbing by keyboard and by the strip; reload", async () => {
   const w = await suite.open('c2.seed=3&c2.steps=12&c2.step=5');
   const { page } = w;
@@ -138,7 +133,7 @@ suite.withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm
     // Node, the same pipeline: every step captured
     const steps: StepProgress[] = [];
     const node = await textToVideo(suite.host, { ...nodeOptions(fig.run!.settings), capture: { predX0: true, predEpsilon: true, input: true } }, { backend: 'wasm', onStep: (p) => void steps.push(p) });
-    assert.is(differing(fig.final!.frames, node.frames), 0, 'the final frames differ from Node\'s');
+    assert.is(differs(fig.final!.frames, node.frames), 0, 'the final frames differ from Node\'s');
     assert.is(fig.final!.reason, node.verdict!.reason);
     assert.equal(fig.final!.timesteps, node.sample.timesteps);
     assert.is(
@@ -198,7 +193,7 @@ suite.withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm
     const again = await finished(page);
     assert.is(again.run!.shown, 4);
     assert.equal(again.run!.settings, fig.run!.settings);
-    assert.is(differing(again.final!.frames, fig.final!.frames), 0);
+    assert.is(differs(again.final!.frames, fig.final!.frames), 0);
     assertClean(w);
   } finally {
     await w.close();
@@ -276,7 +271,7 @@ suite.withModels(SAMPLE, 'every control changes the sample after Run, Enter or S
     for (let i = 0; i < names.length; i++) {
       for (let j = i + 1; j < names.length; j++) {
         if ([names[i], names[j]].sort().join() === 'ddpm,eta1') continue;
-        assert.ok(differing(frames[names[i]], frames[names[j]]) > 0, `${names[i]} and ${names[j]} made the same pixels`);
+        assert.ok(differs(frames[names[i]], frames[names[j]]) > 0, `${names[i]} and ${names[j]} made the same pixels`);
       }
     }
     // a clip: the example picks 8 frames; the sample equals Node's
@@ -287,7 +282,7 @@ suite.withModels(SAMPLE, 'every control changes the sample after Run, Enter or S
     assert.is(fig.step!.x0Frames!.length, 8 * 3072);
     await inChapter(page, 'clip-player').first().waitFor();
     const node = await textToVideo(suite.host, nodeOptions(fig.run!.settings), { backend: 'wasm' });
-    assert.is(differing(fig.final!.frames, node.frames), 0, 'the clip differs from Node\'s');
+    assert.is(differs(fig.final!.frames, node.frames), 0, 'the clip differs from Node\'s');
     assert.is(fig.final!.reason, node.verdict!.reason);
     await inChapter(page, 'pixel-view#xt').waitFor();
     const q = new URLSearchParams(await page.evaluate(() => location.search));
@@ -381,10 +376,10 @@ suite.withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the f
         await done(prompt);
       }
       const got = await seeds();
-      if (k === 0) assert.is(differing(got[0].frames, main.final!.frames), 0, 'seed 0 of the four is the main figure');
+      if (k === 0) assert.is(differs(got[0].frames, main.final!.frames), 0, 'seed 0 of the four is the main figure');
       for (let i = 0; i < 4; i++) {
         const node = await textToVideo(suite.host, { ...nodeOptions({ ...main.run!.settings, prompt }), seed: i }, { backend: 'wasm' });
-        assert.is(differing(got[i].frames, node.frames), 0, `${prompt}, seed ${i}: differs from Node`);
+        assert.is(differs(got[i].frames, node.frames), 0, `${prompt}, seed ${i}: differs from Node`);
         assert.is(got[i].reason, node.verdict!.reason);
         passed += got[i].pass ? 1 : 0;
         n++;
@@ -399,7 +394,7 @@ suite.withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the f
     await inChapter(page, '#open-prompt').click();
     await done('a yellow triangle');
     const open = await seeds();
-    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) assert.ok(differing(open[i].frames, open[j].frames) > 0, `seeds ${i} and ${j} made the same picture`);
+    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) assert.ok(differs(open[i].frames, open[j].frames) > 0, `seeds ${i} and ${j} made the same picture`);
     assert.is(await inChapter(page, '#open-prompt').count(), 0, 'the button goes once its prompt is shown');
     assertClean(w);
   } finally {

@@ -39,6 +39,7 @@ import { statesRead } from '../../pipeline/text-to-video/prompt';
 import { liveAnswer } from '../helpers/answers';
 import { assertClean, within } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
+import { differs } from '../helpers/compare';
 
 const DUEL = ['text_encoder', 'unet', 'dit', 'vae_decoder'];
 const INSIDE = ['text_encoder', 'dit', 'vae_decoder', 'dit_inspect'];
@@ -96,12 +97,6 @@ test.after(async () => {
 
 const inChapter = (page: Page, selector: string) => page.locator('chapter-5').locator(selector);
 const state = (page: Page) => page.evaluate(() => ({ ...document.querySelector('chapter-5')!.state }));
-
-const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
-  return n + Math.abs(a.length - b.length);
-};
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = a.length === b.length ? 0 : Infinity;
@@ -185,7 +180,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     assert.equal(fig.steps, { unet: 8, dit: 8 });
     const node = await nodeDuel(h, fig.settings);
     for (const e of fig.entries!) {
-      assert.is(differing(e.frames, node[e.model].frames), 0, `${e.model}: the page's picture differs from Node's`);
+      assert.is(differs(e.frames, node[e.model].frames), 0, `${e.model}: the page's picture differs from Node's`);
       assert.is(e.pass, node[e.model].verdict!.pass, `${e.model}: the verdict`);
       assert.is(e.stepMs.length, 8);
       assert.ok(e.stepMs.every((ms) => ms > 0));
@@ -242,7 +237,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     await page.keyboard.press('Home');
     let s = (await duelSnap(page))!;
     assert.is(s.shown, 1);
-    assert.ok(differing(s.previews.dit!, fig.previews.dit!) > 0, 'step 1\'s x̂₀ is not the sample');
+    assert.ok(differs(s.previews.dit!, fig.previews.dit!) > 0, 'step 1\'s x̂₀ is not the sample');
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c5.step') === '1');
     await page.keyboard.press('ArrowRight');
     assert.is((await duelSnap(page))!.shown, 2);
@@ -251,7 +246,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     fig = await duelDone(page, fig.serial, 'the run started by Next seed');
     assert.is(fig.settings.seed, 4);
     const node4 = await nodeDuel(h, fig.settings);
-    for (const e of fig.entries!) assert.is(differing(e.frames, node4[e.model].frames), 0, `${e.model}, seed 4: differs from Node's`);
+    for (const e of fig.entries!) assert.is(differs(e.frames, node4[e.model].frames), 0, `${e.model}, seed 4: differs from Node's`);
     // the sampler by keyboard: stale until Shift+Enter runs it
     const ddpm = inChapter(page, 'live-cell#duel choice-picker').getByRole('radio', { name: /DDPM/ });
     await ddpm.check();
@@ -263,8 +258,8 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     assert.is(await inChapter(page, '#duel-stale').count(), 0);
     const nodeDdpm = await nodeDuel(h, ddpmFig.settings);
     for (const e of ddpmFig.entries!) {
-      assert.is(differing(e.frames, nodeDdpm[e.model].frames), 0, `${e.model}, DDPM: differs from Node's`);
-      assert.ok(differing(e.frames, fig.entries!.find((x) => x.model === e.model)!.frames) > 0, `${e.model}: DDPM changed the picture`);
+      assert.is(differs(e.frames, nodeDdpm[e.model].frames), 0, `${e.model}, DDPM: differs from Node's`);
+      assert.ok(differs(e.frames, fig.entries!.find((x) => x.model === e.model)!.frames) > 0, `${e.model}: DDPM changed the picture`);
     }
     // the prompt, and Enter in its box
     const prompt = inChapter(page, '#prompt');
@@ -283,7 +278,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     await inChapter(page, 'live-cell#duel').scrollIntoViewIfNeeded();
     const again = await duelDone(page, 0, 'the first side by side after a reload');
     assert.equal(again.settings, red.settings);
-    for (const e of again.entries!) assert.is(differing(e.frames, red.entries!.find((x) => x.model === e.model)!.frames), 0);
+    for (const e of again.entries!) assert.is(differs(e.frames, red.entries!.find((x) => x.model === e.model)!.frames), 0);
     // try this 1: two colours bound to two shapes; the side by side runs, then the race starts with its settings
     await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).first().click();
     const two = await duelDone(page, again.serial, 'the run started by try this 1');
@@ -328,7 +323,7 @@ async function raceChecks(at: StaticServer, h: ModelHost) {
     const passes: Record<string, number> = { unet: 0, dit: 0 };
     for (const s of race.samples) {
       const node = await textToVideo(h, { prompt: 'a big red circle in the top left', model: s.model, seed: s.seed, sampler: 'ddim', steps: 4, guidance: 4, frames: 1 }, { backend: 'wasm' });
-      assert.is(differing(s.frames, node.frames), 0, `${s.model}, seed ${s.seed}: differs from Node's`);
+      assert.is(differs(s.frames, node.frames), 0, `${s.model}, seed ${s.seed}: differs from Node's`);
       assert.is(s.pass, !!node.verdict?.pass, `${s.model}, seed ${s.seed}: the verdict`);
       assert.ok(s.ms > 0);
       if (s.pass) passes[s.model]++;
@@ -500,7 +495,7 @@ suite.withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s 
     // Node: the same clip, every step's x_t
     const inputs: StepProgress[] = [];
     const clip = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 2, frames: 8, steps: 30, capture: { input: true } }, { backend: 'wasm', onStep: (p) => void inputs.push(p) });
-    assert.is(differing(a.frames!, clip.frames), 0, 'the clip differs from Node\'s');
+    assert.is(differs(a.frames!, clip.frames), 0, 'the clip differs from Node\'s');
     const grid = { frames: 8, rows: 4, cols: 4 };
     const nodeRow = async (step: number, layer: number, head: number | 'mean', q: { frame: number; row: number; col: number }) => {
       const att = await inspectSelfAttention(suite.host, { latent: inputs[step - 1].input!, frames: 8, height: 8, width: 8, timestep: inputs[step - 1].timestep, context: statesRead(manifest!, 'dit', clip.encoded.prompt) }, { backend: 'wasm' });
@@ -567,7 +562,7 @@ suite.withModels(INSIDE, 'self-attention: the clip equals Node\'s; the query\'s 
     await page.keyboard.press('Shift+Enter');
     const b = await attnDone(page, a.serial);
     const clip3 = await textToVideo(suite.host, { prompt: 'a red circle moving right', model: 'dit', seed: 3, frames: 8, steps: 30 }, { backend: 'wasm' });
-    assert.is(differing(b.frames!, clip3.frames), 0, 'seed 3\'s clip differs from Node\'s');
+    assert.is(differs(b.frames!, clip3.frames), 0, 'seed 3\'s clip differs from Node\'s');
     assertClean(w);
   } finally {
     await w.close();
@@ -620,7 +615,7 @@ suite.withModels(INSIDE, 'a link restores the figures, bad values are repaired a
     const again = await attnDone(page);
     assert.equal(again.query, a.query);
     assert.ok(maxDiff(again.row!, a.row!) < 1e-6);
-    assert.is(differing(again.frames!, a.frames!), 0);
+    assert.is(differs(again.frames!, a.frames!), 0);
     assertClean(w);
   } finally {
     await w.close();

@@ -19,7 +19,7 @@ import { WEIGHTS_DIR } from '../../pipeline/runtime/weights-node';
 import { textToVideo, type StepProgress, type TextToVideoOptions } from '../../pipeline/text-to-video';
 import type { PixelView } from '../../components/widgets/pixel-view';
 import type { PlotChart } from '../../components/charts/plot-chart';
-import { assertClean, within } from '../helpers/browser';
+import { assertClean, runEnded, within, type WatchedPage } from '../helpers/browser';
 import { chapterSuite } from '../helpers/chapter-suite';
 import { differs } from '../helpers/compare';
 
@@ -77,13 +77,36 @@ const snap = (page: Page): Promise<Snap> =>
   });
 
 /** Waits for a finished run newer than `after` (its serial), and returns the figure. */
-async function finished(page: Page, after = 0): Promise<Snap> {
+/** What the sampler's cell shows, for a failure's message. */
+const samplerState = (page: Page): Promise<string> =>
+  page.evaluate(() => {
+    const f = document.querySelector('chapter-2')!.shadowRoot!.querySelector('sampler-figure');
+    const cell = f?.shadowRoot?.querySelector('live-cell#sampler') as HTMLElement | null | undefined;
+    const error = cell?.shadowRoot?.querySelector('.error')?.textContent?.replace(/\s+/g, ' ').trim();
+    const r = document.querySelector('chapter-2')!.figure.run;
+    return JSON.stringify({ cell: cell?.dataset.status ?? null, error: error ?? null, status: f?.shadowRoot?.querySelector('#status')?.textContent?.trim(), scrollY: Math.round(scrollY), run: r && { serial: r.serial, running: r.running, stepsDone: r.stepsDone, of: r.of, settings: r.settings } });
+  });
+
+/**
+ * Waits for a sampling run newer than `after` (its serial) to end, and fails at once, saying what the cell
+ * shows, when it ended without a sample (an error in its cell) or none ended in 180 s.
+ */
+async function finished(w: WatchedPage, after = 0, what = 'a sampling run'): Promise<Snap> {
+  const { page } = w;
   // the sampler runs when it is in view, as a reader scrolled to it would see (on a phone it starts below the fold)
   await page.locator('chapter-2').locator('live-cell#sampler').scrollIntoViewIfNeeded();
-  await within(180_000, 'a sampling run', page.waitForFunction((after) => {
-    const f = document.querySelector('chapter-2')!.figure;
-    return !!f.run && f.run.serial > after && !f.run.running && !!f.final;
-  }, after, { timeout: 180_000 }));
+  await runEnded(
+    w,
+    `${what} (newer than run ${after})`,
+    180_000,
+    (timeout) =>
+      page.waitForFunction((after) => {
+        const r = document.querySelector('chapter-2')!.figure.run;
+        return !!r && r.serial > after && !r.running;
+      }, after, { timeout }),
+    () => samplerState(page),
+    async () => !!(await snap(page)).final,
+  );
   return snap(page);
 }
 
@@ -127,7 +150,7 @@ suite.withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm
   const w = await suite.open('c2.seed=3&c2.steps=12&c2.step=5');
   const { page } = w;
   try {
-    const fig = await finished(page);
+    const fig = await finished(w);
     assert.equal(fig.run!.settings, { prompt: 'a big red circle in the top left', seed: 3, sampler: 'ddim', eta: 0, steps: 12, guidance: 4, frames: 1 });
     assert.is(fig.run!.shown, 5, 'the URL\'s step');
     // Node, the same pipeline: every step captured
@@ -190,7 +213,7 @@ suite.withModels(SAMPLE, "a link's figure: it runs when seen; its pixels are npm
     // reload: the same state, the same figure
     await page.reload();
     await page.waitForSelector('chapter-2[data-ready="true"]', { state: 'attached' });
-    const again = await finished(page);
+    const again = await finished(w);
     assert.is(again.run!.shown, 4);
     assert.equal(again.run!.settings, fig.run!.settings);
     assert.is(differs(again.final!.frames, fig.final!.frames), 0);
@@ -204,13 +227,13 @@ suite.withModels(SAMPLE, 'every control changes the sample after Run, Enter or S
   const w = await suite.open('c2.steps=8');
   const { page } = w;
   try {
-    let fig = await finished(page);
+    let fig = await finished(w);
     const frames: Record<string, number[]> = { start: fig.final!.frames };
     /** Runs with a key (or a click on Run) and returns the new sample. */
     const rerun = async (how: () => Promise<void>) => {
       const n = fig.run!.serial;
       await how();
-      fig = await finished(page, n);
+      fig = await finished(w, n);
       return fig;
     };
     const shiftEnter = () => page.keyboard.press('Shift+Enter');
@@ -357,7 +380,7 @@ suite.withModels(SAMPLE, 'four seeds: each is Node\'s sample for its seed, the f
   const w = await suite.open('c2.steps=30');
   const { page } = w;
   try {
-    const main = await finished(page);
+    const main = await finished(w);
     await inChapter(page, 'live-cell#seeds').scrollIntoViewIfNeeded();
     const done = (prompt: string) =>
       within(240_000, 'four seeds', page.waitForFunction((prompt) => {
@@ -406,20 +429,20 @@ suite.withModels(SAMPLE, '"try this" sets the state, puts it in the URL and samp
   const w = await suite.open('c2.steps=6');
   const { page } = w;
   try {
-    await finished(page);
+    await finished(w, 0, 'the first run, once the sampler is seen');
     const tryThis = (i: number) => page.locator('chapter-2').locator('chapter-section').getByRole('button', { name: 'Show me' }).nth(i);
     let n = await serial(page);
     await tryThis(0).click();
-    let fig = await finished(page, n);
+    let fig = await finished(w, n, 'the run of the first "Show me"');
     assert.equal([fig.run!.of, fig.run!.shown, fig.run!.settings.sampler], [1, 1, 'ddim']);
     assert.equal(fig.step!.x0Frames, fig.final!.frames, 'one step: the sample is x̂₀ of pure noise');
     n = fig.run!.serial;
     await tryThis(1).click();
-    fig = await finished(page, n);
+    fig = await finished(w, n, 'the run of the second "Show me"');
     assert.is(fig.run!.settings.guidance, 0);
     n = fig.run!.serial;
     await tryThis(2).click();
-    fig = await finished(page, n);
+    fig = await finished(w, n, 'the run of the third "Show me"');
     assert.equal([fig.run!.settings.sampler, fig.run!.of, fig.run!.shown, fig.run!.settings.prompt], ['ddpm', 20, 20, 'a yellow triangle']);
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c2.sampler') === 'ddpm');
     assertClean(w);
@@ -436,7 +459,7 @@ suite.withModels(SAMPLE, 'a bad link is repaired and said, never thrown', async 
     assert.equal([state.steps, state.sampler, state.guidance, state.frames, state.step], [100, 'ddim', 0, '1', 1]);
     const notice = (await inChapter(page, 'state-notice').locator('li').allTextContents()).join(' ');
     for (const p of ['c2.steps', 'c2.sampler', 'c2.guidance', 'c2.frames', 'c2.step', 'c2.zoom']) assert.ok(notice.includes(p), `${p} in "${notice}"`);
-    const fig = await finished(page);
+    const fig = await finished(w);
     assert.equal([fig.run!.of, fig.run!.shown], [100, 1]);
     assertClean(w);
   } finally {
@@ -466,7 +489,7 @@ suite.withModels(SAMPLE, 'a phone (390 px), reduced motion: nothing scrolls side
   const w = await suite.open('c2.frames=8&c2.prompt=a%20red%20circle%20moving%20right&c2.steps=6', { width: 390, reducedMotion: 'reduce' });
   const { page } = w;
   try {
-    const fig = await finished(page);
+    const fig = await finished(w);
     assert.is(fig.final!.numFrames, 8);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `the page scrolls ${overflow} px sideways`);

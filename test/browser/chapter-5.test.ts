@@ -37,7 +37,7 @@ import { median } from '../../pipeline/step-timing';
 import { textToVideo, type StepProgress } from '../../pipeline/text-to-video';
 import { statesRead } from '../../pipeline/text-to-video/prompt';
 import { liveAnswer } from '../helpers/answers';
-import { assertClean, within } from '../helpers/browser';
+import { assertClean, runEnded, within, type WatchedPage } from '../helpers/browser';
 import { chapterSuite, manifest } from '../helpers/chapter-suite';
 import { differs } from '../helpers/compare';
 
@@ -150,18 +150,21 @@ const duelCellState = (page: Page): Promise<string> =>
  * Waits for a side by side newer than `after` (its serial) to end, and fails at once, saying what the
  * cell shows, when it ended without a result (an error in its cell) or none came in 240 s.
  */
-async function duelDone(page: Page, after = 0, what = 'the side by side'): Promise<DuelSnap> {
-  try {
-    await page.waitForFunction((after) => {
-      const d = document.querySelector('chapter-5')!.figure.duel;
-      return !!d && d.serial > after && !d.running;
-    }, after, { timeout: 240_000 });
-  } catch (e) {
-    throw new Error(`timed out after 240000 ms: ${what} (newer than run ${after}); the figure shows ${await within(10_000, 'the figure', duelCellState(page)).catch(() => '(unreadable)')}`, { cause: e });
-  }
-  const snap = (await duelSnap(page))!;
-  if (!snap.entries) throw new Error(`${what} ended without a result; the figure shows ${await duelCellState(page)}`);
-  return snap;
+async function duelDone(w: WatchedPage, after = 0, what = 'the side by side'): Promise<DuelSnap> {
+  const { page } = w;
+  await runEnded(
+    w,
+    `${what} (newer than run ${after})`,
+    240_000,
+    (timeout) =>
+      page.waitForFunction((after) => {
+        const d = document.querySelector('chapter-5')!.figure.duel;
+        return !!d && d.serial > after && !d.running;
+      }, after, { timeout }),
+    () => duelCellState(page),
+    async () => !!(await duelSnap(page))?.entries,
+  );
+  return (await duelSnap(page))!;
 }
 
 /** Node's samples of both denoisers for the same settings (the pipeline of `npm run generate`). */
@@ -175,7 +178,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
   const w = await suite.open('c5.steps=8&c5.seed=3', { at });
   const { page } = w;
   try {
-    let fig = await duelDone(page, 0, 'the first side by side, as the page opens');
+    let fig = await duelDone(w, 0, 'the first side by side, as the page opens');
     assert.equal(fig.settings, { prompt: 'a green triangle', seed: 3, sampler: 'ddim', steps: 8, guidance: 4 });
     assert.equal(fig.steps, { unet: 8, dit: 8 });
     const node = await nodeDuel(h, fig.settings);
@@ -214,7 +217,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
       requestAnimationFrame(watch);
     })()`);
     await inChapter(page, '#run').click();
-    fig = await duelDone(page, fig.serial, 'the run started by Run');
+    fig = await duelDone(w, fig.serial, 'the run started by Run');
     const watched = await page.evaluate(() => ({ ...(window as unknown as { lockstep: number; seen: number }) }));
     assert.ok(watched.lockstep <= 1, `one denoiser ran ${watched.lockstep} steps ahead of the other`);
     assert.ok(watched.seen > 0, 'the run was watched while it went');
@@ -243,7 +246,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     assert.is((await duelSnap(page))!.shown, 2);
     // Next seed: a new run, with the next seed; Node agrees
     await inChapter(page, '#next-seed').click();
-    fig = await duelDone(page, fig.serial, 'the run started by Next seed');
+    fig = await duelDone(w, fig.serial, 'the run started by Next seed');
     assert.is(fig.settings.seed, 4);
     const node4 = await nodeDuel(h, fig.settings);
     for (const e of fig.entries!) assert.is(differs(e.frames, node4[e.model].frames), 0, `${e.model}, seed 4: differs from Node's`);
@@ -253,7 +256,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     assert.ok((await duelSnap(page))!.stale);
     await inChapter(page, '#duel-stale').waitFor();
     await page.keyboard.press('Shift+Enter');
-    const ddpmFig = await duelDone(page, fig.serial, 'the DDPM run started by Shift+Enter');
+    const ddpmFig = await duelDone(w, fig.serial, 'the DDPM run started by Shift+Enter');
     assert.is(ddpmFig.settings.sampler, 'ddpm');
     assert.is(await inChapter(page, '#duel-stale').count(), 0);
     const nodeDdpm = await nodeDuel(h, ddpmFig.settings);
@@ -265,7 +268,7 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     const prompt = inChapter(page, '#prompt');
     await prompt.fill('a big red circle in the top left');
     await prompt.press('Enter');
-    const red = await duelDone(page, ddpmFig.serial, 'the run started by Enter in the prompt');
+    const red = await duelDone(w, ddpmFig.serial, 'the run started by Enter in the prompt');
     assert.is(red.settings.prompt, 'a big red circle in the top left');
     const nodeRed = await nodeDuel(h, red.settings);
     for (const e of red.entries!) assert.is(e.pass, nodeRed[e.model].verdict!.pass);
@@ -276,12 +279,12 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     // where a reload leaves the page is the browser's scroll restoration (it may land before the chapter's
     // figures have their height); a reader who scrolls to the figure sees it run
     await inChapter(page, 'live-cell#duel').scrollIntoViewIfNeeded();
-    const again = await duelDone(page, 0, 'the first side by side after a reload');
+    const again = await duelDone(w, 0, 'the first side by side after a reload');
     assert.equal(again.settings, red.settings);
     for (const e of again.entries!) assert.is(differs(e.frames, red.entries!.find((x) => x.model === e.model)!.frames), 0);
     // try this 1: two colours bound to two shapes; the side by side runs, then the race starts with its settings
     await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).first().click();
-    const two = await duelDone(page, again.serial, 'the run started by try this 1');
+    const two = await duelDone(w, again.serial, 'the run started by try this 1');
     assert.equal([two.settings.prompt, two.settings.steps, two.settings.seed], ['a red square and a green circle', 30, 0]);
     await within(60_000, 'the race to start', page.waitForFunction(() => (document.querySelector('chapter-5')!.figure.race?.samples.length ?? 0) >= 2));
     const started = await page.evaluate(() => document.querySelector('chapter-5')!.figure.race!.settings);
@@ -305,7 +308,7 @@ async function raceChecks(at: StaticServer, h: ModelHost) {
   const w = await suite.open('c5.steps=4&c5.seed=10&c5.prompt=a%20big%20red%20circle%20in%20the%20top%20left', { at });
   const { page } = w;
   try {
-    await duelDone(page);
+    await duelDone(w);
     await inChapter(page, 'live-cell#race').scrollIntoViewIfNeeded();
     await inChapter(page, '#race-start').click();
     await within(300_000, 'the race', page.waitForFunction(() => {

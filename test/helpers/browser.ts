@@ -143,3 +143,31 @@ export async function within<T>(ms: number, what: string, p: Promise<T>): Promis
     clearTimeout(timer);
   }
 }
+
+/** The page's last `n` console warnings and errors (a live cell that fails says why with a warning), as one line. */
+export function lastWarnings(w: WatchedPage, n = 4): string {
+  const lines = w.console.filter((l) => l.type === 'warning' || l.type === 'error').slice(-n);
+  return lines.length ? lines.map((l) => `${l.type}: ${l.text.slice(0, 300)}`).join(' | ') : 'none';
+}
+
+/**
+ * Waits for a figure's run: `ended(ms)` is a page.waitForFunction (given its timeout) that turns true once the
+ * run is over, with or without a result. Throws, saying `what`, what `describe` reads from the figure and the
+ * page's last warnings, when it does not end in `ms`, or when it ended and `succeeded` says it has no result.
+ */
+export async function runEnded(
+  w: WatchedPage,
+  what: string,
+  ms: number,
+  ended: (timeout: number) => Promise<unknown>,
+  describe: () => Promise<string>,
+  succeeded: () => Promise<boolean>,
+): Promise<void> {
+  const shows = async () => `the figure shows ${await within(10_000, 'the figure', describe()).catch(() => '(unreadable)')}; the page's last warnings: ${lastWarnings(w)}`;
+  try {
+    await ended(ms);
+  } catch (e) {
+    throw new Error(`timed out after ${ms} ms: ${what}; ${await shows()}`, { cause: e });
+  }
+  if (!(await succeeded())) throw new Error(`${what} ended without a result; ${await shows()}`);
+}

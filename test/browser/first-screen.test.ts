@@ -77,7 +77,7 @@ suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at on
     const done = await screen(page);
     assert.equal(done.state, { prompt: 'a red circle moving right', seed: 0 });
     assert.equal(done.trace.stages, ['encode', 'denoise', 'decode', 'judge'], 'the stages light up in order');
-    assert.equal(done.trace.previews, [2, 4, 6, 8, 10, 12, 14, 16], 'a preview every 2 steps, of 16');
+    assert.equal(done.trace.previews, [2, 4, 6, 8, 10, 12, 14], `a preview every 2 steps, of ${FIRST_SCREEN_STEPS}`);
     assert.ok(done.stages.every((s) => s.status === 'done' && s.current === null), JSON.stringify(done.stages));
     assert.equal(done.stages.map((s) => s.id), ['tokens', 'encode', 'noise', 'denoise', 'decode', 'judge']);
     const missing = await page.evaluate((hrefs) => hrefs.filter((h) => !document.getElementById(h.slice(1))), done.links);
@@ -88,7 +88,7 @@ suite.withModels(MODELS, 'the page opens on the pipeline: the prompt works at on
     assert.is(done.reason, expected.verdict!.reason);
     assert.ok(expected.verdict!.pass, `the default clip (what a class sees first) passes the judge: ${done.reason}`);
     console.log(`      first screen, "a red circle moving right", seed 0: ${done.reason}`);
-    assert.match((await page.locator('first-screen').locator('#summary').textContent())!, /Made in [\d.]+ (s|ms): 16 steps of the DiT/);
+    assert.match((await page.locator('first-screen').locator('#summary').textContent())!, new RegExp(`Made in [\\d.]+ (s|ms): ${FIRST_SCREEN_STEPS} steps of the DiT`));
     // the page's one engine panel (components/shell/engine-panel.ts): what ran each model, what this browser has, and the switch for every chapter
     await page.locator('#engine').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => !!document.querySelector('engine-panel')?.shadowRoot?.querySelector('tr[data-model="dit"]'), undefined, { timeout: 30_000 });

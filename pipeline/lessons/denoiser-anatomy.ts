@@ -228,3 +228,45 @@ export function compareImageCategories(a: EvalScores, b: EvalScores): CategoryRo
   }
   return rows;
 }
+
+/** One kind of product in the step: [b, m, k] · [b, k, n], made `count` times. */
+export interface MatrixProduct {
+  what: string;
+  b: number;
+  m: number;
+  k: number;
+  n: number;
+  count: number;
+}
+
+/**
+ * The matrix products of one guided DiT call (batch 2: with and without the prompt), for a latent of
+ * `frames` × `height` × `width`: what each is, its [b, m, k] · [b, k, n] shape and how often the call makes
+ * it (tools/bench-matmul.ts times each alone). Their FLOPs (`productFlops`) add up to the manifest's.
+ */
+export function ditProducts(frames: number, height = 8, width = 8, config: DitConfig = DIT_CONFIG): MatrixProduct[] {
+  const c = config;
+  const T = frames * (height / c.patch.ph) * (width / c.patch.pw) / c.patch.pt;
+  const R = 2 * T, d = c.width, hd = d / c.heads, L = CONTEXT_TOKENS, D = c.depth, patch = c.patch.pt * c.patch.ph * c.patch.pw * c.channels;
+  const heads = 2 * c.heads;
+  return [
+    { what: 'patch embedding', b: 1, m: R, k: patch, n: d, count: 1 },
+    { what: 'timestep MLP', b: 1, m: 2, k: c.freqDim, n: d, count: 1 },
+    { what: 'timestep MLP, second', b: 1, m: 2, k: d, n: d, count: 1 },
+    { what: 'adaLN of a block', b: 1, m: 2, k: d, n: 6 * d, count: D },
+    { what: 'q, k, v', b: 1, m: R, k: d, n: 3 * d, count: D },
+    { what: 'self-attention scores', b: heads, m: T, k: hd, n: T, count: D },
+    { what: 'self-attention · v', b: heads, m: T, k: T, n: hd, count: D },
+    { what: 'out projections, cross q', b: 1, m: R, k: d, n: d, count: 3 * D },
+    { what: 'cross k, v of the text', b: 1, m: 2 * L, k: d, n: 2 * d, count: D },
+    { what: 'cross-attention scores', b: heads, m: T, k: hd, n: L, count: D },
+    { what: 'cross-attention · v', b: heads, m: T, k: L, n: hd, count: D },
+    { what: 'MLP up', b: 1, m: R, k: d, n: c.mlpRatio * d, count: D },
+    { what: 'MLP down', b: 1, m: R, k: c.mlpRatio * d, n: d, count: D },
+    { what: 'final adaLN', b: 1, m: 2, k: d, n: 2 * d, count: 1 },
+    { what: 'output head', b: 1, m: R, k: d, n: patch, count: 1 },
+  ];
+}
+
+/** Multiply-adds of a product, counted as 2 FLOPs each (as the manifest counts them). */
+export const productFlops = (p: MatrixProduct): number => 2 * p.b * p.m * p.k * p.n;

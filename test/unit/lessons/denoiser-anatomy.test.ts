@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readManifestIfAny } from '../../../pipeline/runtime/weights-node';
-import { ditAnatomy, ditParams, DIT_CONFIG, compareImageCategories, positionSplit, shortCount, unetAnatomy, UNET_CONFIG } from '../../../pipeline/lessons/denoiser-anatomy';
+import { ditAnatomy, ditParams, ditProducts, DIT_CONFIG, productFlops, compareImageCategories, positionSplit, shortCount, unetAnatomy, UNET_CONFIG } from '../../../pipeline/lessons/denoiser-anatomy';
 
 const manifest = readManifestIfAny();
 const image = { frames: 1, channels: 4, height: 8, width: 8 };
@@ -36,6 +36,16 @@ test('the configurations give exactly the parameters of the exported weights (ma
   if (m.dit_cross) assert.is(ditParams({ ...DIT_CONFIG, depth: 4 }).total, m.dit_cross.params, 'dit_cross: the same DiT, 4 blocks');
   if (m.unet) assert.is(unetAnatomy(UNET_CONFIG, 8).params.total, m.unet.params, 'unet');
   if (m.unet_pixel) assert.is(unetAnatomy({ ...UNET_CONFIG, channels: 3, widths: [32, 64, 64, 128], attentionFrom: 2 }, 32).params.total, m.unet_pixel.params, 'unet_pixel');
+});
+
+test('the DiT call\'s matrix products (the matmul-limit bench) add up to the manifest\'s FLOPs of an image and of a clip', () => {
+  const flops = (frames: number) => ditProducts(frames).reduce((s, p) => s + productFlops(p) * p.count, 0);
+  assert.is(flops(1), 113_836_032, 'a guided image call, hand-counted');
+  assert.is(flops(8), 847_839_232, 'a guided eight-frame call');
+  const dit = manifest?.models.dit as { flops?: number; flops_clip?: number } | undefined;
+  if (!dit) return;
+  assert.is(flops(1), dit.flops, 'the manifest\'s image FLOPs');
+  assert.is(flops(8), dit.flops_clip, 'the manifest\'s clip FLOPs');
 });
 
 test('the U-Net: down to 4 × 4 and back, skips widening the up stages, attention where the config puts it', () => {

@@ -171,7 +171,7 @@ test('guidance figure: samples and measures equal Node’s; scale and field by k
     assert.ok(q >= 0);
     await liveAnswer(page, 'chapter-0', q, `s = 2.25: ${Math.round(100 * g.measures.classShare)}% of the samples`);
     // Show me: s = 8 and the guided field at t = 900
-    await ch.getByRole('button', { name: 'Show me' }).nth(q + 1).click();
+    await ch.getByRole('button', { name: 'Show me' }).nth(q + 1).press('Enter');
     g = await guidanceFigure(page, 8);
     assert.ok(g.measures.spread < 0.5 && g.firstGuess > 2, `s = 8: spread ${g.measures.spread}, first guess ${g.firstGuess}`);
     await liveAnswer(page, 'chapter-0', q + 1, `spread ${g.measures.spread.toFixed(2)}; first guess ${g.firstGuess.toFixed(2)}`);

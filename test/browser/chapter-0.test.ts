@@ -176,7 +176,7 @@ test('memorisation: with all 1,000 steps nearly every sample is a training point
     const readout = async () => ((await page.locator('chapter-0 #sampling-readout').textContent()) ?? '').replace(/\s+/g, ' ');
     const one = await liveAnswer(page, 'chapter-0', 0, `DDIM, 1 step: ${f.onData} of ${PARTICLES} samples`);
     assert.ok((await readout()).includes(`${one.match(/([\d.]+) away/)![1]} away`), `answer 1: ${one}`);
-    await page.locator('chapter-0').getByRole('button', { name: 'Show me' }).nth(2).click(); // 1,000 steps
+    await page.locator('chapter-0').getByRole('button', { name: 'Show me' }).nth(2).press('Enter'); // 1,000 steps
     await sampled(page, 1000);
     f = await figure(page);
     assert.ok(f.onData >= 0.9 * PARTICLES, `${f.onData} of ${PARTICLES} samples are training points`);

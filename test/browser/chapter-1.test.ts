@@ -297,7 +297,7 @@ test('"try this" buttons set the figure, and the URL follows', async () => {
   const w = await suite.open();
   const { page } = w;
   try {
-    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(1).click();
+    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(1).press('Enter');
     const f = await figure(page);
     assert.equal([f.t, f.schedule, f.zsnr], [999, 'scaled_linear', 'off']);
     await checkPixels(page, { t: 999, seed: 0, image: 2, schedule: 'scaled_linear' });
@@ -311,11 +311,11 @@ test('"try this" buttons set the figure, and the URL follows', async () => {
     assert.is(await answerCount(page, 'chapter-1'), 3);
     let n = await shown();
     await liveAnswer(page, 'chapter-1', 1, `t = 999, Scaled linear: ᾱ_t = ${n.abar}, √ᾱ_t = ${n.root}, log-SNR ${n.logSnr}.`);
-    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(0).click();
+    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(0).press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-1')!.state.t === 450);
     n = await shown();
     await liveAnswer(page, 'chapter-1', 0, `t = 450, Linear: √ᾱ_t = ${n.root}, √(1 − ᾱ_t) = ${n.noise}.`);
-    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(2).click();
+    await page.locator('chapter-1').getByRole('button', { name: 'Show me' }).nth(2).press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-1')!.state.t === 500);
     n = await shown();
     await liveAnswer(page, 'chapter-1', 2, `t = 500, Cosine: ᾱ_t = ${n.abar}, log-SNR ${n.logSnr}.`);

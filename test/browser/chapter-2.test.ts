@@ -432,16 +432,19 @@ suite.withModels(SAMPLE, '"try this" sets the state, puts it in the URL and samp
     await finished(w, 0, 'the first run, once the sampler is seen');
     const tryThis = (i: number) => page.locator('chapter-2').locator('chapter-section').getByRole('button', { name: 'Show me' }).nth(i);
     let n = await serial(page);
-    await tryThis(0).click();
+    // the button pressed from the keyboard (as every test's "Show me"): a click is aimed at coordinates, and twice in CI
+    // one landed while the page moved (chapters loading around it, a reload's scroll restoration) and was lost: no run
+    // started, the page stayed at the button, not at the figure "Show me" scrolls to
+    await tryThis(0).press('Enter');
     let fig = await finished(w, n, 'the run of the first "Show me"');
     assert.equal([fig.run!.of, fig.run!.shown, fig.run!.settings.sampler], [1, 1, 'ddim']);
     assert.equal(fig.step!.x0Frames, fig.final!.frames, 'one step: the sample is x̂₀ of pure noise');
     n = fig.run!.serial;
-    await tryThis(1).click();
+    await tryThis(1).press('Enter');
     fig = await finished(w, n, 'the run of the second "Show me"');
     assert.is(fig.run!.settings.guidance, 0);
     n = fig.run!.serial;
-    await tryThis(2).click();
+    await tryThis(2).press('Enter');
     fig = await finished(w, n, 'the run of the third "Show me"');
     assert.equal([fig.run!.settings.sampler, fig.run!.of, fig.run!.shown, fig.run!.settings.prompt], ['ddpm', 20, 20, 'a yellow triangle']);
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c2.sampler') === 'ddpm');

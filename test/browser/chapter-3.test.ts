@@ -296,7 +296,7 @@ suite.withModels(VAE, 'links: a state in the URL is the figure after a reload; b
       f = await settled(bad.page);
       assert.is(f.state.scale, 3);
       // the third question: the thin-lines drawing
-      await bad.page.locator('chapter-3').getByRole('button', { name: 'Show me' }).nth(2).click();
+      await bad.page.locator('chapter-3').getByRole('button', { name: 'Show me' }).nth(2).press('Enter');
       f = await settled(bad.page);
       assert.is(f.state.source, 'drawing');
       assert.equal([f.state.scale, f.state.shift], [1, 0]);

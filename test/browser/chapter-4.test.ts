@@ -187,7 +187,7 @@ test('the cost charts: tokens and FLOPs follow frames (markers move, no rebuild)
     assert.ok(c.charts[0].builds > image.charts[0].builds, 'a new frame size redraws the curves');
     assert.ok(c.current.flops.attention > c.current.flops.linear, 'at 64 frames of 256 × 256 attention dominates');
     // the second question: 2 × 2 × 2 patches
-    await ch.getByRole('button', { name: 'Show me' }).nth(1).click();
+    await ch.getByRole('button', { name: 'Show me' }).nth(1).press('Enter');
     c = await costCharts(page);
     assert.is(c.current.tokens, 32 * 32 * 32);
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c4.pt') === '2' && new URLSearchParams(location.search).get('c4.side') === '256');
@@ -203,7 +203,7 @@ test('the cost charts: tokens and FLOPs follow frames (markers move, no rebuild)
     assert.is(await answerCount(page, 'chapter-4'), 3);
     await liveAnswer(page, 'chapter-4', 1, `64 frames of 256 × 256, patches of 2 × 2 × 2: ${await quoted()}`);
     assert.match(await liveAnswer(page, 'chapter-4', 1, '32,768 tokens'), / 97 % of them/);
-    await ch.getByRole('button', { name: 'Show me' }).nth(0).click();
+    await ch.getByRole('button', { name: 'Show me' }).nth(0).press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-4')!.state.frames === 8);
     c = await costCharts(page);
     assert.is(c.current.tokens, 8 * 8 * 8);

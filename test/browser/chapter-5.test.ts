@@ -283,7 +283,10 @@ async function sideBySideChecks(at: StaticServer, h: ModelHost) {
     assert.equal(again.settings, red.settings);
     for (const e of again.entries!) assert.is(differs(e.frames, red.entries!.find((x) => x.model === e.model)!.frames), 0);
     // try this 1: two colours bound to two shapes; the side by side runs, then the race starts with its settings
-    await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).first().click();
+    // the button pressed from the keyboard (as every test's "Show me"): a click is aimed at coordinates, and twice in CI
+    // one landed while the page moved (chapters loading around it, a reload's scroll restoration) and was lost: no run
+    // started, the page stayed at the button, not at the figure "Show me" scrolls to
+    await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).first().press('Enter');
     const two = await duelDone(w, again.serial, 'the run started by try this 1');
     assert.equal([two.settings.prompt, two.settings.steps, two.settings.seed], ['a red square and a green circle', 30, 0]);
     await within(60_000, 'the race to start', page.waitForFunction(() => (document.querySelector('chapter-5')!.figure.race?.samples.length ?? 0) >= 2));
@@ -586,7 +589,7 @@ suite.withModels(INSIDE, 'a link restores the figures, bad values are repaired a
     let a = await attnDone(page);
     assert.match((await inChapter(page, '#attn-readout').textContent())!, /layer 6,/);
     // try this 2: gate₁ at t = 999
-    await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).nth(1).click();
+    await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).nth(1).press('Enter');
     assert.equal(await state(page).then((x) => [x.part, x.t]), ['gate1', 999]);
     await adalnDone(page);
     assert.match((await inChapter(page, '#adaln-readout').textContent())!, /At t = 999: block 4’s gate₁/);
@@ -594,7 +597,7 @@ suite.withModels(INSIDE, 'a link restores the figures, bad values are repaired a
     const adaln = (await inChapter(page, '#adaln-readout').textContent())!.replace(/\s+/g, ' ').match(/Of the (\d+) blocks, block (\d+)’s is the largest \(([^)]+)\)/)!;
     await liveAnswer(page, 'chapter-5', 1, `t = 999: of the ${adaln[1]} blocks, block ${adaln[2]}’s gate₁ is widest open (mean |value| ${adaln[3]}).`);
     // try this 3: the query on the circle in frame 1, layer 6
-    await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).nth(2).click();
+    await inChapter(page, 'chapter-section').getByRole('button', { name: /Show me/ }).nth(2).press('Enter');
     a = await attnDone(page);
     const reading = await page.evaluate(() => document.querySelector('chapter-5')!.figure.attn!.query);
     const sNow = await state(page);

@@ -282,7 +282,7 @@ suite.withModels(MAIN, 'links: the state is in the URL and a reload gives the sa
     assert.equal(after.words.map((x) => x.map), before.words.map((x) => x.map), 'the maps after a reload');
     assert.equal((await state(page)).step, 12);
     // the second question: layer 5 of "a red circle"
-    await page.locator('chapter-6').getByRole('button', { name: 'Show me' }).nth(1).click();
+    await page.locator('chapter-6').getByRole('button', { name: 'Show me' }).nth(1).press('Enter');
     await page.waitForFunction(() => new URLSearchParams(location.search).get('c6.layer') === '5' && new URLSearchParams(location.search).get('c6.prompt') === 'a red circle');
     assert.equal((await state(page)).step, 0);
     await ensure(page, 'attention');

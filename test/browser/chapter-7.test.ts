@@ -390,11 +390,11 @@ suite.withModels(MAIN, 'try this: each button sets its state and runs its cell; 
   const w = await suite.open('', { width: 390 });
   const { page } = w;
   try {
-    await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(1).click();
+    await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(1).press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.motion === 'left');
     assert.equal(await page.evaluate(() => document.querySelector('chapter-7')!.state.source), 'world');
     await ensure(page, 'animate');
-    await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(2).click();
+    await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(2).press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.strength === 90);
     await ensure(page, 'edit');
     assert.is((await shown(page, 'edit'))!.prompt, 'a blue circle moving right');
@@ -407,7 +407,7 @@ suite.withModels(MAIN, 'try this: each button sets its state and runs its cell; 
     await liveAnswer(page, 'chapter-7', 2, `90 %, from t = ${edit.t}: the edited clip ${edit.pass ? 'PASS' : `FAIL — ${edit.reasons.join('; ')}`} (held to “a blue circle moving right”).`);
     // every answer open: still nothing wider than the screen
     await page.evaluate(() => document.querySelector('chapter-7')!.shadowRoot!.querySelector('chapter-section')!.shadowRoot!.querySelectorAll('details.answer').forEach((d) => ((d as HTMLDetailsElement).open = true)));
-    await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(0).click();
+    await page.locator('chapter-7').getByRole('button', { name: 'Show me' }).nth(0).press('Enter');
     await page.waitForFunction(() => document.querySelector('chapter-7')!.state.seeds === 8);
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px window`);

@@ -127,14 +127,14 @@ suite.withModels(STEP, 'try this sets the figure and its answers read it; a bad 
     assert.match(notice, /ct\.t: 5000 is outside \[0, 999\]; using 999/);
     assert.match(notice, /ct\.clip: "zzz" is not one of/);
     assert.is(await answerCount(page, TAG), 4);
-    await page.locator(TAG).getByRole('button', { name: 'Show me' }).nth(1).click();
+    await page.locator(TAG).getByRole('button', { name: 'Show me' }).nth(1).press('Enter');
     let s = await stateOf(page);
     assert.equal([s.t, s.clip, s.noise], [10, 'red-right', 2]);
     let f = await stepShown(page);
     const text = await liveAnswer(page, TAG, 1, `t = 10,`);
     assert.ok(f.step!.epsLoss > 100 * f.step!.x0Loss, `at t = 10 the ε̂ error (${f.step!.epsLoss}) is the SNR times the x̂₀ error (${f.step!.x0Loss})`);
     assert.match(text, /ε̂ error [\d.]+, x̂₀ error [\d.]+/);
-    await page.locator(TAG).getByRole('button', { name: 'Show me' }).nth(0).click();
+    await page.locator(TAG).getByRole('button', { name: 'Show me' }).nth(0).press('Enter');
     f = await stepShown(page);
     assert.is(f.step!.t, 999);
     assert.ok(f.step!.weight < 1e-6, `the weight at t = 999 is ${f.step!.weight}`);

@@ -6,7 +6,12 @@ import type { Reference, TryThis } from '../../components/shell/chapter-section'
 import { expansionKey, type ExpansionFigure } from './expansion-figure';
 import type { GuidanceFigure } from './guidance-figure';
 import type { GuidanceSweepFigure } from './guidance-sweep-figure';
-import { fmtScale, type ChapterGuidanceState } from './state';
+import { SWEEP_SCALES } from '../../pipeline/lessons/guidance-sweep';
+import { chapterGuidanceSchema, fmtScale, type ChapterGuidanceState } from './state';
+
+/** The seeds the sweep question sets, and the scale the chapter starts at (the state's default). */
+const SWEEP_SEEDS = 6;
+const DEFAULT_SCALE = chapterGuidanceSchema.gscale.default;
 
 /** The judge on each sample of the guidance strip made so far, for the prompt and seed it shows (answer 1). */
 function stripVerdicts(figure: HTMLElement): string | undefined {
@@ -53,18 +58,17 @@ export const TRY_THIS: TryThis<Partial<ChapterGuidanceState>>[] = [
     </p>`,
   },
   {
-    question: 'Measure the sweep over 6 seeds. Does the pass rate keep rising with the scale? And the diversity between seeds?',
-    state: { gprompt: 'a big yellow triangle in the center', gneg: '', gseed: 0, gseeds: 6 },
+    question: `Measure the sweep over ${SWEEP_SEEDS} seeds. Does the pass rate keep rising with the scale? And the diversity between seeds?`,
+    state: { gprompt: 'a big yellow triangle in the center', gneg: '', gseed: 0, gseeds: SWEEP_SEEDS },
     label: 'Set it up',
     figure: 'guidance-sweep-figure',
     live: { read: sweepReadings },
     answer: html`<p>
-      Press “Make 42 images” and read the line above when they are made. At 0 the prompt is not read, so few
-      samples pass, and they differ most from seed to seed. The pass rate climbs over the first scales and then
-      has nothing left to gain; the diversity keeps falling as the seeds are pushed towards the same picture.
-      (When this was written, in Node: 0, 4 and then 6 of 6 from s = 2 on; diversity 0.27 at s = 0, 0.17 at 4,
-      0.14 at 15.) What is bought early is paid for all the way up: that is why guided models sample at a
-      moderate scale (4 by default here), as Ho &amp; Salimans found FID, which counts what the samples miss,
+      Press “Make ${SWEEP_SCALES.length * SWEEP_SEEDS} images” and read the line above when they are made. At 0 the
+      prompt is not read, so few samples pass, and they differ most from seed to seed. The pass rate climbs over the
+      first scales and then has nothing left to gain; the diversity keeps falling as the seeds are pushed towards the
+      same picture. What is bought early is paid for all the way up: that is why guided models sample at a moderate
+      scale (${fmtScale(DEFAULT_SCALE)} by default here), as Ho &amp; Salimans found FID, which counts what the samples miss,
       best at a small scale.
     </p>`,
   },

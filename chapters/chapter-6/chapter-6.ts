@@ -140,7 +140,7 @@ export class Chapter6 extends LitElement {
           images), turns each token into a state of 128 numbers. The states of different words are mostly far apart: the denoiser
           must be able to tell “red” from “blue”. What a state barely holds is the rest of the prompt. Trained only to match a
           whole caption to its clip, this encoder learned, as bigger CLIPs do, mostly a bag of words (the two “a”s of “a red circle
-          and a blue square” get the same state, cosine 1.00, in the figure below): the state of “triangle” in
+          and a blue square” get nearly the same state in the figure below): the state of “triangle” in
           “a cyan triangle and a green square” is the same (cosine ${BINDING_PROBE.hidden}, measured over ${BINDING_PROBE.captions}
           such captions) as in “a green triangle and a cyan square”, so a patch that attends to “triangle” learns nothing there
           about its colour. Two more blocks, trained so that every word carries the words of its own phrase, give the text encoder
@@ -160,8 +160,8 @@ export class Chapter6 extends LitElement {
           a map per word of where it shapes the picture. ${term('daam')} (Tang et al. 2022), which made such maps for Stable Diffusion, averages every step; here the last third is left out, because by then
           the layout is settled and the maps may stop following it (${term('promptToPrompt')}, which edits a picture by changing a word of its prompt, keeps the layout by
           reusing only the early steps' maps): for “${ATTENTION_PEAK.prompt}”, seeds 0–${ATTENTION_PEAK.seeds - 1}, the peak of “${ATTENTION_PEAK.word}” lies inside the ${ATTENTION_PEAK.word} object for ${ATTENTION_PEAK.layout.inside} of ${ATTENTION_PEAK.seeds} seeds averaged over
-          steps ${ATTENTION_PEAK.layout.steps} and for ${ATTENTION_PEAK.late.inside} over steps ${ATTENTION_PEAK.late.steps} alone (one frame each); an earlier DiT, which read the bag-of-words states, had 14 and 9. Slide the step to see it. The maps here come from the very run that made the sample: at each step the
-          sampler calls the DiT's inspect twin (the same file, with its attention as an output) in the DiT's place, on
+          steps ${ATTENTION_PEAK.layout.steps} and for ${ATTENTION_PEAK.late.inside} over steps ${ATTENTION_PEAK.late.steps} alone (one frame each; the DiT's model card has the counts of earlier recipes, which read the bag-of-words states). Slide the step to see it. The maps here come from the very run that made the sample: at each step the
+          sampler calls, in the DiT's place, the same network with its attention as a second output, on
           ${term('xt')} for both halves of guidance (the <a href="#guidance">next chapter</a>), and keeps the maps of the prompt's half.
         </p>
         <cross-attention-figure .state=${s} .models=${this.models}></cross-attention-figure>

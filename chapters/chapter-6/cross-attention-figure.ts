@@ -141,7 +141,7 @@ export class CrossAttentionFigure extends LitElement {
         {
           signal,
           onStep: (p) => {
-            if (current()) this.progress = `step ${p.step} of ${p.of}: the DiT, then its inspect twin on the same x_t`;
+            if (current()) this.progress = `step ${p.step} of ${p.of}: the DiT, then the same step again for its attention`;
           },
         },
       );

@@ -46,8 +46,8 @@ export const TRY_THIS: TryThis<Partial<Chapter6State>>[] = [
     figure: 'token-states-figure',
     live: { read: twoAs },
     answer: html`<p>
-      In the encoder's output the two are the same state (cosine 1.00, the line above): trained only to match a
-      whole caption to its clip, it learned a bag of words, and a word's state hardly depends on its neighbours.
+      In the encoder's output the two are nearly the same state (the line above gives the cosine): trained only to
+      match a whole caption to its clip, it learned a bag of words, and a word's state hardly depends on its neighbours.
       After the two context blocks, trained so that every word carries the words of its own phrase, the first “a”
       belongs to “a red circle” and the second to “a blue square”, and their cosine drops well below 1. That is what
       lets a patch that attends to “square” also read that it is blue, not red.
@@ -71,13 +71,14 @@ export const TRY_THIS: TryThis<Partial<Chapter6State>>[] = [
     figure: 'ways-tally-figure',
     live: { read: waysTally },
     answer: html`<p>
-      The adaLN model reads the prompt as one pooled vector, which sets the same shifts and scales for every patch; the
-      other two read the word states, each patch taking what it needs (through cross-attention, or as extra tokens in
-      its self-attention). When this was written, seeds 0–7 of this prompt gave adaLN 2 passes of 8 and both others 8
-      (the line above has the count for your seeds); on “a red square in the top left” 4 against 8 and 8, while on
-      “a small blue triangle in the bottom right” adaLN passed all 8: one object's few words fit in one vector, but
-      not reliably. For a class label, where one vector is all there is to read, Peebles and Xie found adaLN a little
-      ahead of cross-attention (the chart above). With two objects (“a red circle and a blue square”) none of these three small models passed a seed of 8.
+      The line above has the counts for your seeds. Expect the adaLN model at the bottom: it reads the prompt as one
+      pooled vector, which sets the same shifts and scales for every patch, while the other two read the word states,
+      each patch taking what it needs (through cross-attention, or as extra tokens in its self-attention). Try “a red
+      square in the top left” and “a small blue triangle in the bottom right” too: one object's few words can fit in one
+      vector, so on some prompts adaLN keeps up, but it cannot give different patches different words. For a
+      class label, where one vector is all there is to read, Peebles and Xie found adaLN a little ahead of
+      cross-attention (the chart above). Two objects (“a red circle and a blue square”) are hard for all three of
+      these small models.
     </p>`,
   },
 ];

@@ -156,7 +156,7 @@ export class Chapter7 extends LitElement {
         and training compute are not published; the largest DiT of Peebles and Xie's paper, an image model, already has
         675 million parameters.
       </li>
-      <li><strong>Video.</strong> 8 frames of 32 × 32 pixels, against Sora's up to a minute of video at up to 1920 × 1080, in any aspect ratio.</li>
+      <li><strong>Video.</strong> 8 frames of 32 × 32 pixels, against Sora's up to a minute of video at up to 1920 × 1080, widescreen, vertical or anything between.</li>
       <li>
         <strong>Compression.</strong> Here the VAE compresses each frame alone, 4 × in each direction, and a patch is one
         frame's 2 × 2 latent cells. Sora's network compresses time as well as space before the latent is cut into
@@ -263,7 +263,7 @@ export class Chapter7 extends LitElement {
         <physics-figure .state=${s} .models=${this.models}></physics-figure>
 
         <h3>What differs from Sora</h3>
-        <p>The ideas are Sora's; almost every number here is smaller by orders of magnitude.</p>
+        <p>This page follows the outline of Sora's report, not its details, which are mostly unpublished; almost every number here is smaller by orders of magnitude.</p>
         ${this.renderDiffers()}
         <p>
           Each model's card (parameters, training, data and scores) is in <code>weights/README.md</code> and

@@ -15,7 +15,7 @@ import type { Reference, TryThis, TryThisDetail } from '../../components/shell/c
 import { ModelController } from '../../components/controllers/model-controller';
 import { controls, figureBox, layout, modelLines, prose } from '../../components/styles';
 import { UrlStateController } from '../../components/controllers/url-state-controller';
-import { attentionCrossover, DIT_ARCHITECTURE } from '../../pipeline/lessons/patch-cost';
+import { attentionCrossover, DIT_ARCHITECTURE, DIT_PATCH, ditStepFlops, tokenGrid } from '../../pipeline/lessons/patch-cost';
 import './costs-figure';
 import type { CostsFigure } from './costs-figure';
 import type { ShapesFigure } from './shapes-figure';
@@ -49,6 +49,12 @@ function shapeVerdicts(figure: HTMLElement): string | undefined {
   return `“${f.state.prompt}”, seed ${f.state.seed}: ${done.map(({ sh, r }) => `${sh.label} ${r!.verdict!.pass ? 'PASS' : 'FAIL'}`).join(', ')}${done.length < CLIP_SHAPES.length ? ` (${done.length} of ${CLIP_SHAPES.length} made)` : ''}.`;
 }
 
+/** How many times one DiT call on the 8-frame clip costs with 1 × 1 × 1 patches against the DiT's own (answer 1), by the FLOPs formula. */
+export const FINER_PATCH_COST = (() => {
+  const clip = { frames: CLIP_FRAMES, height: LATENT, width: LATENT }, one = { pt: 1, ph: 1, pw: 1 };
+  return ditStepFlops(tokenGrid(clip, one).tokens, one).total / ditStepFlops(tokenGrid(clip, DIT_PATCH).tokens, DIT_PATCH).total;
+})();
+
 const TRY_THIS: TryThis<Partial<Chapter4State>>[] = [
   {
     question: 'Halve the patch side from 2 to 1. How many tokens does the 8-frame clip become, and how much does one call of the DiT cost now? Why does attention’s share grow?',
@@ -56,8 +62,8 @@ const TRY_THIS: TryThis<Partial<Chapter4State>>[] = [
     figure: 'patches-figure',
     live: { figure: 'costs-figure', read: callCost },
     answer: html`<p>
-      Four times as many tokens (each frame is 8 × 8 of them instead of 4 × 4), and a call costs about five
-      times as much. Everything but attention (the embedding, the MLPs, the projections) works on each token
+      Four times as many tokens (each frame is 8 × 8 of them instead of 4 × 4), and a call costs
+      ${FINER_PATCH_COST.toFixed(1)} times as much. Everything but attention (the embedding, the MLPs, the projections) works on each token
       alone and grows with N, four times; attention compares every token with every other, N² of them, and
       grows sixteen times. So the bigger N gets, the more of the cost is attention: past about
       ${Math.round(attentionCrossover({ pt: 1, ph: 1, pw: 1 })).toLocaleString("en")} tokens it costs more than all the work done token by token.
@@ -87,8 +93,8 @@ const TRY_THIS: TryThis<Partial<Chapter4State>>[] = [
       frames 9–12 and the columns past 32 pixels carry position features the DiT never saw, so that is where
       a break shows, if one does (the object fading, splitting or losing its way). A still object asks
       least, since no frame has to continue a motion. Sora's report says it trains on videos and images of
-      many durations, sizes and aspect ratios at their own size, so it is seldom asked for a shape it has
-      never seen.
+      many durations, sizes and aspect ratios at their own size, so it is likely seldom asked for a shape it
+      has never seen.
     </p>`,
   },
 ];
@@ -173,8 +179,8 @@ export class Chapter4 extends LitElement {
       <chapter-section .tryThis=${TRY_THIS} .references=${REFERENCES} @try-this=${this.onTryThis}>
         <state-notice .messages=${this.url.messages()}></state-notice>
         <p>
-          A transformer reads a sequence of tokens. Sora makes video into one: the VAE compresses the clip into a latent (the
-          last chapter, frame by frame here; Sora compresses time too), and the latent is cut into <em>spacetime patches</em>,
+          A transformer reads a sequence of tokens. Sora makes video into one: a compression network turns the clip into a latent
+          (here the VAE of the last chapter, frame by frame; Sora's compresses time too), and the latent is cut into <em>spacetime patches</em>,
           small blocks of a few frames × a few rows × a few columns with all their channels. Each patch, flattened, is a token.
           In the DiT here a linear layer embeds it, and fixed sine and cosine features of its place in time, row and column
           are added, so the transformer knows where each token came from.
@@ -210,9 +216,9 @@ export class Chapter4 extends LitElement {
         <h3>Durations and shapes it never saw</h3>
         <p>
           Because positions are features of each token's coordinates, nothing in the DiT fixes the number of tokens: give it
-          a latent of 4 or 12 frames, or 8 × 12 cells (32 × 48 pixels), and it runs. Sora trained on clips of their native
-          length and aspect ratio for that reason, and chooses the output's shape by the size of the grid of noise it
-          starts from. The DiT here saw only images and 8-frame clips of 32 × 32, so other shapes ask it to generalise:
+          a latent of 4 or 12 frames, or 8 × 12 cells (32 × 48 pixels), and it runs. Sora's report says patches are what let it
+          train on videos and images at their native durations, resolutions and aspect ratios, and that it chooses the output's
+          shape by the size of the grid of noise it starts from. The DiT here saw only images and 8-frame clips of 32 × 32, so other shapes ask it to generalise:
           coordinates it never saw, and clips whose motion is measured over more or fewer frames. The world's judge says what
           held.
         </p>

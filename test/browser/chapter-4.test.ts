@@ -208,6 +208,10 @@ test('the cost charts: tokens and FLOPs follow frames (markers move, no rebuild)
     c = await costCharts(page);
     assert.is(c.current.tokens, 8 * 8 * 8);
     await liveAnswer(page, 'chapter-4', 0, `8 frames of 32 × 32, patches of 1 × 1 × 1: ${await quoted()}`);
+    // its prose: a call costs the figure's FLOPs at 1 × 1 × 1 over those at the DiT's patch
+    const ratio = c.current.flops.total / ditStepFlops(tokenGrid({ frames: 8, height: 8, width: 8 }, DIT_PATCH).tokens, DIT_PATCH, DIT_ARCHITECTURE).total;
+    const prose = await page.evaluate(() => document.querySelector('chapter-4')!.shadowRoot!.querySelector('chapter-section')!.shadowRoot!.querySelectorAll('details.answer')[0].textContent ?? '');
+    assert.ok(prose.replace(/\s+/g, ' ').includes(`a call costs ${ratio.toFixed(1)} times as much`), `the first answer's cost ratio (${ratio.toFixed(1)}): ${prose}`);
     assertClean(w);
   } finally {
     await w.close();

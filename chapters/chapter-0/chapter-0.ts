@@ -20,7 +20,8 @@ import './sampling-2d-figure';
 import './learning-2d-figure';
 import './flow-2d-figure';
 import './guidance-2d-figure';
-import { chapter0Schema, dataSetKey, makeDataSet, MEMORISED, schedule, T, type Chapter0State, type DataSet } from './state';
+import { LOSS_BELOW, LOSS_WINDOW, LOSS_WITHIN } from '../../pipeline/lessons/mlp2d-train';
+import { CHANCE_ON_DATA_PER_100, chapter0Schema, dataSetKey, makeDataSet, MEMORISED, schedule, T, type Chapter0State, type DataSet } from './state';
 import { REFERENCES, TRY_THIS } from './try-this';
 
 export { chapter0Schema, type Chapter0State } from './state';
@@ -148,17 +149,17 @@ export class Chapter0 extends LitElement {
         </p>
         <learning-2d-figure .state=${s} .dataSet=${this.dataSet}></learning-2d-figure>
         <p>
-          In a few hundred steps the loss falls from about 1 (guessing no noise at all) to near 0.22, then creeps
-          down, and stays above the dashed line: the ideal denoiser's own loss on these points, which no smooth
-          network reaches. At middle timesteps the trained network's arrows agree with the ideal denoiser's (at
-          ${term('t')} = 300 to within a few degrees): it has learned where the data lies. At the largest
+          The loss falls fast from about 1 (guessing no noise at all), is below ${LOSS_BELOW} by step
+          ${LOSS_WITHIN.toLocaleString('en-US')} (on the spiral, averaged over ${LOSS_WINDOW} steps), then creeps down, and stays
+          above the dashed line: the ideal denoiser's own loss on these points, which no smooth network reaches. At middle
+          timesteps the trained network's arrows point where the ideal denoiser's do: it has learned where the data lies. At the largest
           ${term('t')} they part: there √${term('alphaBar')} is nearly 0 (0.006 at ${term('t')} = 999), and turning
           ε̂ into x̂<sub>0</sub> divides its small error by it, one reason many models predict v instead (Salimans
           &amp; Ho 2022). The samples hardly feel this, since a sampling step there takes only √${term('alphaBar')} of
           that guess. Where the two differ is in the samples: from the same starting noise, with the same
           sampler, the ideal denoiser puts close to half of them within ${MEMORISED} of a training point, the
-          spiral's trained network about one in ten, as many as new points drawn from the spiral itself would
-          (8 in 100).
+          spiral's trained network about one in ten, close to what new points drawn from the spiral itself would
+          give (${CHANCE_ON_DATA_PER_100} in 100).
         </p>
         <h3>Why this is not yet a generative model</h3>
         <p>

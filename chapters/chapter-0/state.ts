@@ -3,7 +3,7 @@
 // computed from the data set itself (pipeline/lessons/toy2d.ts).
 import { css } from 'lit';
 import { makeSchedule } from '../../pipeline/diffusion';
-import { DATASETS_2D, IdealDenoiser, MAX_DRAWN_POINTS, SAMPLERS_2D, builtInDataset, decodePoints, type Points2D } from '../../pipeline/lessons/toy2d';
+import { DATASETS_2D, IdealDenoiser, MAX_DRAWN_POINTS, SAMPLERS_2D, builtInDataset, decodePoints, distancesToData, spiral, type Points2D } from '../../pipeline/lessons/toy2d';
 import { defineSchema, integer, number, oneOf, text, type StateOf } from '../../pipeline/url-state';
 import { FLOW_MAX_STEPS } from '../../pipeline/lessons/flow2d';
 import { GUIDANCE_FIELDS, GUIDE_MAX_SCALE, MOON_CLASSES } from '../../pipeline/lessons/guidance2d';
@@ -20,6 +20,14 @@ export const TRAILS = 90;
 export const FIELD_CELLS = 17;
 /** A sample this close to a training point "is" that point. */
 export const MEMORISED = 0.01;
+/**
+ * How many of 100 new points drawn from the spiral itself land within MEMORISED of one of its DATA_POINTS
+ * training points, by chance (2,000 drawn): the share a model that generalises should give (the prose quotes it).
+ */
+export const CHANCE_ON_DATA_PER_100 = (() => {
+  const fresh = spiral(2000, 'fresh');
+  return Math.round((100 * distancesToData(fresh.xy, builtInDataset('spiral', DATA_POINTS)).filter((d) => d < MEMORISED).length) / fresh.n);
+})();
 
 export const chapter0Schema = defineSchema({
   data: oneOf(DATASETS_2D, 'spiral'),

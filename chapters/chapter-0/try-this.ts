@@ -8,7 +8,7 @@ import type { Sampling2dFigure } from './sampling-2d-figure';
 import type { Flow2dFigure } from './flow-2d-figure';
 import type { Guidance2dFigure } from './guidance-2d-figure';
 import { FLOW_MAX_STEPS, FLOW_REFERENCE_STEPS, FLOW_TOLERANCE, stepsToReach } from '../../pipeline/lessons/flow2d';
-import { MEMORISED, SAMPLE_PARTICLES, type Chapter0State } from './state';
+import { CHANCE_ON_DATA_PER_100, DATA_POINTS, MEMORISED, SAMPLE_PARTICLES, type Chapter0State } from './state';
 import type { Learning2dFigure } from './learning-2d-figure';
 import { COMPARE_PARTICLES } from '../../pipeline/lessons/mlp2d-train';
 
@@ -159,9 +159,9 @@ export const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
     answer: html`<p>
       The ideal denoiser puts close to half of its ${COMPARE_PARTICLES} samples within ${MEMORISED} of a training point,
       the network about one in ten. That is what a model that generalises should give: new points drawn from the
-      same spiral land that close to one of its 250 training points about 8 times in 100, by chance. The network's
+      same spiral land that close to one of its ${DATA_POINTS} training points about ${CHANCE_ON_DATA_PER_100} times in 100, by chance. The network's
       samples follow the curve, between the training points as often as on them; its smooth function cannot single
-      out 250 points the way the softmax of the ideal denoiser does at small t. (They are a little more spread out
+      out ${DATA_POINTS} points the way the softmax of the ideal denoiser does at small t. (They are a little more spread out
       than the spiral itself: 5,762 weights and 20,000 steps are not much.)
     </p>`,
     live: { read: learnedSamples },
@@ -187,7 +187,7 @@ export const TRY_THIS: TryThis<Partial<Chapter0State>>[] = [
     answer: html`<p>
       No, it stays a little above it. Most of the loss cannot be removed by anyone: at small t the noise along
       the curve could have come from any nearby point, so even the best guess is often wrong. The gap that
-      remains is what knowing the 250 points exactly is worth. The ideal denoiser is the lowest loss any
+      remains is what knowing the ${DATA_POINTS} points exactly is worth. The ideal denoiser is the lowest loss any
       function can have on these points, and it is reached only by memorising them; the loss does not reward
       generalising, and a network that closed the gap would sample only training points.
     </p>`,

@@ -77,16 +77,6 @@ const snap = (page: Page): Promise<Snap> =>
   });
 
 /** Waits for a finished run newer than `after` (its serial), and returns the figure. */
-/** What the sampler's cell shows, for a failure's message. */
-const samplerState = (page: Page): Promise<string> =>
-  page.evaluate(() => {
-    const f = document.querySelector('chapter-2')!.shadowRoot!.querySelector('sampler-figure');
-    const cell = f?.shadowRoot?.querySelector('live-cell#sampler') as HTMLElement | null | undefined;
-    const error = cell?.shadowRoot?.querySelector('.error')?.textContent?.replace(/\s+/g, ' ').trim();
-    const r = document.querySelector('chapter-2')!.figure.run;
-    return JSON.stringify({ cell: cell?.dataset.status ?? null, error: error ?? null, status: f?.shadowRoot?.querySelector('#status')?.textContent?.trim(), scrollY: Math.round(scrollY), run: r && { serial: r.serial, running: r.running, stepsDone: r.stepsDone, of: r.of, settings: r.settings } });
-  });
-
 /**
  * Waits for a sampling run newer than `after` (its serial) to end, and fails at once, saying what the cell
  * shows, when it ended without a sample (an error in its cell) or none ended in 180 s.
@@ -104,7 +94,11 @@ async function finished(w: WatchedPage, after = 0, what = 'a sampling run'): Pro
         const r = document.querySelector('chapter-2')!.figure.run;
         return !!r && r.serial > after && !r.running;
       }, after, { timeout }),
-    () => samplerState(page),
+    { chapter: 'chapter-2', figure: 'sampler-figure', cell: 'sampler', status: '#status' },
+    () => page.evaluate(() => {
+      const r = document.querySelector('chapter-2')!.figure.run;
+      return r && { serial: r.serial, running: r.running, stepsDone: r.stepsDone, of: r.of, settings: r.settings };
+    }),
     async () => !!(await snap(page)).final,
   );
   return snap(page);

@@ -135,17 +135,6 @@ const duelSnap = (page: Page): Promise<DuelSnap | null> =>
     } as DuelSnap;
   });
 
-/** What the side by side's cell says, for a failure's message. */
-const duelCellState = (page: Page): Promise<string> =>
-  page.evaluate(() => {
-    const f = document.querySelector('chapter-5')!.shadowRoot!.querySelector('duel-figure');
-    const cell = f?.shadowRoot?.querySelector('live-cell#duel') as HTMLElement | null | undefined;
-    const status = f?.shadowRoot?.querySelector('#duel-status')?.textContent?.trim();
-    const error = cell?.shadowRoot?.querySelector('.error')?.textContent?.replace(/\s+/g, ' ').trim();
-    const d = document.querySelector('chapter-5')!.figure.duel;
-    return JSON.stringify({ cell: cell?.dataset.status ?? null, status, error: error ?? null, scrollY: Math.round(scrollY), duel: d && { serial: d.serial, running: d.running, settings: d.settings, steps: d.steps, ended: !!d.entries } });
-  });
-
 /**
  * Waits for a side by side newer than `after` (its serial) to end, and fails at once, saying what the
  * cell shows, when it ended without a result (an error in its cell) or none came in 240 s.
@@ -161,7 +150,11 @@ async function duelDone(w: WatchedPage, after = 0, what = 'the side by side'): P
         const d = document.querySelector('chapter-5')!.figure.duel;
         return !!d && d.serial > after && !d.running;
       }, after, { timeout }),
-    () => duelCellState(page),
+    { chapter: 'chapter-5', figure: 'duel-figure', cell: 'duel', status: '#duel-status' },
+    () => page.evaluate(() => {
+      const d = document.querySelector('chapter-5')!.figure.duel;
+      return d && { serial: d.serial, running: d.running, settings: d.settings, steps: d.steps, ended: !!d.entries };
+    }),
     async () => !!(await duelSnap(page))?.entries,
   );
   return (await duelSnap(page))!;

@@ -149,20 +149,45 @@ export function lastWarnings(w: WatchedPage, n = 4): string {
   return lines.length ? lines.map((l) => `${l.type}: ${l.text.slice(0, 300)}`).join(' | ') : 'none';
 }
 
+/** A live cell of a figure of a chapter (each in the shadow root of the one before), and the figure's status line. */
+export interface CellPath {
+  chapter: string;
+  figure: string;
+  /** The live cell's id. */
+  cell: string;
+  /** A selector, in the figure, of the line that says how its run goes. */
+  status?: string;
+}
+
+/** What a live cell shows (its status, error text and the figure's status line) and where the page is scrolled, as JSON. */
+export function cellState(page: Page, at: CellPath): Promise<string> {
+  return page.evaluate((at) => {
+    // (no named helpers in here: the test runner's transform would wrap them in a __name the page lacks)
+    const f = document.querySelector(at.chapter)?.shadowRoot?.querySelector(at.figure);
+    const cell = f?.shadowRoot?.querySelector(`live-cell#${at.cell}`) as HTMLElement | null | undefined;
+    const error = cell?.shadowRoot?.querySelector('.error')?.textContent?.replace(/\s+/g, ' ').trim();
+    const status = at.status ? f?.shadowRoot?.querySelector(at.status)?.textContent?.trim() : undefined;
+    return JSON.stringify({ cell: cell?.dataset.status ?? null, status, error: error ?? null, scrollY: Math.round(scrollY) });
+  }, at);
+}
+
 /**
  * Waits for a figure's run: `ended(ms)` is a page.waitForFunction (given its timeout) that turns true once the
- * run is over, with or without a result. Throws, saying `what`, what `describe` reads from the figure and the
- * page's last warnings, when it does not end in `ms`, or when it ended and `succeeded` says it has no result.
+ * run is over, with or without a result. Throws, saying `what`, what the cell at `cell` shows, what `run` reads
+ * of the run and the page's last warnings, when it does not end in `ms`, or when it ended and `succeeded` says
+ * it has no result.
  */
 export async function runEnded(
   w: WatchedPage,
   what: string,
   ms: number,
   ended: (timeout: number) => Promise<unknown>,
-  describe: () => Promise<string>,
+  cell: CellPath,
+  run: () => Promise<unknown>,
   succeeded: () => Promise<boolean>,
 ): Promise<void> {
-  const shows = async () => `the figure shows ${await within(10_000, 'the figure', describe()).catch(() => '(unreadable)')}; the page's last warnings: ${lastWarnings(w)}`;
+  const read = async () => `{"cell":${await cellState(w.page, cell)},"run":${JSON.stringify(await run())}}`;
+  const shows = async () => `the figure shows ${await within(10_000, 'the figure', read()).catch(() => '(unreadable)')}; the page's last warnings: ${lastWarnings(w)}`;
   try {
     await ended(ms);
   } catch (e) {
